@@ -1,0 +1,91 @@
+"""Applicant endpoints for staff: always scoped, and the ID number never leaves unmasked."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from ninhaoban.accounts import selectors, services
+from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.regions.selectors import get_region
+
+router = Router(tags=["applicants"], auth=django_auth)
+
+INTAKE_ROLES = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
+
+
+class ApplicantOut(Schema):
+    id: int
+    kind: str
+    name: str
+    identifier: str
+    phone: str
+    region: str
+    assurance: int
+
+
+class PersonIn(Schema):
+    id_number: str
+    name: str
+    region: str
+    phone: str = ""
+
+
+class OrganizationIn(Schema):
+    uscc: str
+    name: str
+    region: str
+    legal_representative: str = ""
+    phone: str = ""
+
+
+def _out(applicant: Applicant) -> ApplicantOut:
+    return ApplicantOut(
+        id=applicant.pk,
+        kind=applicant.kind,
+        name=applicant.display_name,
+        identifier=applicant.masked_identifier,
+        phone=applicant.masked_phone,
+        region=applicant.region_id,
+        assurance=applicant.assurance,
+    )
+
+
+@router.get("/", response=list[ApplicantOut], summary="申请人列表（按权限范围）")
+def list_applicants(request: HttpRequest, q: str = "", limit: int = 50) -> list[ApplicantOut]:
+    rows = selectors.applicants_for(request.user, q)[: max(1, min(limit, 200))]
+    return [_out(a) for a in rows]
+
+
+@router.get("/{int:applicant_id}", response=ApplicantOut, summary="申请人详情")
+def applicant_detail(request: HttpRequest, applicant_id: int) -> ApplicantOut:
+    return _out(selectors.applicant_for(request.user, applicant_id))
+
+
+@router.post("/persons", response={201: ApplicantOut}, summary="登记自然人")
+def create_person(request: HttpRequest, data: PersonIn) -> tuple[int, ApplicantOut]:
+    region = get_region(data.region)
+    require_scope(request.user, [Role.CLERK], region.code)
+    person = services.register_person(
+        id_number=data.id_number,
+        name=data.name,
+        region=region,
+        phone=data.phone,
+        actor=request.user.staff.actor,
+    )
+    return 201, _out(person)
+
+
+@router.post("/organizations", response={201: ApplicantOut}, summary="登记法人")
+def create_organization(request: HttpRequest, data: OrganizationIn) -> tuple[int, ApplicantOut]:
+    region = get_region(data.region)
+    require_scope(request.user, [Role.CLERK], region.code)
+    org = services.register_organization(
+        uscc=data.uscc,
+        name=data.name,
+        region=region,
+        legal_representative=data.legal_representative,
+        phone=data.phone,
+        actor=request.user.staff.actor,
+    )
+    return 201, _out(org)

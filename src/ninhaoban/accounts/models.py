@@ -1,0 +1,177 @@
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+
+from ninhaoban.core.idnumbers import mask_id_number, mask_name, mask_phone
+from ninhaoban.regions.models import Department, Region
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "窗口人员"
+    APPROVER = "approver", "审批人员"
+    CHIEF = "chief", "首席代表"
+    SUPERVISOR = "supervisor", "监察人员"
+    CATALOG_ADMIN = "catalog_admin", "事项管理员"
+    ADMIN = "admin", "系统管理员"
+
+
+class Staff(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField("姓名", max_length=32)
+    phone = models.CharField("电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def actor(self) -> str:
+        return f"staff:{self.pk}"
+
+
+class StaffRole(models.Model):
+    """One role of one staff member, bound to a region subtree and optionally a department."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="范围（区划）")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, verbose_name="范围（部门）"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "role", "region", "department"], name="unique_staff_role_scope"
+            )
+        ]
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+
+    def __str__(self) -> str:
+        dept = f" {self.department.name}" if self.department_id else ""
+        return f"{self.get_role_display()} @ {self.region.name}{dept}"
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", "自然人"
+    ORGANIZATION = "organization", "法人"
+
+
+class AssuranceLevel(models.IntegerChoices):
+    NONE = 0, "未实名"
+    BASIC = 1, "基本实名（证件号码与姓名核验）"
+    PHONE = 2, "实名手机号核验"
+    FACE = 3, "人脸识别核验"
+    IN_PERSON = 4, "窗口现场核验"
+
+
+class Applicant(models.Model):
+    """申请人: a person by 居民身份证号码 or an organization by 统一社会信用代码.
+
+    One table so that a case, a licence or a consent points at "the applicant" with one key;
+    `Person` and `Organization` are proxies that give each kind its own manager and admin.
+    """
+
+    kind = models.CharField("类别", max_length=16, choices=ApplicantKind.choices)
+    identifier = models.CharField("证件号码", max_length=18, unique=True)
+    name = models.CharField("名称", max_length=128)
+    phone = models.CharField("手机号码", max_length=20, blank=True, db_index=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="applicants", verbose_name="所属区划"
+    )
+    assurance = models.IntegerField(
+        "实名认证等级", choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
+    legal_representative = models.CharField("法定代表人", max_length=32, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申请人"
+        verbose_name_plural = "申请人"
+        indexes = [models.Index(fields=["region", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} {self.masked_identifier}"
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == ApplicantKind.PERSON
+
+    @property
+    def masked_identifier(self) -> str:
+        return mask_id_number(self.identifier) if self.is_person else self.identifier
+
+    @property
+    def display_name(self) -> str:
+        return mask_name(self.name) if self.is_person else self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def subject(self) -> str:
+        """The ledger's name for this applicant: a keyed digest, never the number itself."""
+        return f"{self.kind}:{subject_digest(self.identifier)}"
+
+
+def subject_digest(identifier: str) -> str:
+    key = settings.NHB_SUBJECT_KEY.encode("utf-8")
+    return hmac.new(key, identifier.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+class PersonManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ApplicantKind.PERSON)
+
+
+class OrganizationManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ApplicantKind.ORGANIZATION)
+
+
+class Person(Applicant):
+    objects = PersonManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "自然人"
+        verbose_name_plural = "自然人"
+
+
+class Organization(Applicant):
+    objects = OrganizationManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "法人"
+        verbose_name_plural = "法人"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per username; locks the name for a while after too many."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class LoginCode(models.Model):
+    """A one-time SMS code for an applicant's login; only its hash is stored."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    used = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,28 @@
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+
+from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.scoping import scoped
+from ninhaoban.core.errors import NotFound
+
+APPLICANT_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
+
+
+def applicants_for(user: User | AnonymousUser, q: str = "") -> QuerySet[Applicant]:
+    rows = scoped(Applicant.objects.all(), user, APPLICANT_READERS, region_field="region_id")
+    q = (q or "").strip()
+    if q:
+        rows = rows.filter(Q(identifier=q.upper()) | Q(name__startswith=q))
+    return rows.order_by("pk")
+
+
+def applicant_for(user: User | AnonymousUser, applicant_id: int) -> Applicant:
+    """One applicant, only if inside the user's scope; outside it looks like it is not there."""
+    found = applicants_for(user).filter(pk=applicant_id).first()
+    if found is None:
+        raise NotFound(f"申请人{applicant_id}不存在", f"no applicant {applicant_id}")
+    return found
+
+
+def applicant_by_identifier(identifier: str) -> Applicant | None:
+    return Applicant.objects.filter(identifier=(identifier or "").strip().upper()).first()

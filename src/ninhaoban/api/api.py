@@ -1,0 +1,44 @@
+"""The ninja API: one instance, every app's router mounted under /api/v1/."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from ninhaoban.core.errors import DomainError
+
+api = NinjaAPI(
+    title="您好办 API",
+    version="1",
+    description="政务服务平台接口 / Government services platform API",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "invalid_input",
+            "message": "请求参数不正确",
+            "message_en": "the request's parameters are invalid",
+            "errors": exc.errors,
+        },
+        status=422,
+    )
+
+
+def _mount() -> None:
+    from ninhaoban.accounts.api import router as accounts_router
+    from ninhaoban.regions.api import router as regions_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/applicants", accounts_router)
+
+
+_mount()

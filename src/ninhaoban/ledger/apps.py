@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "ninhaoban.ledger"
+    verbose_name = "存证 Ledger"

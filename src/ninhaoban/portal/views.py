@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ninhaoban.accounts import services as accounts
+from ninhaoban.accounts.backends import is_locked
+from ninhaoban.accounts.selectors import applicant_by_identifier
+from ninhaoban.core.errors import DomainError
+from ninhaoban.regions.models import Level, Region, ServiceHall
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    counts = {level: Region.objects.filter(level=level).count() for level in Level.values}
+    halls = ServiceHall.objects.filter(region__level__in=[Level.CITY, Level.COUNTY]).select_related(
+        "region"
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "counts": counts,
+            "levels": Level,
+            "halls": halls,
+            "hall_total": ServiceHall.objects.count(),
+        },
+    )
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return JsonResponse(
+            {"status": "error", "database": str(exc.__class__.__name__)}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def staff_login(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        user = authenticate(request, username=username, password=request.POST.get("password", ""))
+        if user is not None and hasattr(user, "staff"):
+            login(request, user)
+            return redirect(_next_url(request, "/console/"))
+        if is_locked(username):
+            error = (
+                "登录失败次数过多，账号已暂时锁定，请稍后再试。"
+                "/ Too many failed logins: the account is locked for a while."
+            )
+        else:
+            error = "用户名或密码错误。/ Wrong username or password."
+    status = 200 if not error else 401
+    return render(
+        request,
+        "portal/login.html",
+        {"error": error, "next": _next_url(request, "")},
+        status=status,
+    )
+
+
+@require_POST
+def do_logout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("/")
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_login(request: HttpRequest) -> HttpResponse:
+    error, info = "", ""
+    if request.method == "POST":
+        action = request.POST.get("action", "password")
+        try:
+            if action == "send_code":
+                accounts.send_login_code(request.POST.get("phone", ""))
+                info = (
+                    "验证码已发送（如该号码已登记）。/ A code was sent if the number is registered."
+                )
+            elif action == "code":
+                applicant = accounts.login_with_code(
+                    request.POST.get("phone", ""), request.POST.get("code", "")
+                )
+                login(request, applicant.user, backend="ninhaoban.accounts.backends.LockoutBackend")
+                return redirect(_next_url(request, "/"))
+            else:
+                applicant = applicant_by_identifier(request.POST.get("identifier", ""))
+                username = f"applicant-{applicant.pk}" if applicant else ""
+                user = (
+                    authenticate(
+                        request, username=username, password=request.POST.get("password", "")
+                    )
+                    if username
+                    else None
+                )
+                if user is None:
+                    error = "证件号码或密码错误。/ Wrong ID number or password."
+                else:
+                    login(request, user)
+                    return redirect(_next_url(request, "/"))
+        except DomainError as exc:
+            error = f"{exc.message_zh} / {exc.message_en}"
+    if info:
+        messages.info(request, info)
+    return render(
+        request,
+        "portal/applicant_login.html",
+        {"error": error, "next": _next_url(request, "")},
+        status=401 if error else 200,
+    )

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ninhaoban.api.api import api
+from ninhaoban.portal import views as portal
+
+admin.site.site_header = "您好办 管理后台"
+admin.site.site_title = "您好办"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("healthz", portal.healthz, name="healthz"),
+    path("login/", portal.applicant_login, name="applicant-login"),
+    path("logout/", portal.do_logout, name="logout"),
+    path("console/login/", portal.staff_login, name="staff-login"),
+    path("console/", include("ninhaoban.console.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

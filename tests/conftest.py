@@ -1,0 +1,37 @@
+"""Shared fixtures.
+
+The regions, departments and halls of 咸宁 and the demo staff are seeded once per session
+(the calendar comes with the migrations). Transactional tests flush the database; pytest-django
+runs them after the others, and any that need the demo world call `seed_world()` themselves.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from ninhaoban.demo import accounts as demo_accounts
+from ninhaoban.demo import regions as demo_regions
+
+
+def seed_world() -> None:
+    demo_regions.seed()
+    demo_accounts.seed_staff()
+    demo_accounts.seed_applicants(persons=24, organizations=6)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_world()
+
+
+@pytest.fixture
+def staff_client():
+    """staff_client("clerk.chongyang") -> a test client logged in as that demo staff member."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
