@@ -199,3 +199,47 @@ def test_grant_role_outside_region_refused():
         services.grant_role(
             staff, Role.APPROVER, Region.objects.get(code="421223000000"), tongshan_market
         )
+
+
+def test_staff_read_of_an_applicant_is_traced(staff_client):
+    client = staff_client("clerk.chongyang")
+    person = Applicant.objects.filter(region__code__startswith=CHONGYANG, kind="person").first()
+    assert client.get(f"/api/v1/applicants/{person.pk}").status_code == 200
+    entry = LedgerEntry.objects.filter(kind="applicant.viewed").latest("pk")
+    assert person.subject in entry.body
+    staff = _user("clerk.chongyang").staff
+    assert staff.actor in entry.body
+
+
+def test_admin_adds_a_person(staff_client):
+    client = staff_client("admin")
+    response = client.post(
+        "/admin/accounts/person/add/",
+        {
+            "identifier": "11010519491231002X",
+            "name": "王五",
+            "region": "421223000000",
+            "assurance": 0,
+            "phone": "",
+            "email": "",
+            "legal_representative": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Applicant.objects.get(identifier="11010519491231002X").kind == "person"
+
+
+def test_admin_refuses_a_bad_id_number(staff_client):
+    client = staff_client("admin")
+    response = client.post(
+        "/admin/accounts/person/add/",
+        {
+            "identifier": "110105194912310021",
+            "name": "王五",
+            "region": "421223000000",
+            "assurance": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "校验码应为X" in response.content.decode()
+    assert not Applicant.objects.filter(identifier="110105194912310021").exists()

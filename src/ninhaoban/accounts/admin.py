@@ -1,6 +1,11 @@
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import admin
 
-from ninhaoban.accounts.models import Organization, Person, Staff, StaffRole
+from ninhaoban.accounts.models import ApplicantKind, Organization, Person, Staff, StaffRole
+from ninhaoban.core.errors import DomainError
+from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -16,6 +21,26 @@ class StaffAdmin(admin.ModelAdmin):
     inlines = [StaffRoleInline]
 
 
+class ApplicantForm(forms.ModelForm):
+    """The admin checks numbers like every other door does."""
+
+    normalize: Callable[[str], str]
+
+    def clean_identifier(self) -> str:
+        try:
+            return self.normalize(self.cleaned_data["identifier"])
+        except DomainError as exc:
+            raise forms.ValidationError(f"{exc.message_zh} / {exc.message_en}") from None
+
+
+class PersonForm(ApplicantForm):
+    normalize = staticmethod(lambda identifier: parse_id_number(identifier).number)
+
+
+class OrganizationForm(ApplicantForm):
+    normalize = staticmethod(lambda identifier: parse_uscc(identifier).code)
+
+
 class ApplicantAdmin(admin.ModelAdmin):
     """Masked in lists; the full number is only in the edit form of an admin."""
 
@@ -23,7 +48,20 @@ class ApplicantAdmin(admin.ModelAdmin):
     search_fields = ["=identifier", "name"]
     raw_id_fields = ["region", "user"]
     exclude = ["kind"]
+    kind = ""
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.kind = self.kind
+        super().save_model(request, obj, form, change)
 
 
-admin.site.register(Person, ApplicantAdmin)
-admin.site.register(Organization, ApplicantAdmin)
+@admin.register(Person)
+class PersonAdmin(ApplicantAdmin):
+    kind = ApplicantKind.PERSON
+    form = PersonForm
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ApplicantAdmin):
+    kind = ApplicantKind.ORGANIZATION
+    form = OrganizationForm

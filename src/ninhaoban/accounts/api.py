@@ -1,7 +1,7 @@
 """Applicant endpoints for staff: always scoped, and the ID number never leaves unmasked."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from ninhaoban.accounts import selectors, services
@@ -59,11 +59,13 @@ def list_applicants(request: HttpRequest, q: str = "", limit: int = 50) -> list[
 
 @router.get("/{int:applicant_id}", response=ApplicantOut, summary="申请人详情")
 def applicant_detail(request: HttpRequest, applicant_id: int) -> ApplicantOut:
-    return _out(selectors.applicant_for(request.user, applicant_id))
+    applicant = selectors.applicant_for(request.user, applicant_id)
+    services.trace_view(applicant, request.user.staff, purpose="api.applicant_detail")
+    return _out(applicant)
 
 
 @router.post("/persons", response={201: ApplicantOut}, summary="登记自然人")
-def create_person(request: HttpRequest, data: PersonIn) -> tuple[int, ApplicantOut]:
+def create_person(request: HttpRequest, data: PersonIn) -> Status:
     region = get_region(data.region)
     require_scope(request.user, [Role.CLERK], region.code)
     person = services.register_person(
@@ -73,11 +75,11 @@ def create_person(request: HttpRequest, data: PersonIn) -> tuple[int, ApplicantO
         phone=data.phone,
         actor=request.user.staff.actor,
     )
-    return 201, _out(person)
+    return Status(201, _out(person))
 
 
 @router.post("/organizations", response={201: ApplicantOut}, summary="登记法人")
-def create_organization(request: HttpRequest, data: OrganizationIn) -> tuple[int, ApplicantOut]:
+def create_organization(request: HttpRequest, data: OrganizationIn) -> Status:
     region = get_region(data.region)
     require_scope(request.user, [Role.CLERK], region.code)
     org = services.register_organization(
@@ -88,4 +90,4 @@ def create_organization(request: HttpRequest, data: OrganizationIn) -> tuple[int
         phone=data.phone,
         actor=request.user.staff.actor,
     )
-    return 201, _out(org)
+    return Status(201, _out(org))

@@ -198,6 +198,11 @@ def login_with_code(phone: str, code: str) -> Applicant:
     return applicant
 
 
+def trace_view(applicant: Applicant, staff: Staff, *, purpose: str) -> None:
+    """A staff member looked at someone's record: who, whose, why, in the ledger."""
+    record("applicant.viewed", applicant.subject, staff.actor, {"purpose": purpose})
+
+
 def ensure_applicant_user(applicant: Applicant) -> User:
     """Applicants sign in through Django auth too; their account has no staff rights."""
     if applicant.user_id:

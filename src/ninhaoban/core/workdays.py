@@ -4,14 +4,14 @@ Deadlines in 行政许可法 are counted in working days, and holidays move ever
 Council notice (with 调休 Saturdays that become working days), so nothing here guesses from
 weekdays: a date the calendar does not cover raises `CalendarNotCovered`.
 
-The calendar is a sorted array of the ordinals of working days; both operations are one or
-two binary searches, O(log n), whatever n is.
+The calendar keeps the ordinals of the working days in order and, for every covered date,
+how many working days there are up to and including it; both operations are then two array
+lookups, O(1), whatever n is.
 """
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ninhaoban.core.errors import InvalidInput
 
@@ -36,6 +36,21 @@ class WorkdayCalendar:
     first: dt.date
     last: dt.date
     working: tuple[int, ...]  # ordinals of working days, ascending
+    # upto[i]: how many working days there are among the dates first .. first + i
+    upto: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    base: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        base = self.first.toordinal()
+        flags = [0] * ((self.last - self.first).days + 1)
+        for o in self.working:
+            flags[o - base] = 1
+        running, upto = 0, []
+        for flag in flags:
+            running += flag
+            upto.append(running)
+        object.__setattr__(self, "upto", tuple(upto))
+        object.__setattr__(self, "base", base)
 
     @classmethod
     def from_days(cls, days: Iterable[tuple[dt.date, bool]]) -> "WorkdayCalendar":
@@ -51,23 +66,24 @@ class WorkdayCalendar:
     def covers(self, day: dt.date) -> bool:
         return self.first <= day <= self.last
 
-    def _require(self, day: dt.date) -> None:
-        if not self.covers(day):
+    def _count_upto(self, day: dt.date) -> int:
+        if not self.first <= day <= self.last:
             raise CalendarNotCovered(day, self.first, self.last)
+        return self.upto[day.toordinal() - self.base]
 
     def is_working_day(self, day: dt.date) -> bool:
-        self._require(day)
-        o = day.toordinal()
-        i = bisect_left(self.working, o)
-        return i < len(self.working) and self.working[i] == o
+        i = self._count_upto(day)
+        return i > 0 and self.working[i - 1] == day.toordinal()
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day strictly after `day` (strictly before for n < 0); n = 0: day."""
-        self._require(day)
+        upto = self._count_upto(day)
         if n == 0:
             return day
-        o = day.toordinal()
-        i = bisect_right(self.working, o) + n - 1 if n > 0 else bisect_left(self.working, o) + n
+        if n > 0:
+            i = upto + n - 1
+        else:
+            i = upto - (upto > 0 and self.working[upto - 1] == day.toordinal()) + n
         if i < 0 or i >= len(self.working):
             beyond = self.last + dt.timedelta(days=1) if n > 0 else self.first - dt.timedelta(1)
             raise CalendarNotCovered(beyond, self.first, self.last)
@@ -75,11 +91,7 @@ class WorkdayCalendar:
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """How many working days x have a < x <= b; negative when b < a."""
-        self._require(a)
-        self._require(b)
-        if b < a:
-            return -self.working_days_between(b, a)
-        return bisect_right(self.working, b.toordinal()) - bisect_right(self.working, a.toordinal())
+        return self._count_upto(b) - self._count_upto(a)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """`day` itself if it is a working day, else the first working day after it."""

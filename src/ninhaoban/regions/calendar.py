@@ -28,14 +28,21 @@ def _stamp() -> tuple[int, dt.date | None]:
 
 
 def load() -> WorkdayCalendar:
-    from ninhaoban.core.workdays import CalendarNotCovered
-    from ninhaoban.regions.models import WorkCalendar
-
     global _cached, _checked_at
     cached = _cached
     now = time.monotonic()
     if cached is not None and now - _checked_at < RECHECK_SECONDS:
         return cached[1]
+    return _reload(cached, now)
+
+
+def _reload(
+    cached: tuple[tuple[int, dt.date | None], WorkdayCalendar] | None, now: float
+) -> WorkdayCalendar:
+    from ninhaoban.core.workdays import CalendarNotCovered
+    from ninhaoban.regions.models import WorkCalendar
+
+    global _cached, _checked_at
     stamp = _stamp()
     _checked_at = now
     if cached is not None and cached[0] == stamp:
