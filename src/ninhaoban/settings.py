@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "ninhaoban.ledger",
     "ninhaoban.regions",
     "ninhaoban.accounts",
+    "ninhaoban.exchange",
+    "ninhaoban.licences",
     "ninhaoban.portal",
     "ninhaoban.console",
     "ninhaoban.demo",
@@ -145,6 +147,14 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("NHB_EMAIL_FROM", "noreply@ninhaoban.local")
 NHB_WARNING_DAYS = int(os.environ.get("NHB_WARNING_DAYS", "2"))
+
+# Department systems (the sandbox stands in for them in the demo and the tests).
+NHB_SANDBOX_URL = os.environ.get("NHB_SANDBOX_URL", "http://127.0.0.1:8010").rstrip("/")
+NHB_EXCHANGE_TIMEOUT_MS = int(os.environ.get("NHB_EXCHANGE_TIMEOUT_MS", "2000"))
+NHB_EXCHANGE_BREAKER_FAILURES = int(os.environ.get("NHB_EXCHANGE_BREAKER_FAILURES", "3"))
+NHB_EXCHANGE_BREAKER_SECONDS = int(os.environ.get("NHB_EXCHANGE_BREAKER_SECONDS", "30"))
+NHB_CONSENT_MINUTES = int(os.environ.get("NHB_CONSENT_MINUTES", "30"))
+NHB_PROOF_VALID_DAYS = int(os.environ.get("NHB_PROOF_VALID_DAYS", "90"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

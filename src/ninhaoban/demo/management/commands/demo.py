@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
 def _later_seeders() -> list:
     """Each app's demo seeder, in layer order; each returns a one-line summary."""
-    return []
+    from ninhaoban.demo import licences
+
+    return [licences.seed]
 
 
 SEEDERS = _later_seeders()

@@ -1,0 +1,366 @@
+"""Asking department systems for an applicant's data: authorized, consented, traced.
+
+The order of checks follows X-Road and the EU once-only technical system: the access right
+of the (service item, role) pair first, then the applicant's consent, then the department.
+Whatever the outcome, refused ones included, a `DataQuery` row and a ledger entry record it
+in one transaction, written after the department has answered so that no database lock is
+held while waiting on another system.
+"""
+
+import datetime as dt
+import hashlib
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.core.canonical import digest
+from ninhaoban.core.errors import InvalidInput
+from ninhaoban.exchange.adapters import HttpJsonAdapter, SourceTimeout, SourceUnavailable
+from ninhaoban.exchange.breaker import CircuitBreaker
+from ninhaoban.exchange.datasets import DATA_SETS, data_set_name
+from ninhaoban.exchange.models import (
+    Consent,
+    DataAuthorization,
+    DataQuery,
+    DataSource,
+    Outcome,
+)
+from ninhaoban.ledger.services import record
+
+BREAKER = CircuitBreaker(
+    settings.NHB_EXCHANGE_BREAKER_FAILURES, settings.NHB_EXCHANGE_BREAKER_SECONDS
+)
+FALLBACK_ZH = "请上传材料或申请容缺受理"
+FALLBACK_EN = "upload the document instead or ask for deferred submission (容缺受理)"
+
+
+@dataclass(frozen=True)
+class SharedDataResult:
+    """What intake needs to decide: use the data (免提交) or fall back to an upload/容缺."""
+
+    available: bool
+    query_id: int
+    outcome: str
+    data: dict[str, Any] = field(default_factory=dict)
+    message_zh: str = ""
+    message_en: str = ""
+    fallback: bool = False  # True: the applicant may upload or ask for 容缺 instead
+
+
+def _check_data_key(data_key: str) -> None:
+    if data_key not in DATA_SETS:
+        raise InvalidInput(
+            f"未知的共享数据：{data_key}", f"unknown shared data set: {data_key}", field="data_key"
+        )
+
+
+@transaction.atomic
+def register_source(
+    *,
+    key: str,
+    name: str,
+    department_type: str,
+    endpoint: str,
+    offers: Iterable[str],
+    timeout_ms: int | None = None,
+    enabled: bool = True,
+    actor: str = "system",
+) -> DataSource:
+    offers = sorted(set(offers))
+    for data_key in offers:
+        _check_data_key(data_key)
+    HttpJsonAdapter(endpoint, 1)  # rejects a malformed endpoint before it is stored
+    source, _ = DataSource.objects.update_or_create(
+        key=key,
+        defaults={
+            "name": name,
+            "department_type": department_type,
+            "endpoint": endpoint,
+            "offers": offers,
+            "timeout_ms": timeout_ms or settings.NHB_EXCHANGE_TIMEOUT_MS,
+            "enabled": enabled,
+        },
+    )
+    record(
+        "exchange.source_registered",
+        f"source:{key}",
+        actor,
+        {"endpoint": endpoint, "offers": offers, "timeout_ms": source.timeout_ms},
+    )
+    return source
+
+
+@transaction.atomic
+def authorize(
+    *, data_key: str, item_code: str, role: str, purpose: str = "", actor: str = "system"
+) -> DataAuthorization:
+    _check_data_key(data_key)
+    row, _ = DataAuthorization.objects.update_or_create(
+        data_key=data_key,
+        item_code=item_code,
+        role=role,
+        defaults={"purpose": purpose, "active": True},
+    )
+    record(
+        "exchange.authorized",
+        f"data:{data_key}",
+        actor,
+        {"item_code": item_code, "role": role, "purpose": purpose},
+    )
+    return row
+
+
+@transaction.atomic
+def grant_consent(
+    *,
+    applicant: Applicant,
+    data_keys: Iterable[str],
+    channel: str,
+    case_ref: str = "",
+    kiosk_session: str = "",
+    minutes: int | None = None,
+) -> Consent:
+    """The applicant agrees, for one application or one kiosk session, to named data sets."""
+    keys = sorted(set(data_keys))
+    for data_key in keys:
+        _check_data_key(data_key)
+    if bool(case_ref) == bool(kiosk_session):
+        raise InvalidInput(
+            "同意须对应一个办件或一次终端会话",
+            "a consent belongs to exactly one application or one kiosk session",
+        )
+    consent = Consent.objects.create(
+        applicant=applicant,
+        data_keys=keys,
+        case_ref=case_ref,
+        kiosk_session=kiosk_session,
+        channel=channel,
+        expires_at=timezone.now() + dt.timedelta(minutes=minutes or settings.NHB_CONSENT_MINUTES),
+    )
+    subjects = [applicant.subject] + ([f"case:{case_ref}"] if case_ref else [])
+    record(
+        "exchange.consent_granted",
+        subjects,
+        applicant.subject,
+        {"consent": consent.pk, "data_keys": keys, "channel": channel},
+    )
+    return consent
+
+
+@transaction.atomic
+def revoke_consent(consent: Consent) -> None:
+    Consent.objects.filter(pk=consent.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record(
+        "exchange.consent_revoked",
+        consent.applicant.subject,
+        consent.applicant.subject,
+        {"consent": consent.pk},
+    )
+
+
+def _consent_for(
+    applicant: Applicant, data_key: str, case_ref: str, kiosk_session: str
+) -> Consent | None:
+    if not (case_ref or kiosk_session):
+        return None
+    rows = Consent.objects.filter(
+        applicant=applicant, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    rows = rows.filter(case_ref=case_ref) if case_ref else rows.filter(kiosk_session=kiosk_session)
+    return next((c for c in rows.order_by("-pk") if data_key in c.data_keys), None)
+
+
+@transaction.atomic
+def _trace(
+    *,
+    actor: str,
+    role: str,
+    applicant: Applicant,
+    data_key: str,
+    purpose: str,
+    outcome: str,
+    request_digest: str,
+    source: DataSource | None = None,
+    item_code: str = "",
+    case_ref: str = "",
+    kiosk_session: str = "",
+    consent: Consent | None = None,
+    response_digest: str = "",
+    duration_ms: int = 0,
+) -> DataQuery:
+    query = DataQuery.objects.create(
+        actor=actor,
+        role=role,
+        applicant=applicant,
+        data_key=data_key,
+        source=source,
+        item_code=item_code,
+        case_ref=case_ref,
+        kiosk_session=kiosk_session,
+        purpose=purpose,
+        consent=consent,
+        outcome=outcome,
+        request_digest=request_digest,
+        response_digest=response_digest,
+        duration_ms=duration_ms,
+    )
+    subjects = [applicant.subject] + ([f"case:{case_ref}"] if case_ref else [])
+    record(
+        "exchange.query",
+        subjects,
+        actor,
+        {
+            "query": query.pk,
+            "data_key": data_key,
+            "outcome": outcome,
+            "item_code": item_code,
+            "kiosk_session": kiosk_session,
+            "request_digest": request_digest,
+            "response_digest": response_digest,
+        },
+    )
+    return query
+
+
+def trace_read(
+    *,
+    actor: str,
+    role: str,
+    applicant: Applicant,
+    data_key: str,
+    purpose: str,
+    case_ref: str = "",
+    kiosk_session: str = "",
+) -> DataQuery:
+    """Record a read of data the platform already holds (a licence viewed, a QR scanned)."""
+    request = {"data_key": data_key, "subject": applicant.subject, "purpose": purpose}
+    return _trace(
+        actor=actor,
+        role=role,
+        applicant=applicant,
+        data_key=data_key,
+        purpose=purpose,
+        outcome=Outcome.READ,
+        request_digest=digest(request),
+        case_ref=case_ref,
+        kiosk_session=kiosk_session,
+    )
+
+
+def fetch_shared_data(
+    *,
+    applicant: Applicant,
+    data_key: str,
+    purpose: str,
+    actor: str,
+    role: str,
+    item_code: str | None = None,
+    case_ref: str | None = None,
+    kiosk_session: str | None = None,
+) -> SharedDataResult:
+    _check_data_key(data_key)
+    if not (purpose or "").strip():
+        raise InvalidInput("查询须说明用途", "a query must state its purpose", field="purpose")
+    item_code, case_ref, kiosk_session = item_code or "", case_ref or "", kiosk_session or ""
+    name = data_set_name(data_key)
+    request = {
+        "request_id": uuid.uuid4().hex,
+        "data_key": data_key,
+        "identifier": applicant.identifier,
+        "name": applicant.name,
+    }
+    common = {
+        "actor": actor,
+        "role": role,
+        "applicant": applicant,
+        "data_key": data_key,
+        "purpose": purpose,
+        "item_code": item_code,
+        "case_ref": case_ref,
+        "kiosk_session": kiosk_session,
+        "request_digest": digest(request),
+    }
+
+    def refuse(outcome: str, zh: str, en: str, **extra: Any) -> SharedDataResult:
+        query = _trace(outcome=outcome, **common, **extra)
+        fallback = outcome in (Outcome.DOWN, Outcome.TIMEOUT, Outcome.NO_SOURCE)
+        if fallback:
+            zh, en = f"{zh}，{FALLBACK_ZH}", f"{en}; {FALLBACK_EN}"
+        return SharedDataResult(False, query.pk, outcome, {}, zh, en, fallback)
+
+    allowed = DataAuthorization.objects.filter(
+        data_key=data_key, item_code=item_code, role=role, active=True
+    ).exists()
+    if not allowed:
+        where = f"事项{item_code}" if item_code else "自助查询"
+        where_en = f"item {item_code}" if item_code else "self-service"
+        return refuse(
+            Outcome.REFUSED,
+            f"{where}未获授权以该角色查询{name}",
+            f"{where_en} is not authorized to ask for {data_key} in role {role}",
+        )
+    consent = _consent_for(applicant, data_key, case_ref, kiosk_session)
+    if consent is None:
+        return refuse(
+            Outcome.NO_CONSENT,
+            f"申请人尚未同意查询其{name}",
+            f"the applicant has not consented to a query of {data_key}",
+        )
+    source = next(
+        (s for s in DataSource.objects.filter(enabled=True) if data_key in s.offers), None
+    )
+    if source is None:
+        return refuse(
+            Outcome.NO_SOURCE,
+            f"暂无提供{name}的部门系统",
+            f"no department system offers {data_key}",
+            consent=consent,
+        )
+    common.update(consent=consent, source=source)
+    if not BREAKER.allow(source.key):
+        return refuse(
+            Outcome.DOWN,
+            f"{source.name}暂时无法连接",
+            f"{source.name} is unavailable (circuit open)",
+        )
+    started = time.monotonic()
+    try:
+        answer = HttpJsonAdapter(source.endpoint, source.timeout_ms).query(request)
+    except SourceTimeout:
+        BREAKER.failed(source.key)
+        return refuse(
+            Outcome.TIMEOUT,
+            f"{source.name}在{source.timeout_ms}毫秒内未响应",
+            f"{source.name} did not answer within {source.timeout_ms} ms",
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    except SourceUnavailable:
+        BREAKER.failed(source.key)
+        return refuse(
+            Outcome.DOWN,
+            f"{source.name}暂时无法连接",
+            f"{source.name} is unavailable",
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    BREAKER.succeeded(source.key)
+    elapsed = int((time.monotonic() - started) * 1000)
+    response_digest = hashlib.sha256(answer.raw).hexdigest()
+    if not answer.found:
+        return refuse(
+            Outcome.NO_RECORD,
+            f"{source.name}没有该申请人的{name}",
+            f"{source.name} holds no {data_key} for this applicant",
+            response_digest=response_digest,
+            duration_ms=elapsed,
+        )
+    query = _trace(
+        outcome=Outcome.OK, response_digest=response_digest, duration_ms=elapsed, **common
+    )
+    return SharedDataResult(True, query.pk, Outcome.OK, answer.record)

@@ -1,0 +1,138 @@
+"""Public verification pages and the applicant's own licences and proofs (亮证)."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.exchange import services as exchange
+from ninhaoban.exchange.models import SELF
+from ninhaoban.licences import selectors, services
+from ninhaoban.licences.documents import licence_pdf, proof_pdf
+from ninhaoban.licences.models import ProofKind
+from ninhaoban.licences.payloads import effective_status, verify_licence, verify_proof
+from ninhaoban.licences.proofs import SPECS
+
+PUBLIC = "public"
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def verify_licence_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    licence = selectors.licence_by_identifier(identifier)
+    verdict = verify_licence(licence)
+    services.trace_licence_read(licence, actor=PUBLIC, role=PUBLIC, purpose="扫码核验")
+    return render(
+        request,
+        "licences/verify.html",
+        {"licence": licence, "verdict": verdict, "holder": licence.holder.display_name},
+    )
+
+
+def verify_proof_page(request: HttpRequest, number: str) -> HttpResponse:
+    proof = selectors.proof_by_number(number)
+    verdict = verify_proof(proof)
+    services.trace_proof_read(proof, actor=PUBLIC, role=PUBLIC, purpose="扫码核验")
+    return render(
+        request,
+        "licences/verify.html",
+        {"proof": proof, "verdict": verdict, "holder": proof.holder.display_name},
+    )
+
+
+def _applicant(request: HttpRequest) -> Applicant:
+    applicant = getattr(request.user, "applicant", None)
+    if applicant is None:
+        raise Forbidden("请以办事人身份登录", "sign in as an applicant")
+    return applicant
+
+
+def _own_licence(request: HttpRequest, identifier: str):
+    applicant = _applicant(request)
+    licence = selectors.licence_by_identifier(identifier)
+    if licence.holder_id != applicant.pk:
+        raise NotFound(f"证照{identifier}不存在", f"no licence {identifier}")
+    return licence
+
+
+@login_required(login_url="/login/")
+def my_licences(request: HttpRequest) -> HttpResponse:
+    applicant = _applicant(request)
+    rows = [(lic, effective_status(lic)) for lic in selectors.licences_of(applicant)]
+    return render(request, "licences/my_licences.html", {"applicant": applicant, "rows": rows})
+
+
+@login_required(login_url="/login/")
+def my_licence(request: HttpRequest, identifier: str) -> HttpResponse:
+    licence = _own_licence(request, identifier)
+    labels = dict(licence.licence_type.layout)
+    fields = [(labels.get(k, k), v) for k, v in licence.fields.items()]
+    return render(
+        request,
+        "licences/my_licence.html",
+        {"licence": licence, "verdict": verify_licence(licence), "fields": fields},
+    )
+
+
+@login_required(login_url="/login/")
+def my_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
+    licence = _own_licence(request, identifier)
+    return _pdf(licence_pdf(licence), f"licence-{licence.identifier}.pdf")
+
+
+@login_required(login_url="/login/")
+@require_http_methods(["GET", "POST"])
+def my_proofs(request: HttpRequest) -> HttpResponse:
+    """Ask for a proof: the applicant consents to this one query, on this page, once."""
+    applicant = _applicant(request)
+    kinds = [(k, ProofKind(k).label) for k, s in SPECS.items() if s.holder_kind == applicant.kind]
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        purpose = request.POST.get("purpose", "").strip() or "办事人自助打印"
+        if kind not in dict(kinds):
+            raise InvalidInput("请选择证明类别", "choose a kind of proof", field="kind")
+        if request.POST.get("consent") != "yes":
+            raise InvalidInput(
+                "须同意本次查询后才能出具证明",
+                "the proof needs your consent to this query",
+                field="consent",
+            )
+        session = f"web-{uuid.uuid4().hex}"
+        exchange.grant_consent(
+            applicant=applicant,
+            data_keys=[SPECS[kind].data_key],
+            channel="web",
+            kiosk_session=session,
+        )
+        proof = services.issue_proof(
+            applicant=applicant,
+            kind=kind,
+            purpose=purpose,
+            actor=applicant.subject,
+            role=SELF,
+            kiosk_session=session,
+        )
+        return redirect("my-proof-pdf", number=proof.number)
+    proofs = applicant.proofs.select_related("issuer").order_by("-issued_at")[:50]
+    return render(
+        request,
+        "licences/my_proofs.html",
+        {"applicant": applicant, "kinds": kinds, "proofs": proofs},
+    )
+
+
+@login_required(login_url="/login/")
+def my_proof_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    applicant = _applicant(request)
+    proof = selectors.proof_by_number(number)
+    if proof.holder_id != applicant.pk:
+        raise NotFound(f"证明{number}不存在", f"no proof {number}")
+    return _pdf(proof_pdf(proof), f"proof-{proof.number}.pdf")
