@@ -14,9 +14,12 @@ from ninhaoban.demo import regions as demo_regions
 
 
 def seed_world() -> None:
+    from ninhaoban.demo import catalog as demo_catalog
+
     demo_regions.seed()
     demo_accounts.seed_staff()
     demo_accounts.seed_applicants(persons=24, organizations=6)
+    demo_catalog.seed()
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ninhaoban.ledger",
     "ninhaoban.regions",
     "ninhaoban.accounts",
+    "ninhaoban.catalog",
     "ninhaoban.exchange",
     "ninhaoban.licences",
     "ninhaoban.portal",

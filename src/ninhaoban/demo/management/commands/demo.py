@@ -24,9 +24,9 @@ class Command(BaseCommand):
 
 def _later_seeders() -> list:
     """Each app's demo seeder, in layer order; each returns a one-line summary."""
-    from ninhaoban.demo import licences
+    from ninhaoban.demo import catalog, licences
 
-    return [licences.seed]
+    return [catalog.seed, licences.seed]
 
 
 SEEDERS = _later_seeders()

@@ -1,0 +1,191 @@
+"""Reads of the catalog that other apps (cases, guidance, kiosk, supervision) rely on.
+
+"Current" always means the published version valid on a given day (today by default):
+valid_from ≤ day < valid_to, with an open end while valid_to is empty.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ninhaoban.catalog.models import (
+    BaseItem,
+    Bundle,
+    BundleItem,
+    ServiceItem,
+    ServiceItemVersion,
+    VersionState,
+)
+from ninhaoban.core.errors import NotFound
+from ninhaoban.regions.selectors import subtree_q
+
+VERSION_FIELDS = (
+    "name",
+    "type_label",
+    "case_kind",
+    "legal_days",
+    "promised_days",
+    "visits_required",
+    "online_depth",
+    "kiosk_enabled",
+    "conditions",
+    "legal_basis",
+    "delivery_methods",
+    "special_procedures",
+    "online_url",
+)
+MATERIAL_FIELDS = (
+    "name",
+    "requirement",
+    "form",
+    "copies",
+    "source",
+    "licence_type_code",
+    "data_key",
+    "issuer",
+    "notes",
+    "sample",
+    "blank_form",
+)
+FEE_FIELDS = ("name", "standard", "amount", "basis", "waivable")
+STEP_FIELDS = ("name", "role", "working_days", "parallel_group")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def valid_on_q(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state": VersionState.PUBLISHED, f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+def get_base_item(code: str) -> BaseItem:
+    try:
+        return BaseItem.objects.get(code=code)
+    except BaseItem.DoesNotExist:
+        raise NotFound(f"基本编码{code}不存在", f"no base item {code}", field="base_code") from None
+
+
+def get_item(code: str) -> ServiceItem:
+    try:
+        return ServiceItem.objects.select_related(
+            "base", "region", "region__parent", "department"
+        ).get(code=code)
+    except ServiceItem.DoesNotExist:
+        raise NotFound(f"实施编码{code}不存在", f"no service item {code}", field="code") from None
+
+
+def get_version(version_id: int) -> ServiceItemVersion:
+    try:
+        return ServiceItemVersion.objects.select_related(
+            "item", "item__base", "item__region", "item__department"
+        ).get(pk=version_id)
+    except (ServiceItemVersion.DoesNotExist, ValueError, TypeError):
+        raise NotFound(
+            f"版本{version_id}不存在", f"no version {version_id}", field="version"
+        ) from None
+
+
+def version_on(item: ServiceItem, day: dt.date | None = None) -> ServiceItemVersion | None:
+    """The published version in force on `day`: what a case made that day is bound to."""
+    return (
+        item.versions.filter(valid_on_q(day or today()))
+        .prefetch_related("materials", "fees", "steps")
+        .first()
+    )
+
+
+def current_version(item: ServiceItem) -> ServiceItemVersion | None:
+    return version_on(item)
+
+
+def draft_of(item: ServiceItem) -> ServiceItemVersion | None:
+    return item.versions.filter(state=VersionState.DRAFT).first()
+
+
+def latest_published(item: ServiceItem) -> ServiceItemVersion | None:
+    return item.versions.filter(state=VersionState.PUBLISHED).order_by("-valid_from").first()
+
+
+def versions_of(item: ServiceItem) -> list[ServiceItemVersion]:
+    return list(item.versions.order_by("-number"))
+
+
+def current_versions(day: dt.date | None = None) -> QuerySet[ServiceItemVersion]:
+    """Every service item's version in force, with what lists and guides need joined."""
+    return (
+        ServiceItemVersion.objects.filter(valid_on_q(day or today()))
+        .select_related("item", "item__base", "item__region", "item__department")
+        .order_by("item__code")
+    )
+
+
+def version_content(version: ServiceItemVersion) -> dict[str, Any]:
+    """The version as plain data: the form of the JSON export and of import comparisons."""
+    data: dict[str, Any] = {f: getattr(version, f) for f in VERSION_FIELDS}
+    data["delivery_methods"] = list(data["delivery_methods"])
+    data["special_procedures"] = list(data["special_procedures"])
+    data["materials"] = [
+        {
+            **{f: getattr(m, f) for f in MATERIAL_FIELDS if f not in ("sample", "blank_form")},
+            "sample": m.sample.name or "",
+            "blank_form": m.blank_form.name or "",
+        }
+        for m in version.materials.all()
+    ]
+    data["fees"] = [
+        {
+            **{f: getattr(fee, f) for f in FEE_FIELDS},
+            "amount": None if fee.amount is None else str(fee.amount),
+        }
+        for fee in version.fees.all()
+    ]
+    data["steps"] = [{f: getattr(s, f) for f in STEP_FIELDS} for s in version.steps.all()]
+    return data
+
+
+def list_items(
+    *,
+    region: str = "",
+    department_type: str = "",
+    item_type: str = "",
+    text: str = "",
+    day: dt.date | None = None,
+) -> QuerySet[ServiceItemVersion]:
+    """Current versions filtered as the public catalog list filters them."""
+    qs = current_versions(day)
+    if region:
+        qs = qs.filter(subtree_q("item__region_id", region))
+    if department_type:
+        qs = qs.filter(item__department__dept_type=department_type)
+    if item_type:
+        qs = qs.filter(item__base__item_type=item_type)
+    if text:
+        qs = qs.filter(Q(name__contains=text) | Q(item__base__name__contains=text))
+    return qs
+
+
+def get_bundle(code: str) -> Bundle:
+    try:
+        return Bundle.objects.select_related("region").get(code=code)
+    except Bundle.DoesNotExist:
+        raise NotFound(f"一件事{code}不存在", f"no bundle {code}", field="bundle") from None
+
+
+def bundles(region: str = "") -> QuerySet[Bundle]:
+    qs = Bundle.objects.select_related("region").prefetch_related(
+        Prefetch("members", queryset=BundleItem.objects.select_related("item", "item__base"))
+    )
+    return qs.filter(subtree_q("region_id", region)) if region else qs
+
+
+def bundle_members(bundle: Bundle) -> list[BundleItem]:
+    return list(
+        bundle.members.select_related(
+            "item", "item__base", "item__region", "item__department"
+        ).order_by("position")
+    )

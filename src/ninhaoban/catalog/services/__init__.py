@@ -1,0 +1,34 @@
+"""The only writers of the catalog's tables; see items, bulk and bundles."""
+
+from ninhaoban.catalog.services.bulk import ImportResult, import_catalog
+from ninhaoban.catalog.services.bundles import save_bundle
+from ninhaoban.catalog.services.items import (
+    CatalogRejected,
+    create_base_item,
+    create_draft,
+    create_service_item,
+    discard_draft,
+    end_item,
+    implementation_code,
+    publish,
+    save_proof_requirement,
+    save_type_label,
+    update_draft,
+)
+
+__all__ = [
+    "CatalogRejected",
+    "ImportResult",
+    "create_base_item",
+    "create_draft",
+    "create_service_item",
+    "discard_draft",
+    "end_item",
+    "implementation_code",
+    "import_catalog",
+    "publish",
+    "save_bundle",
+    "save_proof_requirement",
+    "save_type_label",
+    "update_draft",
+]
