@@ -203,3 +203,32 @@ def test_sandbox_control_and_health(sandbox):
         "down": ["market"],
         "latency_ms": 5,
     }
+
+
+def test_sandbox_command_serves_on_a_free_loopback_port():
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ninhaoban", "sandbox", "--port", str(port), "--down", "hrss"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                state = _control(f"http://127.0.0.1:{port}", {})
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the sandbox did not start")
+        assert state["down"] == ["hrss"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -245,3 +245,16 @@ def test_valid_licence_for_the_holder(sources):
     assert selectors.valid_licence_for(licence.holder, BUSINESS) is None
     services.change_status(licence, LicenceStatus.VALID, reason="整改完毕", actor="staff:1")
     assert selectors.valid_licence_for(licence.holder, BUSINESS) == licence
+
+
+def test_signing_keys_command_rotates():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("signing_keys", stdout=out)
+    first = keyring().current_key_id()
+    call_command("signing_keys", "rotate", stdout=out)
+    assert keyring().current_key_id() != first
+    assert out.getvalue().count("BEGIN PUBLIC KEY") == 3

@@ -1,0 +1,106 @@
+"""Licence endpoints: public verification, and staff reads (scoped, traced) and status changes."""
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.core.errors import Forbidden, NotFound
+from ninhaoban.licences import selectors, services
+from ninhaoban.licences.models import Licence
+from ninhaoban.licences.payloads import effective_status, verify_licence
+
+router = Router(tags=["licences"])
+STATUS_ROLES = (Role.APPROVER, Role.CHIEF)
+
+
+class VerificationOut(Schema):
+    identifier: str
+    genuine: bool
+    state: str
+    label: str
+    label_en: str
+    licence_type: str
+    holder: str
+    issuer: str
+    issued_on: str
+    expires_on: str | None
+
+
+class LicenceOut(VerificationOut):
+    holder_identifier: str
+    status: str
+    status_reason: str
+    fields: dict
+    case_ref: str
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str
+
+
+def _verification(licence: Licence) -> dict:
+    verdict = verify_licence(licence)
+    return {
+        "identifier": licence.identifier,
+        "genuine": verdict.genuine,
+        "state": verdict.state,
+        "label": verdict.label_zh,
+        "label_en": verdict.label_en,
+        "licence_type": licence.licence_type.name,
+        "holder": licence.holder.display_name,
+        "issuer": licence.issuer.name,
+        "issued_on": licence.issued_on.isoformat(),
+        "expires_on": licence.expires_on.isoformat() if licence.expires_on else None,
+    }
+
+
+def _staff_licence(request: HttpRequest, identifier: str) -> Licence:
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise Forbidden("仅限工作人员使用", "for staff only")
+    wanted = selectors.licence_by_identifier(identifier)
+    licence = selectors.licences_for(request.user).filter(pk=wanted.pk).first()
+    if licence is None:
+        raise NotFound(f"证照{identifier}不存在", f"no licence {identifier}")
+    return licence
+
+
+@router.get("/verify/{identifier}", response=VerificationOut, summary="核验电子证照（公开）")
+def verify(request: HttpRequest, identifier: str) -> dict:
+    licence = selectors.licence_by_identifier(identifier)
+    services.trace_licence_read(licence, actor="public", role="public", purpose="接口核验")
+    return _verification(licence)
+
+
+@router.get(
+    "/{identifier}", response=LicenceOut, auth=django_auth, summary="证照详情（按权限范围，留痕）"
+)
+def detail(request: HttpRequest, identifier: str, purpose: str = "工作人员查阅") -> dict:
+    licence = _staff_licence(request, identifier)
+    services.trace_licence_read(
+        licence, actor=request.user.staff.actor, role="staff", purpose=purpose[:128]
+    )
+    return {
+        **_verification(licence),
+        "holder_identifier": licence.holder.masked_identifier,
+        "status": effective_status(licence),
+        "status_reason": licence.status_reason,
+        "fields": licence.fields,
+        "case_ref": licence.case_ref,
+    }
+
+
+@router.post(
+    "/{identifier}/status",
+    response=VerificationOut,
+    auth=django_auth,
+    summary="暂扣、恢复、撤销、注销证照",
+)
+def change_status(request: HttpRequest, identifier: str, data: StatusIn) -> dict:
+    licence = _staff_licence(request, identifier)
+    require_scope(request.user, STATUS_ROLES, licence.issuer.region_id, licence.issuer_id)
+    services.change_status(licence, data.status, reason=data.reason, actor=request.user.staff.actor)
+    return _verification(licence)

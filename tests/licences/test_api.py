@@ -1,0 +1,48 @@
+import json
+
+import pytest
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.exchange.models import DataQuery
+from ninhaoban.licences.models import Licence
+from tests.licences.test_licences import _issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _chongyang_licence() -> Licence:
+    return _issue(
+        Applicant.objects.filter(kind="organization", region__code__startswith="421223")[0]
+    )
+
+
+def test_public_verification_json(sources, client):
+    licence = _chongyang_licence()
+    answer = client.get(f"/api/v1/licences/verify/{licence.identifier}").json()
+    assert answer["genuine"] and answer["state"] == "valid"
+    assert answer["holder"] == licence.holder.display_name
+    assert client.get("/api/v1/licences/verify/nonsense").status_code == 422
+
+
+def test_staff_detail_is_scoped_and_traced(sources, staff_client):
+    licence = _chongyang_licence()
+    before = DataQuery.objects.count()
+    inside = staff_client("clerk.chongyang").get(f"/api/v1/licences/{licence.identifier}")
+    assert inside.status_code == 200 and inside.json()["fields"]["legal_representative"]
+    trace = DataQuery.objects.order_by("-pk").first()
+    assert DataQuery.objects.count() == before + 1 and trace.actor.startswith("staff:")
+    outside = staff_client("clerk.tongshan").get(f"/api/v1/licences/{licence.identifier}")
+    assert outside.status_code == 404
+    assert DataQuery.objects.count() == before + 1
+
+
+def test_status_change_needs_the_issuing_department(sources, staff_client):
+    licence = _chongyang_licence()
+    url = f"/api/v1/licences/{licence.identifier}/status"
+    body = json.dumps({"status": "30", "reason": "以欺骗手段取得"})
+    clerk = staff_client("clerk.chongyang").post(url, body, content_type="application/json")
+    assert clerk.status_code == 403
+    done = staff_client("chief.chongyang.market").post(url, body, content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "revoked"
+    again = staff_client("chief.chongyang.market").post(url, body, content_type="application/json")
+    assert again.status_code == 409
