@@ -46,6 +46,17 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("NHB_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 NHB_BASE_URL = os.environ.get("NHB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The ledger: its name in checkpoints (the signing key is generated into VAR_DIR/ledger_key),
+# how often and in what batches the sequencer runs, and the witnesses whose cosignatures count.
+NHB_LEDGER_ORIGIN = os.environ.get("NHB_LEDGER_ORIGIN") or (
+    NHB_BASE_URL.split("://", 1)[-1].split("/", 1)[0] + "/ledger"
+)
+NHB_LEDGER_BATCH = int(os.environ.get("NHB_LEDGER_BATCH", "10000"))
+NHB_LEDGER_INTERVAL = int(os.environ.get("NHB_LEDGER_INTERVAL", "3"))
+NHB_LEDGER_WITNESSES = [
+    k.strip() for k in os.environ.get("NHB_LEDGER_WITNESSES", "").split(",") if k.strip()
+]
+NHB_WITNESS_NAME = os.environ.get("NHB_WITNESS_NAME", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

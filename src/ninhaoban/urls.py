@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),
     path("console/", include("ninhaoban.console.urls")),
+    path("ledger/", include("ninhaoban.ledger.urls")),
     path("", include("ninhaoban.licences.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,22 +1,42 @@
+"""The ledger's store: entries, perfect subtree hashes, the tree state and signed checkpoints.
+
+Only `ninhaoban.ledger.services` and `ninhaoban.ledger.sequencer` write these tables; the
+sequencer's hot paths use plain SQL on them, so the table names are fixed here.
+"""
+
 from django.db import models
+from django.db.models import Q
+
+# A perfect subtree (level, index) is stored under one integer key so that a proof's two dozen
+# nodes are one `id IN (...)` lookup on the primary key; 2^48 leaves is beyond any city's log.
+NODE_INDEX_BITS = 48
+
+
+def node_id(level: int, index: int) -> int:
+    return (level << NODE_INDEX_BITS) | index
 
 
 class LedgerEntry(models.Model):
     """One record of something that happened: ids and digests, never personal data in clear.
 
     `index` stays empty until the sequencer integrates the entry into the Merkle tree; the
-    row itself is written in the same transaction as the change it records.
+    row itself is written in the same transaction as the change it records, and its leaf hash
+    is computed then, so integrating costs no hashing of bodies.
     """
 
     index = models.BigIntegerField(unique=True, null=True, blank=True)
-    kind = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=64)
     body = models.TextField(help_text="canonical JSON")
-    leaf_hash = models.BinaryField(max_length=32, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    leaf_hash = models.BinaryField(max_length=32)
 
     class Meta:
+        db_table = "ledger_entry"
         verbose_name = "存证记录"
         verbose_name_plural = "存证记录"
+        indexes = [
+            models.Index(fields=["id"], condition=Q(index__isnull=True), name="ledger_pending"),
+            models.Index(fields=["leaf_hash"], name="ledger_leaf_hash"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.index if self.index is not None else 'pending'} {self.kind}"
@@ -26,8 +46,79 @@ class LedgerSubject(models.Model):
     """Lookup by subject (a case number, a licence id, a person's digest): Rekor's missing index."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="subjects")
-    subject = models.CharField(max_length=128, db_index=True)
+    subject = models.CharField(max_length=128)
 
     class Meta:
+        db_table = "ledger_subject"
         verbose_name = "存证主体"
         verbose_name_plural = "存证主体"
+        indexes = [models.Index(fields=["subject", "entry"], name="ledger_subject_entry")]
+
+
+class TreeNode(models.Model):
+    """The hash of one perfect subtree above the leaves; `id` is `node_id(level, index)`.
+
+    Nodes are written once, when their last leaf is integrated, and never change: any root or
+    proof at any size is a fold of at most 2·log2(n) of them.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_node"
+        verbose_name = "子树哈希"
+        verbose_name_plural = "子树哈希"
+
+
+class TreeState(models.Model):
+    """The single row the sequencer locks: the integrated size and its root."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+    root = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_state"
+        verbose_name = "树状态"
+        verbose_name_plural = "树状态"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head in the C2SP tlog-checkpoint signed-note format."""
+
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ledger_checkpoint"
+        verbose_name = "检查点"
+        verbose_name_plural = "检查点"
+        ordering = ["-size"]
+
+    def __str__(self) -> str:
+        return f"{self.size} {bytes(self.root).hex()[:16]}"
+
+
+class Cosignature(models.Model):
+    """A witness's C2SP tlog-cosignature/v1 over one checkpoint; verified before it is stored."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.CASCADE, related_name="cosignatures"
+    )
+    witness = models.CharField(max_length=128)
+    verifier_key = models.CharField(max_length=256)
+    key_id = models.CharField(max_length=8)
+    timestamp = models.BigIntegerField()
+    line = models.TextField(help_text="the signature line of the note")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ledger_cosignature"
+        verbose_name = "见证签名"
+        verbose_name_plural = "见证签名"
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "key_id"], name="one_cosignature_per_key")
+        ]

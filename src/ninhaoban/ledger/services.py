@@ -1,13 +1,55 @@
-"""Writing to the ledger. `record()` is the one door every app uses."""
+"""Writing to the ledger: `record()` (every app's one door), the sequencer and cosignatures.
+
+`record()` only inserts a pending row inside the caller's transaction, so a business change
+and its entry commit or vanish together and the hot path pays two small inserts. The
+sequencer later gives pending rows their indices in one transaction per batch: it locks the
+tree state, claims the oldest pending rows, stores every perfect subtree they complete, and
+signs a checkpoint of the new size. A crash anywhere rolls the whole batch back, so no
+committed entry is lost, no index is used twice, and a checkpoint exists only for a tree
+whose hashes were committed with it.
+"""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ninhaoban.core.canonical import canonical_json, digest
-from ninhaoban.ledger.models import LedgerEntry, LedgerSubject
+from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.ledger import keys, merkle, note
+from ninhaoban.ledger.models import (
+    Checkpoint,
+    Cosignature,
+    LedgerEntry,
+    TreeState,
+    node_id,
+)
+from ninhaoban.ledger.selectors import LedgerCorrupted, perfect_hashes
+
+
+def _validate(kind: str, subjects: list[str], actor: str) -> None:
+    if not kind or len(kind) > 64:
+        raise InvalidInput("存证类型无效", "the entry kind must have 1 to 64 characters")
+    if not subjects or any(not s or len(s) > 128 for s in subjects):
+        raise InvalidInput("存证主体无效", "each subject must have 1 to 128 characters")
+    if not actor:
+        raise InvalidInput("存证操作人不能为空", "the actor must not be empty")
+
+
+def _insert(kind: str, body: str, leaf: bytes, subjects: list[str]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_entry (kind, body, leaf_hash) VALUES (%s, %s, %s) RETURNING id",
+            [kind, body, leaf],
+        )
+        entry_id = cursor.fetchone()[0]
+        cursor.executemany(
+            "INSERT INTO ledger_subject (entry_id, subject) VALUES (%s, %s)",
+            [(entry_id, s) for s in subjects],
+        )
+    return entry_id
 
 
 def record(
@@ -20,14 +62,149 @@ def record(
     Only the digest of `payload` is kept, so the log can be public without leaking data.
     """
     subjects = [subject] if isinstance(subject, str) else list(subject)
-    body = {
-        "kind": kind,
-        "subjects": subjects,
-        "actor": actor,
-        "time": timezone.now().isoformat(timespec="microseconds"),
-        "payload_digest": digest(dict(payload)),
-    }
+    _validate(kind, subjects, actor)
+    body = canonical_json(
+        {
+            "kind": kind,
+            "subjects": subjects,
+            "actor": actor,
+            "time": timezone.now().isoformat(timespec="microseconds"),
+            "payload_digest": digest(dict(payload)),
+        }
+    ).decode("utf-8")
+    leaf = merkle.leaf_hash(body.encode("utf-8"))
+    if connection.in_atomic_block:
+        entry_id = _insert(kind, body, leaf, subjects)
+    else:
+        with transaction.atomic():
+            entry_id = _insert(kind, body, leaf, subjects)
+    return LedgerEntry(id=entry_id, kind=kind, body=body, leaf_hash=leaf)
+
+
+_CLAIM = """
+UPDATE ledger_entry SET "index" = %s + batch.position
+FROM (
+    SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position
+    FROM ledger_entry WHERE "index" IS NULL ORDER BY id LIMIT %s
+) AS batch
+WHERE ledger_entry.id = batch.id
+RETURNING "index", leaf_hash
+"""
+
+
+def _store_nodes(nodes: list[tuple[int, bytes]]) -> None:
+    if not nodes:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "INSERT INTO ledger_node (id, hash) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bytea[])",
+                [[n for n, _ in nodes], [h for _, h in nodes]],
+            )
+        else:
+            cursor.executemany("INSERT INTO ledger_node (id, hash) VALUES (%s, %s)", nodes)
+
+
+def _locked_state() -> TreeState:
+    TreeState.objects.bulk_create(
+        [TreeState(pk=1, size=0, root=merkle.EMPTY_ROOT)], ignore_conflicts=True
+    )
+    return TreeState.objects.select_for_update().get(pk=1)
+
+
+def _integrate_batch(limit: int) -> int:
     with transaction.atomic():
-        entry = LedgerEntry.objects.create(kind=kind, body=canonical_json(body).decode("utf-8"))
-        LedgerSubject.objects.bulk_create(LedgerSubject(entry=entry, subject=s) for s in subjects)
-    return entry
+        state = _locked_state()
+        size = state.size
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM, [size, limit])
+            claimed = sorted((index, bytes(leaf)) for index, leaf in cursor.fetchall())
+        if not claimed:
+            return 0
+        if [index for index, _ in claimed] != list(range(size, size + len(claimed))):
+            raise LedgerCorrupted("存证序号不连续", f"claimed indices do not follow size {size}")
+        frontier = merkle.perfect_cover(0, size)
+        known = perfect_hashes(set(frontier))
+        stack = [(level, index, known[(level, index)]) for level, index in frontier]
+        if merkle.fold_cover([h for _, _, h in stack]) != bytes(state.root):
+            raise LedgerCorrupted(
+                "存证树的已存哈希与已签名状态不符，拒绝签发检查点",
+                f"the stored subtree hashes disagree with the signed root at size {size}",
+            )
+        new_nodes: list[tuple[int, bytes]] = []
+        for index, leaf in claimed:
+            stack.append((0, index, leaf))
+            while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
+                level, right_index, right = stack.pop()
+                _, _, left = stack.pop()
+                parent = merkle.node_hash(left, right)
+                stack.append((level + 1, right_index >> 1, parent))
+                new_nodes.append((node_id(level + 1, right_index >> 1), parent))
+        _store_nodes(new_nodes)
+        state.size = size + len(claimed)
+        state.root = merkle.fold_cover([h for _, _, h in stack])
+        state.save(update_fields=["size", "root"])
+        _sign_checkpoint(state.size, bytes(state.root))
+        return len(claimed)
+
+
+def _sign_checkpoint(size: int, root: bytes) -> Checkpoint:
+    body = note.checkpoint_text(keys.origin(), size, root)
+    signed = note.sign_note(body, keys.origin(), keys.signing_key())
+    return Checkpoint.objects.create(size=size, root=root, note=signed)
+
+
+def sequence(batch_size: int | None = None) -> int:
+    """Integrate every pending entry, one locked transaction per batch; how many were added."""
+    batch_size = batch_size or settings.NHB_LEDGER_BATCH
+    if batch_size < 1:
+        raise InvalidInput("批大小必须为正数", "the batch size must be positive")
+    total = 0
+    while True:
+        added = _integrate_batch(batch_size)
+        total += added
+        if added < batch_size:
+            return total
+
+
+def add_cosignature(signed_note: str, verifier_key: str) -> Cosignature:
+    """Store a witness's cosignature on one of our checkpoints after checking it.
+
+    With NHB_LEDGER_WITNESSES set only the listed witnesses count; without it any witness
+    whose signature verifies is shown, since a cosignature can only add assurance.
+    """
+    try:
+        verifier = note.parse_verifier(verifier_key)
+        body, timestamp, line = note.verify_cosignature(signed_note, verifier)
+        checkpoint = note.parse_checkpoint(body)
+    except note.NoteError as exc:
+        raise InvalidInput("见证签名无效", f"invalid cosignature: {exc}") from None
+    allowed = settings.NHB_LEDGER_WITNESSES
+    if allowed and verifier.encoded() not in {note.parse_verifier(k).encoded() for k in allowed}:
+        raise Forbidden("该见证方不在本存证库的见证名单中", "this witness is not on the log's list")
+    stored = Checkpoint.objects.filter(size=checkpoint.size).first()
+    if stored is None or note.split_note(stored.note)[0] != body:
+        raise InvalidInput(
+            "见证签名所签的检查点不是本存证库签发的",
+            "the cosigned checkpoint is not one this log signed",
+        )
+    with transaction.atomic():
+        cosignature, created = Cosignature.objects.get_or_create(
+            checkpoint=stored,
+            key_id=verifier.key_id.hex(),
+            defaults={
+                "witness": verifier.name,
+                "verifier_key": verifier.encoded(),
+                "timestamp": timestamp,
+                "line": line,
+            },
+        )
+        if created:
+            record(
+                "ledger.cosigned",
+                f"checkpoint:{stored.size}",
+                f"witness:{verifier.name}",
+                {"key_id": verifier.key_id.hex(), "timestamp": timestamp},
+            )
+    return cosignature

@@ -1,0 +1,149 @@
+"""The store, the sequencer, checkpoints and the auditor, against the pure Merkle code."""
+
+import itertools
+
+import pytest
+from django.db import connection, transaction
+
+from ninhaoban.core.errors import InvalidInput
+from ninhaoban.ledger import keys, merkle, note, selectors, services
+from ninhaoban.ledger.audit import audit
+from ninhaoban.ledger.models import Checkpoint, LedgerEntry, TreeNode, TreeState, node_id
+from ninhaoban.ledger.tasks import sequence_task
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(n: int, prefix: str = "case:T") -> list[LedgerEntry]:
+    return [services.record("test.step", f"{prefix}{i}", "staff:1", {"i": i}) for i in range(n)]
+
+
+def leaf_hashes() -> list[bytes]:
+    return [
+        bytes(h) for h in LedgerEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
+    ]
+
+
+def test_record_writes_nothing_when_the_business_transaction_rolls_back():
+    before = LedgerEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.record("test.step", "case:R1", "staff:1", {"a": 1})
+        raise RuntimeError("the business change failed")
+    assert LedgerEntry.objects.count() == before
+
+
+def test_record_keeps_only_a_digest_of_the_payload():
+    entry = services.record("test.step", ["case:P1", "person:abc"], "staff:1", {"name": "张三"})
+    assert "张三" not in entry.body and "payload_digest" in entry.body
+    assert bytes(entry.leaf_hash) == merkle.leaf_hash(entry.body.encode("utf-8"))
+    assert [e.pk for e in selectors.entries_about("person:abc")] == [entry.pk]
+
+
+@pytest.mark.parametrize(
+    "kind,subject,actor", [("", "case:1", "x"), ("k", [], "x"), ("k", "c", "")]
+)
+def test_record_refuses_malformed_entries(kind, subject, actor):
+    with pytest.raises(InvalidInput):
+        services.record(kind, subject, actor, {})
+
+
+def test_sequencer_integrates_in_order_and_proofs_match_the_pure_code():
+    services.sequence()
+    start = selectors.integrated_size()
+    fill(23)
+    assert services.sequence(batch_size=5) == 23
+    hashes = leaf_hashes()
+    size = len(hashes)
+    assert size == start + 23
+    assert TreeState.objects.get(pk=1).size == size
+    assert LedgerEntry.objects.filter(index__isnull=True).count() == 0
+    for n in range(max(1, start), size + 1):
+        assert selectors.root_at(n) == merkle.root_hash(hashes[:n])
+        for i in range(n - 1, -1, -max(1, n // 7)):
+            assert selectors.inclusion_proof(i, n) == merkle.inclusion_proof(i, hashes[:n])
+        for m in range(0, n + 1, max(1, n // 5)):
+            assert selectors.consistency_proof(m, n) == merkle.consistency_proof(m, hashes[:n])
+
+
+def test_each_batch_signs_a_checkpoint_that_verifies_and_extends_the_last():
+    services.sequence()
+    start = selectors.integrated_size()
+    fill(12)
+    services.sequence(batch_size=4)
+    verifier = keys.log_verifier()
+    checkpoints = list(Checkpoint.objects.filter(size__gte=start).order_by("size"))
+    bodies = [note.open_checkpoint(c.note, verifier, keys.origin()) for c in checkpoints]
+    assert [b.size for b in bodies][-3:] == [start + 4, start + 8, start + 12]
+    for old, new in itertools.pairwise(bodies):
+        proof = selectors.consistency_proof(old.size, new.size)
+        assert merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
+    assert services.sequence() == 0
+    assert Checkpoint.objects.order_by("-size").first().size == bodies[-1].size
+
+
+def test_huey_task_runs_the_sequencer():
+    fill(3)
+    sequence_task()
+    assert LedgerEntry.objects.filter(index__isnull=True).count() == 0
+
+
+def test_audit_is_clean_after_sequencing():
+    fill(40)
+    services.sequence(batch_size=7)
+    assert audit() == []
+
+
+def _tamper(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_audit_names_a_changed_entry():
+    fill(20)
+    services.sequence()
+    _tamper(
+        'UPDATE ledger_entry SET body = REPLACE(body, %s, %s) WHERE "index" = %s',
+        ['"kind":"', '"kind":"forged.', 9],
+    )
+    problems = audit()
+    assert problems and problems[0].startswith("entry 9:")
+
+
+def test_audit_names_a_changed_leaf_hash_and_a_changed_node():
+    fill(20)
+    services.sequence()
+    _tamper('UPDATE ledger_entry SET leaf_hash = %s WHERE "index" = %s', [b"\x00" * 32, 4])
+    _tamper("UPDATE ledger_node SET hash = %s WHERE id = %s", [b"\x01" * 32, node_id(2, 3)])
+    problems = audit()
+    assert problems[0] == "entry 4: the body does not match its stored leaf hash"
+    assert any(p.startswith("node level 2 index 3: differs") for p in problems)
+
+
+def test_audit_names_a_missing_row():
+    fill(20)
+    services.sequence()
+    size = selectors.integrated_size()
+    LedgerEntry.objects.filter(index=size - 6).delete()
+    assert any(p.startswith(f"entry {size - 6}: missing") for p in audit())
+
+
+def test_audit_names_a_missing_node():
+    fill(20)
+    services.sequence()
+    TreeNode.objects.filter(id=node_id(1, 2)).delete()
+    assert "node level 1 index 2: missing (entries 4–5)" in audit()
+
+
+def test_sequencer_refuses_to_sign_on_top_of_a_corrupted_store():
+    fill(9)
+    services.sequence()
+    state = TreeState.objects.get(pk=1)
+    frontier = merkle.perfect_cover(0, state.size)
+    level, index = next(node for node in frontier if node[0] > 0)
+    TreeNode.objects.filter(id=node_id(level, index)).update(hash=b"\x02" * 32)
+    fill(2)
+    count = Checkpoint.objects.count()
+    with pytest.raises(selectors.LedgerCorrupted):
+        services.sequence()
+    assert Checkpoint.objects.count() == count
+    assert TreeState.objects.get(pk=1).size == state.size
