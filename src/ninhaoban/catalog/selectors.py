@@ -19,6 +19,7 @@ from ninhaoban.catalog.models import (
     VersionState,
 )
 from ninhaoban.core.errors import NotFound
+from ninhaoban.regions.models import Level, Region
 from ninhaoban.regions.selectors import subtree_q
 
 VERSION_FIELDS = (
@@ -189,3 +190,8 @@ def bundle_members(bundle: Bundle) -> list[BundleItem]:
             "item", "item__base", "item__region", "item__department"
         ).order_by("position")
     )
+
+
+def filter_regions() -> QuerySet[Region]:
+    """The regions a catalog list can be narrowed to: the city and the county level."""
+    return Region.objects.filter(level__in=[Level.CITY, Level.COUNTY]).order_by("code")

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from ninhaoban.catalog import console_views as views
+
+app_name = "catalog-console"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new_item, name="new"),
+    path("audit/", views.audit_report, name="audit"),
+    path("stats/", views.stats_report, name="stats"),
+    path("items/<str:code>/", views.item_detail, name="item"),
+    path("items/<str:code>/draft/", views.new_draft, name="new-draft"),
+    path("items/<str:code>/end/", views.end, name="end"),
+    path("versions/<int:version_id>/edit/", views.edit_draft, name="edit"),
+    path("versions/<int:version_id>/preview/", views.preview, name="preview"),
+    path("versions/<int:version_id>/publish/", views.publish, name="publish"),
+    path("versions/<int:version_id>/discard/", views.discard, name="discard"),
+]

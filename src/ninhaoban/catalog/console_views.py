@@ -1,0 +1,281 @@
+"""Catalog admin pages under /console/catalog/: create a draft, edit, preview, publish, end;
+the standardization audit and the statistics. Each action checks the catalog_admin scope of
+the item (region subtree and department) and calls one service."""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
+from ninhaoban.catalog import audit, guides, selectors, services, stats
+from ninhaoban.catalog.forms import content_from_form, form_from_content
+from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, ServiceItemVersion
+from ninhaoban.catalog.services import CatalogRejected
+from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
+from ninhaoban.regions.models import Department, DepartmentType, code_prefix
+from ninhaoban.regions.selectors import ancestors, get_region
+
+ADMIN_ROLES = (Role.CATALOG_ADMIN,)
+REPORT_ROLES = (Role.CATALOG_ADMIN, Role.SUPERVISOR)
+
+
+def _actor(request: HttpRequest) -> str:
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise Forbidden("仅限工作人员使用", "for staff only")
+    return staff.actor
+
+
+def _require_item(request: HttpRequest, item: ServiceItem) -> None:
+    require_scope(request.user, ADMIN_ROLES, item.region_id, item.department_id)
+
+
+def _require_any(request: HttpRequest, roles) -> None:
+    if not (request.user.is_superuser or roles_of(request.user, roles)):
+        raise Forbidden("您没有事项管理权限", "you hold no catalog role")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    text = request.GET.get("q", "").strip()[:64]
+    items = scoped(
+        ServiceItem.objects.select_related("base", "region", "department"),
+        request.user,
+        ADMIN_ROLES,
+        region_field="region_id",
+        department_field="department_id",
+    )
+    if text:
+        items = items.filter(base__name__contains=text)
+    page = Paginator(items.order_by("region_id", "base__code"), 50).get_page(
+        request.GET.get("page")
+    )
+    drafts = set(
+        ServiceItemVersion.objects.filter(item__in=[i.pk for i in page], state="draft").values_list(
+            "item_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "catalog/console/index.html",
+        {"page": page, "drafts": drafts, "q": text},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_item(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    errors: list = []
+    values: dict[str, Any] = request.POST.dict() if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            base = selectors.get_base_item(values.get("base_code", "").strip())
+            region = get_region(values.get("region", "").strip())
+            department = next(
+                (
+                    d
+                    for r in ancestors(region)
+                    for d in Department.objects.filter(
+                        region=r, dept_type=values.get("department_type", "")
+                    )
+                ),
+                None,
+            )
+            if department is None:
+                raise InvalidInput(
+                    "该区划没有这一类部门", "no such department for the region", "department"
+                )
+            require_scope(request.user, ADMIN_ROLES, region.code, department.pk)
+            version = services.create_service_item(
+                base=base,
+                region=region,
+                department=department,
+                content=content_from_form(request.POST),
+                actor=actor,
+            )
+            return redirect("catalog-console:item", code=version.item.code)
+        except CatalogRejected as exc:
+            errors = exc.problems
+        except DomainError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            errors = [exc]
+    return render(
+        request,
+        "catalog/console/edit.html",
+        {
+            "new": True,
+            "errors": errors,
+            "values": values or form_from_content(None),
+            "departments": DepartmentType.choices,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    _actor(request)
+    item = selectors.get_item(code)
+    _require_item(request, item)
+    return render(
+        request,
+        "catalog/console/item.html",
+        {
+            "item": item,
+            "versions": selectors.versions_of(item),
+            "current": selectors.current_version(item),
+            "draft": selectors.draft_of(item),
+            "today": selectors.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def new_draft(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _actor(request)
+    item = selectors.get_item(code)
+    _require_item(request, item)
+    version = services.create_draft(item, actor=actor)
+    return redirect("catalog-console:edit", version_id=version.pk)
+
+
+def _draft(request: HttpRequest, version_id: int) -> ServiceItemVersion:
+    version = selectors.get_version(version_id)
+    _require_item(request, version.item)
+    return version
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_draft(request: HttpRequest, version_id: int) -> HttpResponse:
+    actor = _actor(request)
+    version = _draft(request, version_id)
+    if version.is_published:
+        raise PublishedVersionFrozen()
+    errors: list = []
+    values = form_from_content(selectors.version_content(version))
+    if request.method == "POST":
+        values = request.POST.dict()
+        try:
+            services.update_draft(version, content_from_form(request.POST), actor=actor)
+            return redirect("catalog-console:item", code=version.item.code)
+        except CatalogRejected as exc:
+            errors = exc.problems
+    return render(
+        request,
+        "catalog/console/edit.html",
+        {"version": version, "item": version.item, "errors": errors, "values": values},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def preview(request: HttpRequest, version_id: int) -> HttpResponse:
+    _actor(request)
+    version = _draft(request, version_id)
+    guide = guides.guide_of_version(version.item, version)
+    return render(request, "catalog/console/preview.html", {"guide": guide, "version": version})
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("日期格式应为YYYY-MM-DD", "a date is YYYY-MM-DD", field) from None
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, version_id: int) -> HttpResponse:
+    actor = _actor(request)
+    version = _draft(request, version_id)
+    services.publish(
+        version, actor=actor, valid_from=_date(request.POST.get("valid_from", ""), "valid_from")
+    )
+    return redirect("catalog-console:item", code=version.item.code)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, version_id: int) -> HttpResponse:
+    actor = _actor(request)
+    version = _draft(request, version_id)
+    services.discard_draft(version, actor=actor)
+    return redirect("catalog-console:item", code=version.item.code)
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _actor(request)
+    item = selectors.get_item(code)
+    _require_item(request, item)
+    services.end_item(item, actor=actor, on=_date(request.POST.get("on", ""), "on"))
+    return redirect("catalog-console:item", code=item.code)
+
+
+def _report_region(request: HttpRequest) -> list[str]:
+    """The region prefixes whose findings this user may see; [""] means everything."""
+    if request.user.is_superuser:
+        return [""]
+    grants = roles_of(request.user, REPORT_ROLES)
+    if not grants:
+        raise Forbidden("您没有查看同事同标报告的权限", "you may not see the audit report")
+    return [code_prefix(g.region_id) for g in grants]
+
+
+@login_required
+def audit_report(request: HttpRequest) -> HttpResponse:
+    prefixes = _report_region(request)
+    findings = [f for f in audit.run_audit() if any(f.region_code.startswith(p) for p in prefixes)]
+    kind = request.GET.get("kind", "")
+    if kind in audit.KINDS:
+        findings = [f for f in findings if f.kind == kind]
+    fmt = request.GET.get("format", "")
+    if fmt == "json":
+        return JsonResponse(
+            {"summary": audit.summary(findings), "findings": [f.as_dict() for f in findings]},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    if fmt == "csv":
+        response = HttpResponse(
+            "\ufeff" + audit.to_csv(findings), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="catalog-audit.csv"'
+        return response
+    return render(
+        request,
+        "catalog/console/audit.html",
+        {
+            "findings": findings,
+            "summary": [(k, audit.KINDS[k], n) for k, n in audit.summary(findings).items()],
+            "kind": kind,
+        },
+    )
+
+
+@login_required
+def stats_report(request: HttpRequest) -> HttpResponse:
+    prefixes = _report_region(request)
+    region = "" if "" in prefixes else prefixes[0]
+    data = stats.catalog_stats(region=region)
+    if request.GET.get("format") == "json":
+        return HttpResponse(
+            json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8"
+        )
+    return render(request, "catalog/console/stats.html", {"stats": data})
