@@ -11,10 +11,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
-from ninhaoban.accounts.models import Applicant, ApplicantKind
+from ninhaoban.accounts.models import Applicant, ApplicantKind, Role
+from ninhaoban.catalog.models import MaterialRequirement, MaterialSource, VersionState
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.datasets import DATA_SETS
-from ninhaoban.exchange.models import SELF
+from ninhaoban.exchange.models import SELF, SYSTEM
 from ninhaoban.exchange.sandbox import records
 from ninhaoban.licences import services
 from ninhaoban.licences.models import Licence, LicenceType
@@ -153,6 +154,27 @@ def seed_sources(base_url: str | None = None) -> None:
         exchange.authorize(data_key=data_key, item_code="", role=SELF, purpose="自助打印证明")
 
 
+def seed_catalog_rights() -> int:
+    """Intake (the platform itself and the window clerk) may fetch the shared data that a
+    published catalog material names, granted on the 基本编码 so every region's item has it."""
+    pairs = (
+        MaterialRequirement.objects.filter(
+            source=MaterialSource.SHARED_DATA, version__state=VersionState.PUBLISHED
+        )
+        .exclude(data_key="")
+        .values_list("data_key", "version__item__base__code")
+        .distinct()
+    )
+    made = 0
+    for data_key, base_code in pairs:
+        for role in (SYSTEM, Role.CLERK):
+            exchange.authorize(
+                data_key=data_key, item_code=base_code, role=role, purpose="受理材料免提交"
+            )
+            made += 1
+    return made
+
+
 def _issue(code: str, holder: Applicant, fields: dict, issued_on: dt.date) -> None:
     kind = LicenceType.objects.get(code=code)
     if Licence.objects.filter(holder=holder, licence_type=kind).exists():
@@ -197,5 +219,9 @@ def seed_licences() -> int:
 def seed() -> str:
     seed_types()
     seed_sources()
+    rights = seed_catalog_rights()
     count = seed_licences()
-    return f"licences: {LicenceType.objects.count()} types, {count} licences, sandbox sources"
+    return (
+        f"licences: {LicenceType.objects.count()} types, {count} licences; "
+        f"exchange: sandbox sources, {rights} intake rights on catalog items"
+    )

@@ -32,6 +32,7 @@ from ninhaoban.exchange.models import (
     DataSource,
     Outcome,
 )
+from ninhaoban.exchange.selectors import authorization_codes
 from ninhaoban.ledger.services import record
 
 BREAKER = CircuitBreaker(
@@ -296,7 +297,7 @@ def fetch_shared_data(
         return SharedDataResult(False, query.pk, outcome, {}, zh, en, fallback)
 
     allowed = DataAuthorization.objects.filter(
-        data_key=data_key, item_code=item_code, role=role, active=True
+        data_key=data_key, item_code__in=authorization_codes(item_code), role=role, active=True
     ).exists()
     if not allowed:
         where = f"事项{item_code}" if item_code else "自助查询"

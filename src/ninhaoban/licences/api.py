@@ -36,6 +36,25 @@ class LicenceOut(VerificationOut):
     case_ref: str
 
 
+class MaterialLineOut(Schema):
+    name: str
+    source: str
+    exempt: bool
+    reason: str
+
+
+class ExemptionOut(Schema):
+    code: str
+    name: str
+    items: int
+    asked: int
+    total: int
+    exempt: int
+    handed_in: int
+    sharing_rate: float
+    lines: list[MaterialLineOut]
+
+
 class StatusIn(Schema):
     status: str
     reason: str
@@ -66,6 +85,32 @@ def _staff_licence(request: HttpRequest, identifier: str) -> Licence:
     if licence is None:
         raise NotFound(f"证照{identifier}不存在", f"no licence {identifier}")
     return licence
+
+
+def _report(report: selectors.ExemptionReport) -> dict:
+    return {
+        "code": report.code,
+        "name": report.name,
+        "items": report.items,
+        "asked": report.asked,
+        "total": report.total,
+        "exempt": report.exempt,
+        "handed_in": report.handed_in,
+        "sharing_rate": round(report.sharing_rate, 4),
+        "lines": [vars(line) for line in report.lines],
+    }
+
+
+@router.get(
+    "/exemptions/items/{code}", response=ExemptionOut, summary="事项免提交材料统计（资源共享率）"
+)
+def item_exemptions(request: HttpRequest, code: str) -> dict:
+    return _report(selectors.item_exemptions(code))
+
+
+@router.get("/exemptions/bundles/{code}", response=ExemptionOut, summary="一件事免提交材料统计")
+def bundle_exemptions(request: HttpRequest, code: str) -> dict:
+    return _report(selectors.bundle_exemptions(code))
 
 
 @router.get("/verify/{identifier}", response=VerificationOut, summary="核验电子证照（公开）")

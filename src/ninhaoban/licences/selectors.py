@@ -1,15 +1,20 @@
 """Reads of licences and proofs that other apps and the pages need."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scoped
+from ninhaoban.catalog.models import MaterialRequirement, MaterialSource, ServiceItem
+from ninhaoban.catalog.selectors import bundle_members, get_bundle, get_item, version_on
 from ninhaoban.core.errors import NotFound
+from ninhaoban.exchange.models import SYSTEM
+from ninhaoban.exchange.selectors import shared_data_ready
 from ninhaoban.licences.identifiers import parse_licence_id
-from ninhaoban.licences.models import Licence, LicenceStatus, Proof
+from ninhaoban.licences.models import Licence, LicenceStatus, LicenceType, Proof
 from ninhaoban.licences.payloads import verify_licence
 
 LICENCE_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
@@ -62,3 +67,108 @@ def proof_by_number(number: str) -> Proof:
     if found is None:
         raise NotFound(f"证明{number}不存在", f"no proof {number}")
     return found
+
+
+# 免提交: how many materials an applicant still hands in, per service item and per bundle.
+
+COUNTED = ("required", "deferrable")  # 非必要 materials depend on the case and are not counted
+INTAKE_ROLES = (SYSTEM, Role.CLERK)
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    name: str
+    source: str
+    key: str  # what makes two items' materials the same one in a bundle
+    exempt: bool  # 免提交: the applicant hands nothing in
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExemptionReport:
+    code: str
+    name: str
+    items: int
+    asked: int  # the sum over the items, as if each were applied for alone
+    lines: list[MaterialLine]
+
+    @property
+    def total(self) -> int:
+        return len(self.lines)
+
+    @property
+    def exempt(self) -> int:
+        return sum(line.exempt for line in self.lines)
+
+    @property
+    def handed_in(self) -> int:
+        return self.total - self.exempt
+
+    @property
+    def sharing_rate(self) -> float:
+        """资源共享率 of this item: the share of its materials nobody has to hand in."""
+        return self.exempt / self.total if self.total else 0.0
+
+
+def _material_key(m: MaterialRequirement) -> str:
+    if m.source == MaterialSource.LICENCE and m.licence_type_code:
+        return f"licence:{m.licence_type_code}"
+    if m.source == MaterialSource.SHARED_DATA and m.data_key:
+        return f"data:{m.data_key}"
+    return f"{m.source}:{m.name.strip()}"
+
+
+def _line(m: MaterialRequirement, item_code: str, applicant: Applicant | None) -> MaterialLine:
+    key = _material_key(m)
+    if m.source == MaterialSource.LICENCE:
+        if applicant is not None:
+            held = valid_licence_for(applicant, m.licence_type_code) is not None
+            why = "持有有效电子证照" if held else "未持有有效电子证照，需提交"
+        else:
+            held = LicenceType.objects.filter(code=m.licence_type_code).exists()
+            why = "电子证照库可调取" if held else "该类证照尚未入库，需提交"
+        return MaterialLine(m.name, m.source, key, held, why)
+    if m.source == MaterialSource.SHARED_DATA:
+        ready = shared_data_ready(m.data_key, item_code, INTAKE_ROLES)
+        why = "经授权和本人同意可共享调取" if ready else "无共享授权或数据来源，需提交"
+        return MaterialLine(m.name, m.source, key, ready, why)
+    if m.source == MaterialSource.GOVERNMENT:
+        return MaterialLine(m.name, m.source, key, True, f"由{m.issuer or '政府部门'}核发")
+    return MaterialLine(m.name, m.source, key, False, "申请人提交")
+
+
+def _item_lines(
+    item: ServiceItem, applicant: Applicant | None, day: dt.date | None
+) -> list[MaterialLine]:
+    version = version_on(item, day)
+    if version is None:
+        return []
+    return [
+        _line(m, item.code, applicant) for m in version.materials.all() if m.requirement in COUNTED
+    ]
+
+
+def item_exemptions(
+    item_code: str, applicant: Applicant | None = None, day: dt.date | None = None
+) -> ExemptionReport:
+    """For one service item: which materials are 免提交 (for this applicant, if given)."""
+    item = get_item(item_code)
+    lines = _item_lines(item, applicant, day)
+    return ExemptionReport(item.code, item.base.name, 1, len(lines), lines)
+
+
+def bundle_exemptions(
+    bundle_code: str, applicant: Applicant | None = None, day: dt.date | None = None
+) -> ExemptionReport:
+    """For a 一件事: one set of materials, each asked once however many items need it."""
+    bundle = get_bundle(bundle_code)
+    members = bundle_members(bundle)
+    asked, merged = 0, {}
+    for member in members:
+        lines = _item_lines(member.item, applicant, day)
+        asked += len(lines)
+        for line in lines:
+            known = merged.get(line.key)
+            if known is None or (known.exempt and not line.exempt):
+                merged[line.key] = line
+    return ExemptionReport(bundle.code, bundle.name, len(members), asked, list(merged.values()))

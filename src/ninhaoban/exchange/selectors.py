@@ -1,0 +1,31 @@
+"""Reads of the exchange registry that intake and reports need."""
+
+from collections.abc import Iterable
+
+from ninhaoban.catalog.models import ServiceItem
+from ninhaoban.exchange.models import DataAuthorization, DataSource
+
+
+def authorization_codes(item_code: str) -> list[str]:
+    """The codes an access right may be granted on for this item: its 实施编码 and its
+    基本编码, so that one right on the base item covers every region's implementation of it
+    (同事同标), while a right on one 实施编码 stays local."""
+    if not item_code:
+        return [""]
+    base = ServiceItem.objects.filter(code=item_code).values_list("base__code", flat=True).first()
+    return [item_code, base] if base else [item_code]
+
+
+def shared_data_ready(data_key: str, item_code: str, roles: Iterable[str]) -> bool:
+    """Whether intake of this item could fetch the data: a system offers it and a right exists
+    (whether the department is up and the applicant consents is only known at query time)."""
+    offered = any(data_key in s.offers for s in DataSource.objects.filter(enabled=True))
+    return (
+        offered
+        and DataAuthorization.objects.filter(
+            data_key=data_key,
+            item_code__in=authorization_codes(item_code),
+            role__in=list(roles),
+            active=True,
+        ).exists()
+    )

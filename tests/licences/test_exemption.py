@@ -1,0 +1,156 @@
+"""免提交: materials met by licences and shared data, per item, per bundle and at intake."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.catalog.models import MaterialSource, ServiceItem
+from ninhaoban.catalog.selectors import bundle_members, current_version, get_bundle
+from ninhaoban.demo import licences as demo_licences
+from ninhaoban.exchange import services as exchange
+from ninhaoban.exchange.models import SYSTEM, DataQuery
+from ninhaoban.licences import selectors, services
+from tests.exchange.test_exchange import _control
+
+pytestmark = pytest.mark.django_db
+
+ID_CARD = "11100000000013338W004"
+
+
+@pytest.fixture
+def rights(sources) -> str:
+    demo_licences.seed_catalog_rights()
+    return sources
+
+
+def _item(name: str, region_prefix: str = "421200") -> ServiceItem:
+    return ServiceItem.objects.filter(
+        base__name=name, region__code__startswith=region_prefix
+    ).order_by("region_id")[0]
+
+
+@pytest.mark.parametrize("bundle", ["qiye-kaiban", "ershoufang-jiaoyi"])
+def test_bundles_ask_for_fewer_materials_than_their_items(rights, bundle):
+    report = selectors.bundle_exemptions(bundle)
+    members = bundle_members(get_bundle(bundle))
+    alone = sum(selectors.item_exemptions(m.item.code).handed_in for m in members)
+    assert report.items == len(members) >= 2
+    assert report.total < report.asked  # one set of materials: each asked once
+    assert report.handed_in <= alone < report.asked  # and the licences and shared data go
+    assert 0 < report.sharing_rate < 1
+
+
+def test_item_report_counts_shared_data_only_with_a_right(sources):
+    item = _item("不动产转移登记")
+    without = selectors.item_exemptions(item.code)
+    marriage = next(line for line in without.lines if line.key == "data:civil_affairs.marriage")
+    assert not marriage.exempt and "需提交" in marriage.reason
+    demo_licences.seed_catalog_rights()
+    with_right = selectors.item_exemptions(item.code)
+    assert with_right.exempt == without.exempt + 1
+    assert with_right.handed_in == 3  # 申请书, 买卖合同, 完税凭证
+
+
+def test_applicant_report_depends_on_held_licences(rights):
+    item = _item("公章刻制备案")
+    org = Applicant.objects.filter(kind="organization").order_by("pk")[0]
+    before = selectors.item_exemptions(item.code, org)
+    demo_licences.seed_licences()
+    after = selectors.item_exemptions(item.code, org)
+    assert after.exempt == before.exempt + 1  # the 营业执照 is now held
+    assert after.handed_in == 2  # the form, and a person's ID card an organization cannot hold
+
+
+def test_intake_attaches_licences_and_shared_data(rights):
+    item = _item("不动产转移登记")
+    person = Applicant.objects.filter(kind="person").order_by("pk")[0]
+    demo_licences.seed_licences()
+    exchange.grant_consent(
+        applicant=person,
+        data_keys=["civil_affairs.marriage"],
+        channel="window",
+        case_ref="CASE-42",
+        minutes=60 * 24 * 30,
+    )
+    materials = list(current_version(item).materials.all())
+    resolved = services.resolve_materials(
+        applicant=person,
+        materials=materials,
+        item_code=item.code,
+        actor="staff:1",
+        role=SYSTEM,
+        case_ref="CASE-42",
+    )
+    by_name = {r.name: r for r in resolved}
+    assert by_name["申请人居民身份证"].exempt and by_name["申请人居民身份证"].licence_identifier
+    assert not by_name["不动产买卖合同"].exempt
+    marriage = by_name["婚姻状况信息"]
+    has_record = DataQuery.objects.get(pk=marriage.data_query_id).outcome == "ok"
+    assert marriage.exempt == has_record
+    licence_rows = [r for r in resolved if r.source == MaterialSource.LICENCE]
+    assert all(r.exempt == bool(r.licence_identifier) for r in licence_rows)
+
+
+def test_intake_falls_back_when_the_department_is_down(rights):
+    item = _item("不动产转移登记")
+    person = Applicant.objects.filter(kind="person").order_by("pk")[0]
+    exchange.grant_consent(
+        applicant=person, data_keys=["civil_affairs.marriage"], channel="web", case_ref="C-9"
+    )
+    _control(rights, {"down": ["civil_affairs"]})
+    marriage = [
+        m for m in current_version(item).materials.all() if m.data_key == "civil_affairs.marriage"
+    ]
+    (result,) = services.resolve_materials(
+        applicant=person,
+        materials=marriage,
+        item_code=item.code,
+        actor="system",
+        role=SYSTEM,
+        case_ref="C-9",
+    )
+    assert not result.exempt and result.fallback and "容缺" in result.message_zh
+
+
+def test_right_on_the_base_code_covers_every_region(rights):
+    person = Applicant.objects.filter(kind="person").order_by("pk")[0]
+    codes = [_item("不动产转移登记", prefix).code for prefix in ("421223", "421281")]
+    exchange.grant_consent(
+        applicant=person, data_keys=["civil_affairs.marriage"], channel="web", case_ref="C-1"
+    )
+    for code in codes:
+        result = exchange.fetch_shared_data(
+            applicant=person,
+            data_key="civil_affairs.marriage",
+            purpose="受理",
+            actor="system",
+            role=SYSTEM,
+            item_code=code,
+            case_ref="C-1",
+        )
+        assert result.outcome != "refused"
+    refused = exchange.fetch_shared_data(
+        applicant=person,
+        data_key="civil_affairs.marriage",
+        purpose="受理",
+        actor="system",
+        role=SYSTEM,
+        item_code=_item("公章刻制备案").code,
+        case_ref="C-1",
+    )
+    assert refused.outcome == "refused"
+
+
+def test_report_api_and_command(rights, client):
+    answer = client.get("/api/v1/licences/exemptions/bundles/ershoufang-jiaoyi").json()
+    assert answer["handed_in"] < answer["asked"] and answer["lines"]
+    assert client.get("/api/v1/licences/exemptions/bundles/nope").status_code == 404
+    item = _item("不动产转移登记")
+    assert client.get(f"/api/v1/licences/exemptions/items/{item.code}").json()["total"] == 6
+    out = StringIO()
+    call_command("exemptions", "--bundle", "qiye-kaiban", stdout=out)
+    assert "企业开办" in out.getvalue() and "[免提交] 营业执照" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("exemptions", "--item", "nope", stdout=out)
