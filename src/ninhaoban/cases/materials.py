@@ -1,0 +1,136 @@
+"""Where each material comes from: a licence the applicant holds, another department's
+data, the office itself, or the applicant's upload.
+
+This is the one seam between cases and the licences and exchange apps. When one of them
+is not installed or answers "unavailable", the material is simply not covered and the
+applicant is asked to upload it — the same fallback a department outage gets, never an
+invented result.
+"""
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.cases.models import MaterialState
+from ninhaoban.catalog.models import MaterialSource, Requirement, ServiceItemVersion
+from ninhaoban.catalog.rules import material_key
+
+# the stronger requirement wins when two items of a bundle ask for the same document
+STRENGTH = {Requirement.OPTIONAL: 0, Requirement.DEFERRABLE: 1, Requirement.REQUIRED: 2}
+
+
+@dataclass
+class Need:
+    """One distinct document an application needs, however many of its items ask for it."""
+
+    key: str
+    name: str
+    source: str
+    requirement: str
+    licence_type_code: str
+    data_key: str
+    items: list[str]
+    base_code: str  # the 基本编码 of the first item asking: data rights are granted on it
+
+
+@dataclass(frozen=True)
+class Resolution:
+    state: str
+    reference: str = ""
+    note: str = ""
+
+
+def needs_for(versions: Sequence[ServiceItemVersion]) -> list[Need]:
+    found: dict[str, Need] = {}
+    for version in versions:
+        for m in version.materials.order_by("position"):
+            row = {
+                "name": m.name,
+                "source": m.source,
+                "licence_type_code": m.licence_type_code,
+                "data_key": m.data_key,
+            }
+            key = material_key(row)
+            need = found.get(key)
+            if need is None:
+                found[key] = Need(
+                    key,
+                    m.name,
+                    m.source,
+                    m.requirement,
+                    m.licence_type_code,
+                    m.data_key,
+                    [version.item.code],
+                    version.item.base.code,
+                )
+                continue
+            if STRENGTH[m.requirement] > STRENGTH[need.requirement]:
+                need.requirement = m.requirement
+            if version.item.code not in need.items:
+                need.items.append(version.item.code)
+    return list(found.values())
+
+
+def _module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def from_licence(need: Need, applicant: Applicant, actor: str, role: str) -> Resolution:
+    selectors = _module("ninhaoban.licences.selectors")
+    if selectors is None:
+        return Resolution(MaterialState.MISSING, note="电子证照库暂不可用，请上传")
+    licence = selectors.valid_licence_for(applicant, need.licence_type_code)
+    if licence is None:
+        return Resolution(MaterialState.MISSING, note="未查到有效的电子证照，请上传")
+    services = _module("ninhaoban.licences.services")
+    if services is not None and hasattr(services, "trace_licence_read"):
+        services.trace_licence_read(
+            licence, actor=actor, role=role, purpose=f"办件申请材料：{need.name}"
+        )
+    return Resolution(MaterialState.LICENCE, reference=licence.identifier)
+
+
+def from_shared_data(
+    need: Need, applicant: Applicant, actor: str, role: str, case_no: str
+) -> Resolution:
+    services = _module("ninhaoban.exchange.services")
+    if services is None:
+        return Resolution(MaterialState.MISSING, note="部门共享数据暂不可用，请上传")
+    result = services.fetch_shared_data(
+        applicant=applicant,
+        data_key=need.data_key,
+        purpose=f"办件申请材料：{need.name}",
+        actor=actor,
+        role=role,
+        item_code=need.base_code,
+        case_ref=case_no,
+    )
+    if result.available:
+        return Resolution(MaterialState.SHARED, reference=f"query:{result.query_id}")
+    return Resolution(MaterialState.MISSING, note=(result.message_zh or "共享数据不可用")[:200])
+
+
+def grant_consent(applicant: Applicant, needs: Sequence[Need], channel: str, case_no: str) -> None:
+    """The applicant agreed (a ticked box online, asked in person at the window) that the
+    named data sets may be fetched for this one application."""
+    keys = [n.data_key for n in needs if n.source == MaterialSource.SHARED_DATA and n.data_key]
+    services = _module("ninhaoban.exchange.services")
+    if keys and services is not None:
+        services.grant_consent(
+            applicant=applicant, data_keys=keys, channel=channel, case_ref=case_no
+        )
+
+
+def resolve(need: Need, applicant: Applicant, actor: str, role: str, case_no: str) -> Resolution:
+    if need.source == MaterialSource.LICENCE and need.licence_type_code:
+        return from_licence(need, applicant, actor, role)
+    if need.source == MaterialSource.SHARED_DATA and need.data_key:
+        return from_shared_data(need, applicant, actor, role, case_no)
+    if need.source == MaterialSource.GOVERNMENT:
+        return Resolution(MaterialState.GOVERNMENT, note="由承办部门核发，无需提交")
+    return Resolution(MaterialState.MISSING)

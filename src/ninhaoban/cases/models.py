@@ -1,0 +1,290 @@
+"""办件: cases, their append-only history, materials, correction notices and steps.
+
+A case stores what the law's clock needs as plain columns (`due_date`, the days left while
+the clock stands still, the one extension) and the competent region and department, so the
+queues, the escalation scan and the statistics are index range scans, never a walk through
+the history. `CaseEvent` is the history and only grows.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.catalog.models import (
+    Bundle,
+    CaseKind,
+    DeliveryMethod,
+    MaterialSource,
+    ServiceItem,
+    ServiceItemVersion,
+    SpecialProcedure,
+)
+from ninhaoban.core.errors import Conflict
+from ninhaoban.regions.models import Department, Region
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "已申报"
+    CORRECTION = "correction", "待补正"
+    ACCEPTED = "accepted", "已受理"
+    IN_REVIEW = "in_review", "审查中"
+    SUSPENDED = "suspended", "特别程序中"
+    DECIDED = "decided", "已决定"
+    DELIVERING = "delivering", "送达中"
+    CLOSED = "closed", "办结"
+    REFUSED = "refused", "不予受理"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# Statuses whose clock runs (or stands still) and that the escalation scan looks at.
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.CORRECTION,
+    Status.ACCEPTED,
+    Status.IN_REVIEW,
+    Status.SUSPENDED,
+    Status.DECIDED,
+    Status.DELIVERING,
+)
+# What an approver works on; a partial index on exactly this list serves the queue.
+QUEUE_STATUSES = (Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED)
+FINAL_STATUSES = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "网上办事大厅"
+    WINDOW = "window", "窗口"
+    KIOSK = "kiosk", "自助服务终端"
+    API = "api", "接口"
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", "准予许可"
+    DENIED = "denied", "不予许可"
+
+
+class Case(models.Model):
+    case_no = models.CharField("办件编号", max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name="申请人"
+    )
+    item = models.ForeignKey(
+        ServiceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    item_version = models.ForeignKey(
+        ServiceItemVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bundle = models.ForeignKey(
+        Bundle, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    bundle_stage = models.PositiveSmallIntegerField("一件事阶段", default=0)
+    title = models.CharField("事项名称", max_length=128)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="cases", verbose_name="承办区划"
+    )
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name="承办部门",
+    )
+    intake_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name="受理地区划"
+    )
+    channel = models.CharField("申报渠道", max_length=8, choices=Channel.choices)
+    status = models.CharField("状态", max_length=16, choices=Status.choices)
+    form = models.JSONField("申请表", default=dict, blank=True)
+    kind = models.CharField("办件类型", max_length=16, choices=CaseKind.choices)
+    limit_days = models.PositiveIntegerField("承诺时限（工作日）")
+    joint = models.BooleanField("联办（第42条 45+15）", default=False)
+    received_on = models.DateField("收件日期")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    due_date = models.DateField("到期日", null=True, blank=True, db_index=True)
+    days_left = models.IntegerField("停表时剩余工作日", null=True, blank=True)
+    stopped_for = models.CharField(
+        "停表原因", max_length=16, choices=SpecialProcedure.choices, blank=True
+    )
+    extended_days = models.PositiveSmallIntegerField("延长工作日", default=0)
+    extension_reason = models.CharField("延期理由", max_length=256, blank=True)
+    alert = models.PositiveSmallIntegerField("预警", default=0)
+    outcome = models.CharField("决定", max_length=16, choices=Outcome.choices, blank=True)
+    reason = models.CharField("理由", max_length=512, blank=True)
+    delivery_method = models.CharField(
+        "送达方式", max_length=16, choices=DeliveryMethod.choices, blank=True
+    )
+    tracking_no = models.CharField("快递单号", max_length=64, blank=True)
+    licence_ref = models.CharField("证照标识", max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        indexes = [
+            models.Index(
+                fields=["region", "department", "status", "due_date"], name="case_scope_status"
+            ),
+            models.Index(fields=["applicant", "-created_at"], name="case_applicant_created"),
+            models.Index(
+                fields=["department", "due_date"],
+                name="case_queue",
+                condition=Q(status__in=QUEUE_STATUSES),
+            ),
+            models.Index(
+                fields=["due_date"], name="case_open_due", condition=Q(status__in=OPEN_STATUSES)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_no} {self.title}"
+
+    @property
+    def is_bundle(self) -> bool:
+        return self.bundle_id is not None and self.parent_id is None
+
+    @property
+    def subject(self) -> str:
+        return f"case:{self.case_no}"
+
+
+class AppendOnly(Conflict):
+    def __init__(self) -> None:
+        super().__init__("办件历史只能追加，不能修改或删除", "case history is append-only")
+
+
+class CaseEvent(models.Model):
+    """One step of a case's history; rows are only ever inserted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField("动作", max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.CharField("操作人", max_length=64)
+    actor_name = models.CharField("操作人名称", max_length=64, blank=True)
+    note = models.CharField("说明", max_length=512, blank=True)
+    visible = models.BooleanField("申请人可见", default=True)
+    due_date = models.DateField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        verbose_name = "办件记录"
+        verbose_name_plural = "办件记录"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly()
+
+
+class Upload(models.Model):
+    """A file an applicant handed in, kept by content: the same bytes are stored once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    file = models.FileField(upload_to="cases/uploads/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class MaterialState(models.TextChoices):
+    UPLOADED = "uploaded", "已上传"
+    LICENCE = "licence", "电子证照免提交"
+    SHARED = "shared", "共享数据免提交"
+    GOVERNMENT = "government", "部门核发免提交"
+    MISSING = "missing", "未提交"
+    REJECTED = "rejected", "不符合要求"
+
+
+COVERED_STATES = (
+    MaterialState.UPLOADED,
+    MaterialState.LICENCE,
+    MaterialState.SHARED,
+    MaterialState.GOVERNMENT,
+)
+
+
+class CaseMaterial(models.Model):
+    """One material of a case; a bundle keeps them on the parent so each is asked once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    key = models.CharField(max_length=96)
+    name = models.CharField("材料名称", max_length=128)
+    source = models.CharField("来源", max_length=16, choices=MaterialSource.choices)
+    requirement = models.CharField("必要性", max_length=16)
+    state = models.CharField("状态", max_length=16, choices=MaterialState.choices)
+    reference = models.CharField("证照标识或查询编号", max_length=128, blank=True)
+    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.PROTECT)
+    file_name = models.CharField("文件名", max_length=128, blank=True)
+    note = models.CharField("说明", max_length=256, blank=True)
+    items = models.JSONField("用于事项", default=list)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="material_once_per_case")
+        ]
+
+    @property
+    def covered(self) -> bool:
+        return self.state in COVERED_STATES
+
+
+class CorrectionNotice(models.Model):
+    """一次性告知书: every problem at once; `problems` is a list of {material, problem}."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    issued_on = models.DateField()
+    issued_by = models.CharField(max_length=64)
+    problems = models.JSONField()
+    answered_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "pk"]
+
+
+class StepState(models.TextChoices):
+    WAITING = "waiting", "待办"
+    ACTIVE = "active", "办理中"
+    DONE = "done", "已完成"
+
+
+class CaseStep(models.Model):
+    """One back-office step of one case, copied from the pinned catalog version."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    stage = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=128)
+    role = models.CharField(max_length=16)
+    state = models.CharField(max_length=8, choices=StepState.choices)
+    opinion = models.CharField(max_length=512, blank=True)
+    done_by = models.CharField(max_length=64, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "position"]
+
+
+class CaseCounter(models.Model):
+    """The last sequence number handed out per region per day (for `case_no`)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day"], name="one_counter_per_region_day")
+        ]

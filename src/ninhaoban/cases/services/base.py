@@ -1,0 +1,215 @@
+"""What every transition shares: who acts, the scope check, the history row, the ledger
+entry and the notice to the applicant, all in the caller's transaction."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+
+from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.notify import notify
+from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.cases import clock
+from ninhaoban.cases.machine import APPLICANT, SYSTEM, Transition, transition
+from ninhaoban.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from ninhaoban.core.errors import Conflict, Forbidden, NotFound
+from ninhaoban.ledger.services import record
+
+log = logging.getLogger("ninhaoban.cases")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The one doing something: a staff user, an applicant, or the system's periodic jobs."""
+
+    kind: str  # "staff", "applicant" or "system"
+    ledger: str  # how the ledger names them: "staff:12", "person:<digest>", "system"
+    name: str
+    user: User | None = field(default=None, compare=False)
+    applicant: Applicant | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, user: User | AnonymousUser) -> "Actor":
+        if not user.is_authenticated:
+            raise Forbidden("请先登录", "please sign in first")
+        staff = getattr(user, "staff", None)
+        if staff is not None:
+            return cls("staff", staff.actor, staff.name, user=user)
+        applicant = Applicant.objects.filter(user=user).first()
+        if applicant is None:
+            raise Forbidden(
+                "该账号不是工作人员或申请人", "this account is neither staff nor an applicant"
+            )
+        return cls.of_applicant(applicant)
+
+    @classmethod
+    def of_applicant(cls, applicant: Applicant) -> "Actor":
+        return cls("applicant", applicant.subject, applicant.display_name, applicant=applicant)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff"
+
+
+SYSTEM_ACTOR = Actor("system", "system", "系统")
+
+
+def authorize(case: Case, t: Transition, actor: Actor, roles: Iterable[str] | None = None) -> None:
+    """Forbidden (403) unless the actor may make this transition on this case.
+
+    Staff act within the competent region and department; a clerk may also act on a case
+    submitted at a hall inside their scope (通办: accepted anywhere, decided where competent).
+    """
+    allowed = set(t.roles if roles is None else roles)
+    if actor.kind == "system":
+        if SYSTEM not in allowed:
+            raise _wrong_role(t, "system")
+        return
+    if actor.kind == "applicant":
+        if APPLICANT not in allowed:
+            raise _wrong_role(t, APPLICANT)
+        if actor.applicant is None or actor.applicant.pk != case.applicant_id:
+            raise NotFound(f"办件{case.case_no}不存在", f"no case {case.case_no}")
+        return
+    staff_roles = [r for r in allowed if r in Role.values]
+    if not staff_roles or actor.user is None:
+        raise _wrong_role(t, "staff")
+    try:
+        require_scope(actor.user, staff_roles, case.region_id, case.department_id)
+    except Forbidden:
+        if Role.CLERK not in staff_roles or case.intake_region_id == case.region_id:
+            raise
+        require_scope(actor.user, [Role.CLERK], case.intake_region_id)
+
+
+def _wrong_role(t: Transition, who: str) -> Forbidden:
+    labels = {APPLICANT: "申请人", SYSTEM: "系统"} | {r.value: r.label for r in Role}
+    allowed = "、".join(labels[r] for r in sorted(t.roles))
+    return Forbidden(
+        f"“{t.label}”只能由{allowed}办理",
+        f"'{t.name}' may only be done by: {', '.join(sorted(t.roles))} (not {who})",
+        field="role",
+    )
+
+
+def locked(case: Case) -> Case:
+    """The case row, locked for this transaction and read afresh (its status may have moved)."""
+    return Case.objects.select_for_update().select_related("applicant").get(pk=case.pk)
+
+
+# made on a bundle's parent for all its children at once
+BUNDLE_WIDE = frozenset({"accept", "refuse", "withdraw", "reopen", "deliver", "close"})
+# made on each child by its own department
+CHILD_WORK = frozenset({"start_review", "suspend", "resume", "extend", "complete_step", "decide"})
+CORRECTIONS = frozenset({"request_correction", "supply_correction"})
+
+
+def _check_bundle(case: Case, name: str) -> None:
+    accepted = case.accepted_on is not None
+    if case.parent_id and (name in BUNDLE_WIDE or (name in CORRECTIONS and not accepted)):
+        raise Conflict(
+            "一件事的子办件由一件事办件统一受理、补正、撤回和送达",
+            "a bundle's child case is accepted, corrected, withdrawn and delivered with its parent",
+        )
+    if case.is_bundle and (name in CHILD_WORK or (name in CORRECTIONS and accepted)):
+        raise Conflict(
+            "一件事受理后由各部门在子办件上分别办理",
+            "after acceptance a bundle is worked on its child cases",
+        )
+
+
+def begin(
+    case: Case, name: str, actor: Actor, roles: Iterable[str] | None = None
+) -> tuple[Case, Transition]:
+    """Lock, check the status (409) and the role (403): the start of every transition."""
+    fresh = locked(case)
+    t = transition(name, fresh.status)
+    _check_bundle(fresh, name)
+    authorize(fresh, t, actor, roles)
+    return fresh, t
+
+
+def log_event(
+    case: Case,
+    action: str,
+    actor: Actor,
+    *,
+    from_status: str,
+    note: str = "",
+    payload: dict | None = None,
+    visible: bool = True,
+    tell: bool = True,
+) -> CaseEvent:
+    """Append the history row and the ledger entry; tell the applicant after commit."""
+    event = CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor.ledger,
+        actor_name=actor.name,
+        note=note[:512],
+        visible=visible,
+        due_date=case.due_date,
+    )
+    record(
+        f"case.{action}",
+        case.subject,
+        actor.ledger,
+        {
+            "event": event.pk,
+            "from": from_status,
+            "to": case.status,
+            "due": case.due_date.isoformat() if case.due_date else None,
+            **(payload or {}),
+        },
+    )
+    if visible and tell:
+        _tell_after_commit(case, action, note)
+    return event
+
+
+def _tell_after_commit(case: Case, action: str, note: str) -> None:
+    applicant = case.applicant
+    status = Status(case.status).label
+    due = f"，办理期限至{case.due_date:%Y年%m月%d日}" if case.due_date else ""
+    text = f"【您好办】您的办件{case.case_no}（{case.title}）状态：{status}{due}。"
+    if note and action in ("request_correction", "refuse", "decide", "suspend", "extend"):
+        text += f"说明：{note}"
+    phone, email = applicant.phone, applicant.email
+    transaction.on_commit(
+        lambda: notify(phone=phone, email=email, subject=f"办件{status}", text=text)
+    )
+
+
+def move(
+    case: Case,
+    t: Transition,
+    actor: Actor,
+    to: str,
+    *,
+    note: str = "",
+    payload: dict | None = None,
+    fields: Iterable[str] = (),
+    visible: bool | None = None,
+    tell: bool = True,
+) -> CaseEvent:
+    """Set the status (and the given fields already changed on `case`), recompute the alert
+    for the new due date, then write the history, the ledger entry and the notice."""
+    before = case.status
+    case.status = to
+    running = to in OPEN_STATUSES and case.due_date is not None
+    case.alert = clock.alert_for(clock.today(), case.due_date) if running else clock.Alert.NONE
+    case.save(update_fields=["status", "alert", "updated_at", *fields])
+    return log_event(
+        case,
+        t.name,
+        actor,
+        from_status=before,
+        note=note,
+        payload=payload,
+        visible=t.visible if visible is None else visible,
+        tell=tell,
+    )

@@ -1,0 +1,405 @@
+"""One intake for every channel (portal, window, kiosk, API): one applicant, an item or a
+bundle with its published version pinned, one set of materials, each resolved by its source.
+
+Everything a person can get wrong (the item, the version, the files, a missing document)
+is checked before anything is written. Only then is a case number taken, the applicant's
+consent recorded and other departments asked for their data — reads that are traced even
+when the application then turns out incomplete.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+
+from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.scoping import roles_of
+from ninhaoban.cases import clock, materials, uploads
+from ninhaoban.cases.machine import TRANSITIONS
+from ninhaoban.cases.models import (
+    Case,
+    CaseCounter,
+    CaseMaterial,
+    Channel,
+    MaterialState,
+    Status,
+    Upload,
+)
+from ninhaoban.cases.services.base import Actor, log_event
+from ninhaoban.cases.services.transitions import Incomplete, request_correction
+from ninhaoban.catalog import selectors as catalog
+from ninhaoban.catalog.models import (
+    Bundle,
+    CaseKind,
+    DeliveryMethod,
+    MaterialSource,
+    ServiceItem,
+    ServiceItemVersion,
+)
+from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.regions.models import Region
+
+MAX_FORM_FIELDS = 100
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is being applied for, checked and ready to be written."""
+
+    region: Region
+    title: str
+    versions: list[ServiceItemVersion]
+    bundle: Bundle | None
+    stages: list[int]
+    limit_days: int
+    needs: list[materials.Need]
+
+
+def _published(item: ServiceItem, number: int | None, day: dt.date) -> ServiceItemVersion:
+    current = catalog.version_on(item, day)
+    if number is not None and (current is None or current.number != number):
+        raise InvalidInput(
+            f"事项{item.code}的第{number}版不是现行有效的已发布版本",
+            f"version {number} of item {item.code} is not the published version in force",
+            field="version",
+        )
+    if current is None:
+        raise InvalidInput(
+            f"事项{item.code}没有现行有效的已发布版本，暂不能申报",
+            f"item {item.code} has no published version in force",
+            field="item",
+        )
+    return current
+
+
+def _limit(version: ServiceItemVersion) -> int:
+    return 0 if version.case_kind == CaseKind.IMMEDIATE else version.promised_days
+
+
+def plan_for(*, item_code: str = "", version: int | None = None, bundle_code: str = "") -> Plan:
+    """The item (or the bundle's items) and the versions in force today; 404/422 when the
+    item is unknown or has no published version."""
+    today = clock.today()
+    if bool(item_code) == bool(bundle_code):
+        raise InvalidInput(
+            "请选择一个事项或一件事", "choose exactly one item or one bundle", field="item"
+        )
+    if item_code:
+        item = catalog.get_item(item_code)
+        pinned = _published(item, version, today)
+        return Plan(
+            item.region,
+            pinned.name,
+            [pinned],
+            None,
+            [0],
+            _limit(pinned),
+            materials.needs_for([pinned]),
+        )
+    bundle = Bundle.objects.select_related("region").filter(code=bundle_code).first()
+    if bundle is None:
+        raise NotFound(f"一件事{bundle_code}不存在", f"no bundle {bundle_code}", field="bundle")
+    members = bundle.members.select_related("item", "item__region", "item__department")
+    ordered = list(members.order_by("position"))
+    versions = [_published(m.item, None, today) for m in ordered]
+    if not versions:
+        raise InvalidInput(f"一件事{bundle.name}不含事项", f"bundle {bundle_code} is empty")
+    return Plan(
+        bundle.region,
+        bundle.name,
+        versions,
+        bundle,
+        [m.stage for m in ordered],
+        min(bundle.promised_days, clock.JOINT_LIMIT_DAYS),
+        materials.needs_for(versions),
+    )
+
+
+def _check_form(form: Any) -> dict[str, Any]:
+    if form is None:
+        return {}
+    if not isinstance(form, dict) or len(form) > MAX_FORM_FIELDS:
+        raise InvalidInput("申请表格式不正确", "the form must be an object of fields", field="form")
+    return {str(k)[:64]: v for k, v in form.items()}
+
+
+def _intake_region(actor: Actor, applicant: Applicant, plan: Plan) -> tuple[Region, str]:
+    """Where the application is received, and the role the actor acts in."""
+    if actor.kind == "applicant":
+        if actor.applicant is None or actor.applicant.pk != applicant.pk:
+            raise Forbidden("只能为本人申报", "you may only apply for yourself")
+        return plan.region, materials_role(actor.kind)
+    grants = [g for g in roles_of(actor.user, [Role.CLERK]) if g.role in (Role.CLERK, Role.ADMIN)]
+    if not grants and not (actor.user and actor.user.is_superuser):
+        raise Forbidden("只有窗口人员可以代为申报", "only a clerk may take an application")
+    region = grants[0].region if grants else plan.region
+    return region, Role.CLERK
+
+
+def materials_role(kind: str) -> str:
+    """The role other departments' data is asked in: the window clerk, or the platform
+    itself for an applicant's own online application."""
+    return "system" if kind == "applicant" else Role.CLERK
+
+
+def _checked_files(plan: Plan, files: Mapping[str, uploads.FileIn]) -> dict[str, uploads.Checked]:
+    by_key = {n.key: n for n in plan.needs}
+    checked = {}
+    for key, upload in files.items():
+        need = by_key.get(key)
+        if need is None:
+            raise InvalidInput(
+                f"本申请不需要材料“{key}”", f"no material {key} in this application", field="files"
+            )
+        checked[key] = uploads.check(upload, need.name)
+    return checked
+
+
+def next_case_no(region: Region, day: dt.date) -> str:
+    """Region code + date + a 5-digit sequence from a per-region-per-day counter row: the
+    row lock makes concurrent intakes wait their turn for a number, never share one. Taken
+    in its own short transaction so the lock is not held while departments answer."""
+    with transaction.atomic():
+        rows = CaseCounter.objects.filter(region=region, day=day)
+        if not rows.update(last=F("last") + 1):
+            CaseCounter.objects.bulk_create(
+                [CaseCounter(region=region, day=day, last=0)], ignore_conflicts=True
+            )
+            rows.update(last=F("last") + 1)
+        last = rows.values_list("last", flat=True).get()
+    return f"{region.code}{day:%Y%m%d}{last:05d}"
+
+
+def store(checked: uploads.Checked) -> Upload:
+    """Content-addressed: the same bytes handed in twice are stored once."""
+    found = Upload.objects.filter(sha256=checked.sha256).first()
+    if found is not None:
+        return found
+    name = f"{checked.sha256[:2]}/{checked.sha256}.{uploads.EXTENSIONS[checked.content_type]}"
+    upload = Upload(
+        sha256=checked.sha256, content_type=checked.content_type, size=len(checked.data)
+    )
+    upload.file.save(name, ContentFile(checked.data), save=False)
+    upload.save()
+    return upload
+
+
+def attach_uploads(holder: Case, files: Mapping[str, uploads.FileIn], actor: Actor) -> None:
+    """Files handed in later (a correction) replace what the material had."""
+    rows = {m.key: m for m in CaseMaterial.objects.select_for_update().filter(case=holder)}
+    for key, upload in files.items():
+        row = rows.get(key)
+        if row is None:
+            raise InvalidInput(
+                f"本办件没有材料“{key}”", f"no material {key} on this case", field="files"
+            )
+        checked = uploads.check(upload, row.name)
+        row.upload = store(checked)
+        row.file_name = checked.name
+        row.state = MaterialState.UPLOADED
+        row.note = ""
+        row.save(update_fields=["upload", "file_name", "state", "note"])
+
+
+def preview(applicant: Applicant, plan: Plan, *, actor: Actor) -> list[tuple[materials.Need, str]]:
+    """For the window: which documents are already covered by a licence the applicant holds
+    or by the office itself (shared data is only asked once the application is made)."""
+    role = materials_role(actor.kind)
+    shown = []
+    for need in plan.needs:
+        if need.source in (MaterialSource.LICENCE, MaterialSource.GOVERNMENT):
+            state = materials.resolve(need, applicant, actor.ledger, role, "").state
+        else:
+            state = MaterialState.MISSING
+        shown.append((need, state))
+    return shown
+
+
+def submit(
+    *,
+    actor: Actor,
+    applicant: Applicant,
+    channel: str,
+    item_code: str = "",
+    version: int | None = None,
+    bundle_code: str = "",
+    form: Any = None,
+    files: Mapping[str, uploads.FileIn] | None = None,
+    consent: bool = True,
+    delivery_method: str = "",
+    allow_incomplete: bool = False,
+) -> Case:
+    """申报. With `allow_incomplete` (a clerk at the window) an incomplete application is
+    received and answered at once with the 一次性告知书; otherwise it is refused with a 422
+    naming every missing document and nothing is stored."""
+    if channel not in Channel.values:
+        raise InvalidInput(f"未知的申报渠道：{channel}", f"unknown channel: {channel}")
+    if delivery_method and delivery_method not in DeliveryMethod.values:
+        raise InvalidInput(
+            f"未知的送达方式：{delivery_method}",
+            f"unknown delivery method: {delivery_method}",
+            field="delivery_method",
+        )
+    plan = plan_for(item_code=item_code, version=version, bundle_code=bundle_code)
+    intake_region, role = _intake_region(actor, applicant, plan)
+    fields = _check_form(form)
+    checked = _checked_files(plan, files or {})
+
+    def unresolved(need: materials.Need) -> bool:
+        return need.requirement == "required" and need.key not in checked
+
+    own = [n for n in plan.needs if n.source == MaterialSource.APPLICANT and unresolved(n)]
+    if own and not allow_incomplete:
+        raise Incomplete([{"material": n.name, "problem": "未提交"} for n in own])
+
+    today = clock.today()
+    case_no = next_case_no(plan.region, today)
+    if consent:
+        materials.grant_consent(applicant, plan.needs, channel, case_no)
+    resolved = {
+        n.key: materials.resolve(n, applicant, actor.ledger, role, case_no)
+        for n in plan.needs
+        if n.key not in checked
+    }
+    problems = [
+        {"material": n.name, "problem": "未提交" + (f"（{r.note}）" if r.note else "")}
+        for n in plan.needs
+        if unresolved(n)
+        and (r := resolved[n.key]).state
+        not in (
+            MaterialState.LICENCE,
+            MaterialState.SHARED,
+            MaterialState.GOVERNMENT,
+        )
+    ]
+    if problems and not allow_incomplete:
+        raise Incomplete(problems)
+    return _write(
+        actor,
+        applicant,
+        plan,
+        case_no,
+        channel,
+        intake_region,
+        fields,
+        checked,
+        resolved,
+        delivery_method,
+        incomplete=bool(problems),
+    )
+
+
+@transaction.atomic
+def _write(
+    actor: Actor,
+    applicant: Applicant,
+    plan: Plan,
+    case_no: str,
+    channel: str,
+    intake_region: Region,
+    fields: dict[str, Any],
+    checked: dict[str, uploads.Checked],
+    resolved: dict[str, materials.Resolution],
+    delivery_method: str,
+    *,
+    incomplete: bool,
+) -> Case:
+    today = clock.today()
+    due = clock.acceptance_due(today)
+    common = {
+        "applicant": applicant,
+        "intake_region": intake_region,
+        "channel": channel,
+        "status": Status.SUBMITTED,
+        "form": fields,
+        "received_on": today,
+        "due_date": due,
+        "delivery_method": delivery_method,
+    }
+    if plan.bundle is None:
+        version = plan.versions[0]
+        case = Case.objects.create(
+            case_no=case_no,
+            item=version.item,
+            item_version=version,
+            title=version.name,
+            region=version.item.region,
+            department=version.item.department,
+            kind=version.case_kind,
+            limit_days=plan.limit_days,
+            joint=version.steps.exclude(parallel_group="").exists(),
+            **common,
+        )
+        children = []
+    else:
+        case = Case.objects.create(
+            case_no=case_no,
+            bundle=plan.bundle,
+            title=plan.title,
+            region=plan.region,
+            kind=CaseKind.PROMISED,
+            limit_days=plan.limit_days,
+            joint=True,
+            **common,
+        )
+        children = [
+            Case.objects.create(
+                case_no=f"{case_no}-{i:02d}",
+                parent=case,
+                bundle=plan.bundle,
+                item=version.item,
+                item_version=version,
+                title=version.name,
+                region=version.item.region,
+                department=version.item.department,
+                kind=version.case_kind,
+                limit_days=_limit(version),
+                joint=True,
+                bundle_stage=stage,
+                **common,
+            )
+            for i, (version, stage) in enumerate(
+                zip(plan.versions, plan.stages, strict=True), start=1
+            )
+        ]
+    rows = []
+    for need in plan.needs:
+        row = CaseMaterial(
+            case=case,
+            key=need.key,
+            name=need.name,
+            source=need.source,
+            requirement=need.requirement,
+            items=need.items,
+        )
+        if need.key in checked:
+            row.upload = store(checked[need.key])
+            row.file_name = checked[need.key].name
+            row.state = MaterialState.UPLOADED
+        else:
+            found = resolved[need.key]
+            row.state, row.reference, row.note = found.state, found.reference, found.note[:256]
+        rows.append(row)
+    CaseMaterial.objects.bulk_create(rows)
+    t = TRANSITIONS["submit"]
+    for target in (case, *children):
+        log_event(
+            target,
+            t.name,
+            actor,
+            from_status="",
+            payload={
+                "channel": channel,
+                "intake_region": intake_region.code,
+                "version": target.item_version_id,
+                "materials": len(rows),
+            },
+            tell=target.parent_id is None,
+        )
+    if incomplete:
+        request_correction(case, actor)
+    return case
