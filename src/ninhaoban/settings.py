@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ninhaoban.catalog",
     "ninhaoban.exchange",
     "ninhaoban.licences",
+    "ninhaoban.guidance",
     "ninhaoban.portal",
     "ninhaoban.console",
     "ninhaoban.demo",

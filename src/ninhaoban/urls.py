@@ -18,6 +18,7 @@ urlpatterns = [
     path("catalog/", include("ninhaoban.catalog.urls")),
     path("ledger/", include("ninhaoban.ledger.urls")),
     path("", include("ninhaoban.licences.urls")),
+    path("", include("ninhaoban.guidance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -101,6 +101,8 @@ class Document:
     keywords: tuple[str, ...] = ()
     text: str = ""
     items: tuple[tuple[str, str], ...] = ()
+    department: str = ""
+    region_name: str = ""
 
 
 @dataclass(frozen=True)

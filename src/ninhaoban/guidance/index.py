@@ -1,0 +1,169 @@
+"""The process's search index: built from the published catalog, kept fresh without a restart.
+
+Why this shape. catalog sits below guidance and must not import it, so guidance listens:
+`post_save`/`post_delete` of catalog's models (and of the synonym table) mark the index stale
+once the transaction commits, and the next search rebuilds it. Signals only reach the process
+where the change happened, and catalog's bulk import writes with `bulk_create` (no signals),
+so every process also compares a cheap stamp of the catalog (count and latest publication of
+the versions in force, bundle membership, synonyms, today's date) at most every
+FRESHNESS_SECONDS. A stale index is replaced whole; searches in flight keep the old one.
+"""
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Hashable
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from ninhaoban.catalog import selectors as catalog
+from ninhaoban.catalog.models import (
+    BaseItem,
+    Bundle,
+    BundleItem,
+    ServiceItem,
+    ServiceItemVersion,
+)
+from ninhaoban.guidance.engine import Document, Index
+from ninhaoban.guidance.models import Synonym
+
+FRESHNESS_SECONDS = 5.0
+
+_lock = threading.Lock()
+_state: dict[str, object] = {"index": None, "stamp": None, "checked": 0.0, "generation": 0}
+
+
+def documents(day: dt.date) -> list[Document]:
+    """Every service item version in force on `day`, and every bundle with such items."""
+    versions = catalog.current_versions(day).prefetch_related("materials")
+    docs: list[Document] = []
+    names: dict[int, tuple[str, str]] = {}
+    for version in versions:
+        item = version.item
+        names[item.pk] = (item.code, version.name)
+        base = item.base
+        aliases = tuple(base.aliases or ())
+        if base.name != version.name:
+            aliases = (base.name, *aliases)
+        text = " ".join(
+            [
+                version.conditions,
+                item.department.name,
+                *(m.name for m in version.materials.all()),
+            ]
+        )
+        docs.append(
+            Document(
+                key=f"item:{item.code}",
+                kind="item",
+                code=item.code,
+                name=version.name,
+                region_code=item.region_id,
+                level=item.region.level,
+                group=base.code,
+                aliases=aliases,
+                text=text,
+                department=item.department.name,
+                region_name=item.region.name,
+            )
+        )
+    for bundle in catalog.bundles():
+        members = [names[m.item_id] for m in bundle.members.all() if m.item_id in names]
+        if not members:
+            continue
+        docs.append(
+            Document(
+                key=f"bundle:{bundle.code}",
+                kind="bundle",
+                code=bundle.code,
+                name=bundle.name,
+                region_code=bundle.region_id,
+                level=bundle.region.level,
+                aliases=tuple(bundle.aliases or ()),
+                text=bundle.description,
+                items=tuple(members),
+                region_name=bundle.region.name,
+            )
+        )
+    return docs
+
+
+def synonym_table() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for term, target in Synonym.objects.values_list("term", "target"):
+        table.setdefault(term, []).append(target)
+    return table
+
+
+def stamp(day: dt.date) -> Hashable:
+    """Changes whenever what the index holds would change; three aggregate queries."""
+    versions = (
+        catalog.current_versions(day).order_by().aggregate(n=Count("pk"), last=Max("published_at"))
+    )
+    bundles = catalog.bundles().order_by().aggregate(n=Count("members"), last=Max("members"))
+    synonyms = Synonym.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    return (
+        day,
+        versions["n"],
+        versions["last"],
+        bundles["n"],
+        bundles["last"],
+        synonyms["n"],
+        synonyms["last"],
+    )
+
+
+def build(day: dt.date | None = None) -> Index:
+    """The stamp is read before the rows, and a change committed during the build makes the
+    new index count as stale at once, so no change can fall between the two."""
+    day = day or timezone.localdate()
+    generation = _state["generation"]
+    before = stamp(day)
+    index = Index(documents(day), synonym_table())
+    with _lock:
+        if _state["generation"] == generation:
+            _state.update(index=index, stamp=before, checked=time.monotonic())
+        else:
+            _state.update(index=index, stamp=None, checked=0.0)
+    return index
+
+
+def current() -> Index:
+    index = _state["index"]
+    now = time.monotonic()
+    if isinstance(index, Index) and now - float(_state["checked"]) < FRESHNESS_SECONDS:
+        return index
+    day = timezone.localdate()
+    fresh = stamp(day)
+    if isinstance(index, Index) and fresh == _state["stamp"]:
+        _state["checked"] = now
+        return index
+    return build(day)
+
+
+def invalidate(**_signal_kwargs: object) -> None:
+    """Connected to catalog's and the synonym table's saves and deletes."""
+    transaction.on_commit(forget)
+
+
+def _version_saved(instance: ServiceItemVersion, **_signal_kwargs: object) -> None:
+    """Drafts are not searchable: only publishing or ending a version matters."""
+    if instance.is_published:
+        transaction.on_commit(forget)
+
+
+def forget() -> None:
+    with _lock:
+        _state.update(index=None, stamp=None, checked=0.0)
+        _state["generation"] = int(_state["generation"]) + 1
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(_version_saved, sender=ServiceItemVersion, dispatch_uid="guidance-version")
+    for model in (BaseItem, ServiceItem, Bundle, BundleItem, Synonym):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"guidance-{model.__name__}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"guidance-{model.__name__}-d")

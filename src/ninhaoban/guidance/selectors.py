@@ -1,0 +1,83 @@
+"""Searching: what the API, the pages and the command call. Reads only; a search is not
+recorded (it changes nothing and carries no one's personal data)."""
+
+from dataclasses import dataclass
+
+from ninhaoban.core.errors import InvalidInput
+from ninhaoban.guidance import index
+from ninhaoban.guidance.engine import MAX_LIMIT, Hit
+from ninhaoban.regions.models import Level
+from ninhaoban.regions.selectors import ancestors, get_region
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    code: str
+    name: str
+    score: float
+    region_code: str
+    region_name: str
+    level: str
+    department: str
+    items: list[dict[str, str]]
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "name": self.name,
+            "score": self.score,
+            "region_code": self.region_code,
+            "region_name": self.region_name,
+            "level": self.level,
+            "department": self.department,
+            "items": self.items,
+        }
+
+
+def _result(hit: Hit) -> Result:
+    doc = hit.document
+    return Result(
+        kind=doc.kind,
+        code=doc.code,
+        name=doc.name,
+        score=hit.score,
+        region_code=doc.region_code,
+        region_name=doc.region_name,
+        level=doc.level,
+        department=doc.department,
+        items=[{"code": code, "name": name} for code, name in doc.items],
+    )
+
+
+def region_scope(code: str) -> frozenset[str]:
+    """The codes a person in that region can be served under: the region and its ancestors,
+    plus the province above the city (items defined there apply everywhere below)."""
+    region = get_region(code)
+    codes = {r.code for r in ancestors(region)}
+    codes.add(region.code[:2].ljust(12, "0"))
+    return frozenset(codes)
+
+
+def search(q: str, *, region: str = "", level: str = "", limit: int = 10) -> list[Result]:
+    """Best first; an empty query answers an empty list, an over-long one is a 422."""
+    if level and level not in Level.values:
+        raise InvalidInput(
+            f"层级“{level}”无效，应为 {', '.join(Level.values)} 之一",
+            f"level '{level}' is invalid: one of {', '.join(Level.values)}",
+            field="level",
+        )
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(
+            f"结果条数应在1到{MAX_LIMIT}之间",
+            f"limit must be between 1 and {MAX_LIMIT}",
+            field="limit",
+        )
+    regions = region_scope(region) if region else None
+    hits = index.current().search(q, regions=regions, level=level or None, limit=limit)
+    return [_result(h) for h in hits]
+
+
+def rebuild() -> int:
+    return len(index.build())

@@ -1,0 +1,74 @@
+"""Changes to the synonym table: the only state guidance owns (a search changes nothing)."""
+
+from django.db import transaction
+
+from ninhaoban.core.errors import Conflict, InvalidInput
+from ninhaoban.guidance.engine import normalize
+from ninhaoban.guidance.models import Synonym
+from ninhaoban.ledger.services import record
+
+TERM_MAX = Synonym._meta.get_field("term").max_length
+TARGET_MAX = Synonym._meta.get_field("target").max_length
+
+
+def _clean(value: str, *, field: str, label_zh: str, label_en: str, limit: int) -> str:
+    text = normalize(value)
+    if not text:
+        raise InvalidInput(f"{label_zh}不能为空", f"the {label_en} is required", field=field)
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{label_zh}不能超过{limit}个字",
+            f"the {label_en} is longer than {limit} characters",
+            field=field,
+        )
+    return text
+
+
+def clean_synonym(term: str, target: str, *, synonym: Synonym | None = None) -> tuple[str, str]:
+    """The pair as it will be stored, normalized (NFKC, lower case) so that the table says
+    exactly what the index matches; the admin form calls this to show errors in place."""
+    term = _clean(term, field="term", label_zh="俗称", label_en="term", limit=TERM_MAX)
+    target = _clean(
+        target, field="target", label_zh="规范用语", label_en="target", limit=TARGET_MAX
+    )
+    if term == target:
+        raise InvalidInput(
+            "俗称与规范用语相同", "the term and its target are the same", field="target"
+        )
+    duplicates = Synonym.objects.filter(term=term, target=target)
+    if synonym is not None and synonym.pk is not None:
+        duplicates = duplicates.exclude(pk=synonym.pk)
+    if duplicates.exists():
+        raise Conflict(f"“{term} → {target}”已存在", f"'{term} → {target}' exists", field="target")
+    return term, target
+
+
+@transaction.atomic
+def save_synonym(
+    *,
+    term: str,
+    target: str,
+    actor: str,
+    note: str = "",
+    synonym: Synonym | None = None,
+) -> Synonym:
+    """Create a pair, or change `synonym` in place."""
+    term, target = clean_synonym(term, target, synonym=synonym)
+    row = synonym or Synonym()
+    created = row.pk is None
+    row.term, row.target, row.note, row.updated_by = term, target, note.strip(), actor
+    row.save()
+    record(
+        "guidance.synonym_added" if created else "guidance.synonym_changed",
+        f"synonym:{row.pk}",
+        actor,
+        {"term": term, "target": target},
+    )
+    return row
+
+
+@transaction.atomic
+def delete_synonym(synonym: Synonym, *, actor: str) -> None:
+    pk, term, target = synonym.pk, synonym.term, synonym.target
+    synonym.delete()
+    record("guidance.synonym_deleted", f"synonym:{pk}", actor, {"term": term, "target": target})
