@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ninhaoban.catalog",
     "ninhaoban.exchange",
     "ninhaoban.licences",
+    "ninhaoban.cases",
     "ninhaoban.guidance",
     "ninhaoban.portal",
     "ninhaoban.console",
@@ -160,6 +161,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("NHB_EMAIL_FROM", "noreply@ninhaoban.local")
 NHB_WARNING_DAYS = int(os.environ.get("NHB_WARNING_DAYS", "2"))
+NHB_UPLOAD_MAX_BYTES = 1024 * 1024 * int(os.environ.get("NHB_UPLOAD_MAX_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = NHB_UPLOAD_MAX_BYTES + 1024 * 1024
 
 # Department systems (the sandbox stands in for them in the demo and the tests).
 NHB_SANDBOX_URL = os.environ.get("NHB_SANDBOX_URL", "http://127.0.0.1:8010").rstrip("/")
