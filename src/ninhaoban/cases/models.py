@@ -48,6 +48,14 @@ OPEN_STATUSES = (
 )
 # What an approver works on; a partial index on exactly this list serves the queue.
 QUEUE_STATUSES = (Status.ACCEPTED, Status.IN_REVIEW, Status.SUSPENDED)
+# Statuses whose clock runs: a stopped clock (correction, special procedure) has no due date.
+TIMED_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.IN_REVIEW,
+    Status.DECIDED,
+    Status.DELIVERING,
+)
 FINAL_STATUSES = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
 
 

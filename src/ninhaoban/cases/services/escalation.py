@@ -16,19 +16,10 @@ from ninhaoban.accounts.models import Role, StaffRole
 from ninhaoban.accounts.notify import notify
 from ninhaoban.cases import clock
 from ninhaoban.cases.clock import Alert
-from ninhaoban.cases.models import Case, Status
+from ninhaoban.cases.models import TIMED_STATUSES, Case, Status
 from ninhaoban.cases.services.transitions import auto_accept
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import Department
-
-# statuses whose clock is running (a stopped clock has no due date)
-TIMED = (
-    Status.SUBMITTED,
-    Status.ACCEPTED,
-    Status.IN_REVIEW,
-    Status.DECIDED,
-    Status.DELIVERING,
-)
 
 
 @dataclass(frozen=True)
@@ -80,7 +71,7 @@ def scan() -> ScanResult:
     accepted = auto_accept_due()
     today = clock.today()
     with transaction.atomic():
-        timed = Case.objects.filter(status__in=TIMED)
+        timed = Case.objects.filter(status__in=TIMED_STATUSES)
         red = _mark(timed.filter(due_date__lt=today).exclude(alert=Alert.OVERDUE), Alert.OVERDUE)
         yellow = _mark(
             timed.filter(

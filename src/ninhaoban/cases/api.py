@@ -1,0 +1,425 @@
+"""办件 API (/api/v1/cases): the same intake and transitions as the pages, for applicants
+(their own cases) and staff (their scope). Files travel base64-encoded inside the JSON, so
+one request carries one whole application."""
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.selectors import applicant_by_identifier
+from ninhaoban.cases import selectors, services
+from ninhaoban.cases.models import Case, Channel
+from ninhaoban.cases.services import Actor
+from ninhaoban.cases.uploads import FileIn
+from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
+
+router = Router(tags=["cases"], auth=django_auth)
+
+
+class FileBody(Schema):
+    name: str
+    content_base64: str
+
+
+class SubmitIn(Schema):
+    item: str = Field("", description="实施编码 of a service item")
+    version: int | None = Field(None, description="pin this version number (must be in force)")
+    bundle: str = Field("", description="code of a 一件事 bundle, instead of an item")
+    applicant: str = Field("", description="staff only: the applicant's ID number or USCC")
+    channel: str = Field("", description="online, window, kiosk or api")
+    form: dict[str, Any] = {}
+    files: dict[str, FileBody] = Field({}, description="material key -> file")
+    consent: bool = Field(True, description="the applicant agrees to shared-data queries")
+    delivery_method: str = ""
+    allow_incomplete: bool = Field(False, description="staff only: issue a correction notice")
+    accept: bool = Field(False, description="clerk only: accept at once when complete")
+
+
+class MaterialOut(Schema):
+    key: str
+    name: str
+    source: str
+    requirement: str
+    state: str = ""
+    note: str = ""
+    items: list[str]
+
+
+class StepOut(Schema):
+    id: int
+    stage: int
+    name: str
+    role: str
+    state: str
+    opinion: str
+
+
+class EventOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    actor_name: str
+    note: str
+    due_date: dt.date | None
+    at: dt.datetime
+
+
+class NoticeOut(Schema):
+    id: int
+    issued_on: dt.date
+    problems: list[dict[str, str]]
+    answered_on: dt.date | None
+
+
+class CaseOut(Schema):
+    case_no: str
+    title: str
+    status: str
+    status_label: str
+    applicant: str
+    region: str
+    department: str
+    intake_region: str
+    channel: str
+    received_on: dt.date
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    days_left_when_stopped: int | None
+    alert: str
+    outcome: str
+    reason: str
+    licence_ref: str
+    parent: str | None
+
+
+class CaseDetail(CaseOut):
+    children: list[CaseOut]
+    materials: list[MaterialOut]
+    steps: list[StepOut]
+    events: list[EventOut]
+    notices: list[NoticeOut]
+
+
+ALERTS = {0: "none", 1: "warning", 2: "overdue"}
+
+
+def _out(case: Case) -> CaseOut:
+    return CaseOut(
+        case_no=case.case_no,
+        title=case.title,
+        status=case.status,
+        status_label=case.get_status_display(),
+        applicant=f"{case.applicant.display_name} {case.applicant.masked_identifier}",
+        region=case.region_id,
+        department=case.department.name if case.department_id else "",
+        intake_region=case.intake_region_id,
+        channel=case.channel,
+        received_on=case.received_on,
+        accepted_on=case.accepted_on,
+        due_date=case.due_date,
+        days_left_when_stopped=case.days_left,
+        alert=ALERTS[selectors.alert_of(case)],
+        outcome=case.outcome,
+        reason=case.reason,
+        licence_ref=case.licence_ref,
+        parent=case.parent.case_no if case.parent_id else None,
+    )
+
+
+def _detail(case: Case, actor: Actor) -> CaseDetail:
+    holder = case.parent or case
+    return CaseDetail(
+        **_out(case).dict(),
+        children=[_out(c) for c in case.children.select_related("applicant", "department")],
+        materials=[
+            MaterialOut(
+                key=m.key,
+                name=m.name,
+                source=m.source,
+                requirement=m.requirement,
+                state=m.state,
+                note=m.note,
+                items=m.items,
+            )
+            for m in holder.materials.order_by("pk")
+        ],
+        steps=[
+            StepOut(
+                id=s.pk, stage=s.stage, name=s.name, role=s.role, state=s.state, opinion=s.opinion
+            )
+            for s in case.steps.order_by("position")
+        ],
+        events=[
+            EventOut(
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                actor_name=e.actor_name,
+                note=e.note,
+                due_date=e.due_date,
+                at=e.at,
+            )
+            for e in selectors.history(case, staff=actor.is_staff)
+        ],
+        notices=[
+            NoticeOut(
+                id=n.pk, issued_on=n.issued_on, problems=n.problems, answered_on=n.answered_on
+            )
+            for n in selectors.notices(holder)
+        ],
+    )
+
+
+def _case(request: HttpRequest, case_no: str) -> tuple[Case, Actor]:
+    actor = Actor.of(request.user)
+    if actor.is_staff:
+        return selectors.case_for_staff(request.user, case_no), actor
+    return selectors.case_for_applicant(actor.applicant, case_no), actor
+
+
+def _files(files: dict[str, FileBody]) -> dict[str, FileIn]:
+    decoded = {}
+    for key, body in files.items():
+        try:
+            data = base64.b64decode(body.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput(
+                f"材料{key}的文件不是有效的base64编码",
+                f"the file for {key} is not valid base64",
+                field="files",
+            ) from None
+        decoded[key] = FileIn(body.name, data)
+    return decoded
+
+
+def _applicant_for_staff(identifier: str) -> Applicant:
+    """The applicant by 居民身份证号码 or 统一社会信用代码; a malformed number is a 422
+    that says what is wrong with it, an unknown one a 404."""
+    text = (identifier or "").strip().upper()
+    if not text:
+        raise InvalidInput(
+            "请填写申请人证件号码", "the applicant's ID number is required", field="applicant"
+        )
+    try:
+        number = parse_id_number(text).number
+    except InvalidInput as id_error:
+        try:
+            number = parse_uscc(text).code
+        except InvalidInput:
+            raise id_error from None
+    found = applicant_by_identifier(number)
+    if found is None:
+        raise NotFound(
+            "该证件号码尚未登记为申请人", "no applicant with that number", field="applicant"
+        )
+    return found
+
+
+@router.get("/requirements", response=list[MaterialOut], summary="申请所需材料（按事项或一件事）")
+def requirements(request: HttpRequest, item: str = "", bundle: str = "") -> list[MaterialOut]:
+    plan = services.plan_for(item_code=item, bundle_code=bundle)
+    return [
+        MaterialOut(
+            key=n.key, name=n.name, source=n.source, requirement=n.requirement, items=n.items
+        )
+        for n in plan.needs
+    ]
+
+
+@router.post("/", response={201: CaseDetail}, summary="申报（网上、窗口、自助终端、接口）")
+def submit(request: HttpRequest, data: SubmitIn) -> tuple[int, CaseDetail]:
+    actor = Actor.of(request.user)
+    if actor.is_staff:
+        applicant = _applicant_for_staff(data.applicant)
+        channel = data.channel or Channel.WINDOW
+    else:
+        if data.allow_incomplete or data.accept:
+            raise Forbidden("仅窗口人员可以这样申报", "only a clerk may do that")
+        applicant = actor.applicant
+        channel = data.channel or Channel.API
+    case = services.submit(
+        actor=actor,
+        applicant=applicant,
+        channel=channel,
+        item_code=data.item,
+        version=data.version,
+        bundle_code=data.bundle,
+        form=data.form,
+        files=_files(data.files),
+        consent=data.consent,
+        delivery_method=data.delivery_method,
+        allow_incomplete=data.allow_incomplete,
+    )
+    if data.accept and case.status == "submitted":
+        case = services.accept(case, actor)
+    return 201, _detail(Case.objects.get(pk=case.pk), actor)
+
+
+@router.get("/", response=list[CaseOut], summary="我的办件（申请人）或工作队列（工作人员）")
+def list_cases(request: HttpRequest, queue: str = "approver", limit: int = 50) -> list[CaseOut]:
+    """Applicants get their own cases; staff get the approver queue (by due date) or, with
+    queue=intake, what the window has to answer."""
+    actor = Actor.of(request.user)
+    limit = max(1, min(limit, 200))
+    if not actor.is_staff:
+        rows = selectors.cases_of(actor.applicant, limit)
+    elif queue == "intake":
+        rows = selectors.intake_queue(request.user, limit)
+    else:
+        rows = selectors.approver_queue(request.user, limit)
+    return [_out(c) for c in rows]
+
+
+@router.get("/{case_no}", response=CaseDetail, summary="办件详情与进度")
+def detail(request: HttpRequest, case_no: str) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _detail(case, actor)
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ProblemsIn(Schema):
+    problems: list[dict[str, str]] = []
+
+
+class FilesIn(Schema):
+    files: dict[str, FileBody]
+
+
+class SuspendIn(Schema):
+    procedure: str = Field(
+        ...,
+        description="hearing, tender, auction, inspection, testing, "
+        "quarantine, appraisal or expert_review",
+    )
+    reason: str
+
+
+class ExtendIn(Schema):
+    days: int
+    reason: str
+
+
+class StepIn(Schema):
+    opinion: str = ""
+
+
+class DecideIn(Schema):
+    outcome: str = Field(..., description="approved or denied")
+    reason: str = ""
+    licence_type: str = Field("", description="licence type code to issue on approval")
+    licence_fields: dict[str, Any] = {}
+
+
+class DeliverIn(Schema):
+    method: str = Field("", description="window, post or electronic")
+    tracking_no: str = ""
+
+
+def _done(case: Case, actor: Actor) -> CaseDetail:
+    return _detail(Case.objects.select_related("applicant", "parent").get(pk=case.pk), actor)
+
+
+@router.post("/{case_no}/accept", response=CaseDetail, summary="受理")
+def accept(request: HttpRequest, case_no: str) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.accept(case, actor), actor)
+
+
+@router.post("/{case_no}/refuse", response=CaseDetail, summary="不予受理")
+def refuse(request: HttpRequest, case_no: str, data: ReasonIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.refuse(case, actor, reason=data.reason), actor)
+
+
+@router.post("/{case_no}/corrections", response=NoticeOut, summary="一次性告知补正")
+def request_correction(request: HttpRequest, case_no: str, data: ProblemsIn) -> NoticeOut:
+    case, actor = _case(request, case_no)
+    n = services.request_correction(case, actor, problems=data.problems)
+    return NoticeOut(id=n.pk, issued_on=n.issued_on, problems=n.problems, answered_on=None)
+
+
+@router.post("/{case_no}/supply", response=CaseDetail, summary="提交补正材料")
+def supply(request: HttpRequest, case_no: str, data: FilesIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.supply_correction(case, actor, _files(data.files)), actor)
+
+
+@router.post("/{case_no}/start-review", response=CaseDetail, summary="开始审查")
+def start_review(request: HttpRequest, case_no: str) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.start_review(case, actor), actor)
+
+
+@router.post("/{case_no}/suspend", response=CaseDetail, summary="特别程序（停止计时）")
+def suspend(request: HttpRequest, case_no: str, data: SuspendIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.suspend(case, actor, procedure=data.procedure, reason=data.reason), actor)
+
+
+@router.post("/{case_no}/resume", response=CaseDetail, summary="特别程序结束（恢复计时）")
+def resume(request: HttpRequest, case_no: str, data: ReasonIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.resume(case, actor, note=data.reason), actor)
+
+
+@router.post("/{case_no}/extend", response=CaseDetail, summary="延期（首席代表）")
+def extend(request: HttpRequest, case_no: str, data: ExtendIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.extend(case, actor, days=data.days, reason=data.reason), actor)
+
+
+@router.post("/{case_no}/steps/{int:step_id}/complete", response=CaseDetail, summary="完成环节")
+def complete_step(request: HttpRequest, case_no: str, step_id: int, data: StepIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    services.complete_step(case, step_id, actor, opinion=data.opinion)
+    return _done(case, actor)
+
+
+@router.post("/{case_no}/decide", response=CaseDetail, summary="作出决定（准予或不予）")
+def decide(request: HttpRequest, case_no: str, data: DecideIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    decided = services.decide(
+        case,
+        actor,
+        outcome=data.outcome,
+        reason=data.reason,
+        licence_type=data.licence_type,
+        licence_fields=data.licence_fields,
+    )
+    return _done(decided, actor)
+
+
+@router.post("/{case_no}/deliver", response=CaseDetail, summary="送达（窗口、邮寄、电子）")
+def deliver(request: HttpRequest, case_no: str, data: DeliverIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(
+        services.deliver(case, actor, method=data.method, tracking_no=data.tracking_no), actor
+    )
+
+
+@router.post("/{case_no}/close", response=CaseDetail, summary="办结")
+def close(request: HttpRequest, case_no: str) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.close(case, actor), actor)
+
+
+@router.post("/{case_no}/withdraw", response=CaseDetail, summary="撤回申请（申请人）")
+def withdraw(request: HttpRequest, case_no: str, data: ReasonIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.withdraw(case, actor, reason=data.reason), actor)
+
+
+@router.post("/{case_no}/reopen", response=CaseDetail, summary="重新办理（管理员）")
+def reopen(request: HttpRequest, case_no: str, data: ReasonIn) -> CaseDetail:
+    case, actor = _case(request, case_no)
+    return _done(services.reopen(case, actor, reason=data.reason), actor)

@@ -1,0 +1,121 @@
+"""Reads of cases: every staff-facing one goes through `scoping` first.
+
+The queues are shaped for their indexes: an approver's queue is the partial index on
+(department, due_date) over the statuses an approver works; "my cases" is (applicant,
+created_at); the statistics are range scans on the partial index of open due dates.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, F, QuerySet
+
+from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.scoping import scope_q
+from ninhaoban.cases import clock
+from ninhaoban.cases.models import (
+    QUEUE_STATUSES,
+    TIMED_STATUSES,
+    Case,
+    CaseEvent,
+    CorrectionNotice,
+    Status,
+)
+from ninhaoban.core.errors import NotFound
+
+STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
+INTAKE_STATUSES = (Status.SUBMITTED, Status.CORRECTION, Status.DECIDED, Status.DELIVERING)
+
+
+def visible_to(user: User | AnonymousUser, roles: Iterable[str] = STAFF_READERS) -> QuerySet[Case]:
+    """Cases of the staff member's regions and departments, and for clerks also the cases
+    received at their halls (通办)."""
+    roles = tuple(roles)
+    q = scope_q(user, roles, region_field="region_id", department_field="department_id")
+    if q is None:
+        return Case.objects.all()
+    if Role.CLERK in roles:
+        intake = scope_q(user, [Role.CLERK], region_field="intake_region_id")
+        if intake is not None:
+            q |= intake
+    return Case.objects.filter(q)
+
+
+def _missing(case_no: str) -> NotFound:
+    return NotFound(f"办件{case_no}不存在", f"no case {case_no}", field="case_no")
+
+
+def case_for_staff(user: User | AnonymousUser, case_no: str) -> Case:
+    """A case in the user's scope; outside it, it looks like it is not there."""
+    found = (
+        visible_to(user)
+        .select_related("applicant", "region", "department", "intake_region", "parent")
+        .filter(case_no=case_no)
+        .first()
+    )
+    if found is None:
+        raise _missing(case_no)
+    return found
+
+
+def case_for_applicant(applicant: Applicant, case_no: str) -> Case:
+    found = (
+        Case.objects.select_related("applicant", "region", "department", "parent")
+        .filter(applicant=applicant, case_no=case_no)
+        .first()
+    )
+    if found is None:
+        raise _missing(case_no)
+    return found
+
+
+def cases_of(applicant: Applicant, limit: int = 50) -> list[Case]:
+    """我的办件: newest first, bundles as one row."""
+    rows = Case.objects.filter(applicant=applicant, parent__isnull=True)
+    return list(rows.order_by("-created_at")[:limit])
+
+
+def approver_queue(user: User | AnonymousUser, limit: int = 50) -> list[Case]:
+    """The cases an approver or chief works on, the most urgent first (stopped clocks last)."""
+    rows = visible_to(user, (Role.APPROVER, Role.CHIEF)).filter(status__in=QUEUE_STATUSES)
+    rows = rows.select_related("applicant").order_by(F("due_date").asc(nulls_last=True))
+    return list(rows[:limit])
+
+
+def intake_queue(user: User | AnonymousUser, limit: int = 50) -> list[Case]:
+    """What the window has to answer: new and corrected applications, results to hand out."""
+    rows = visible_to(user, (Role.CLERK,)).filter(status__in=INTAKE_STATUSES, parent__isnull=True)
+    rows = rows.select_related("applicant").order_by(F("due_date").asc(nulls_last=True))
+    return list(rows[:limit])
+
+
+def history(case: Case, *, staff: bool) -> list[CaseEvent]:
+    rows = CaseEvent.objects.filter(case=case).order_by("pk")
+    return list(rows if staff else rows.filter(visible=True))
+
+
+def notices(case: Case) -> list[CorrectionNotice]:
+    return list(CorrectionNotice.objects.filter(case=case).order_by("pk"))
+
+
+def stats() -> dict[str, object]:
+    """The count per status and, of the cases whose clock runs, how many are yellow or red
+    today (computed from due dates, so it is right even between two escalation scans)."""
+    counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    today = clock.today()
+    timed = Case.objects.filter(status__in=TIMED_STATUSES)
+    return {
+        "by_status": {s: counts.get(s, 0) for s in Status.values},
+        "warning": timed.filter(
+            due_date__gte=today, due_date__lt=clock.warning_before(today)
+        ).count(),
+        "overdue": timed.filter(due_date__lt=today).count(),
+        "total": sum(counts.values()),
+    }
+
+
+def alert_of(case: Case) -> int:
+    """Today's colour of one case (the stored mark may be a scan behind)."""
+    if case.status not in TIMED_STATUSES:
+        return clock.Alert.NONE
+    return clock.alert_for(clock.today(), case.due_date)
