@@ -35,6 +35,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 def _mount() -> None:
     from ninhaoban.accounts.api import router as accounts_router
+    from ninhaoban.catalog.api import router as catalog_router
     from ninhaoban.cases.api import router as cases_router
     from ninhaoban.guidance.api import router as guidance_router
     from ninhaoban.ledger.api import router as ledger_router
@@ -43,6 +44,7 @@ def _mount() -> None:
 
     api.add_router("/regions", regions_router)
     api.add_router("/applicants", accounts_router)
+    api.add_router("/catalog", catalog_router)
     api.add_router("/guidance", guidance_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/licences", licences_router)

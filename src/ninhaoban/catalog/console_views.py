@@ -17,13 +17,13 @@ from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
 from ninhaoban.catalog import audit, guides, selectors, services, stats
 from ninhaoban.catalog.forms import content_from_form, form_from_content
 from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, ServiceItemVersion
+from ninhaoban.catalog.permissions import report_prefixes, visible_findings
 from ninhaoban.catalog.services import CatalogRejected
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
-from ninhaoban.regions.models import Department, DepartmentType, code_prefix
+from ninhaoban.regions.models import Department, DepartmentType
 from ninhaoban.regions.selectors import ancestors, get_region
 
 ADMIN_ROLES = (Role.CATALOG_ADMIN,)
-REPORT_ROLES = (Role.CATALOG_ADMIN, Role.SUPERVISOR)
 
 
 def _actor(request: HttpRequest) -> str:
@@ -229,20 +229,9 @@ def end(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("catalog-console:item", code=item.code)
 
 
-def _report_region(request: HttpRequest) -> list[str]:
-    """The region prefixes whose findings this user may see; [""] means everything."""
-    if request.user.is_superuser:
-        return [""]
-    grants = roles_of(request.user, REPORT_ROLES)
-    if not grants:
-        raise Forbidden("您没有查看同事同标报告的权限", "you may not see the audit report")
-    return [code_prefix(g.region_id) for g in grants]
-
-
 @login_required
 def audit_report(request: HttpRequest) -> HttpResponse:
-    prefixes = _report_region(request)
-    findings = [f for f in audit.run_audit() if any(f.region_code.startswith(p) for p in prefixes)]
+    findings = visible_findings(request.user, audit.run_audit())
     kind = request.GET.get("kind", "")
     if kind in audit.KINDS:
         findings = [f for f in findings if f.kind == kind]
@@ -271,7 +260,7 @@ def audit_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def stats_report(request: HttpRequest) -> HttpResponse:
-    prefixes = _report_region(request)
+    prefixes = report_prefixes(request.user)
     region = "" if "" in prefixes else prefixes[0]
     data = stats.catalog_stats(region=region)
     if request.GET.get("format") == "json":

@@ -7,7 +7,7 @@ so the same file can be applied twice.
 """
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,7 +184,8 @@ def _validate(data: Mapping[str, Any], locate: Locate) -> tuple[_Plan, list[Prob
             continue
         problems += check_department(department, region, where)
         item_type = base["item_type"] if isinstance(base, dict) else base.item_type
-        problems += check_type_label(content["type_label"], item_type, labels, where)
+        if item_type:
+            problems += check_type_label(content["type_label"], item_type, labels, where)
         code = implementation_code(department, region, base_code)
         given = str(row.get("code") or "").strip()
         if given and given != code:
@@ -257,10 +258,16 @@ def _latest_published(items: list[ServiceItem]) -> dict[int, tuple[ServiceItemVe
 
 
 def import_catalog(
-    data: Mapping[str, Any], *, actor: str, locate: Locate = json_locate
+    data: Mapping[str, Any],
+    *,
+    actor: str,
+    locate: Locate = json_locate,
+    problems: Iterable[Problem] = (),
 ) -> ImportResult:
-    """Check everything, then write everything; a CatalogRejected lists every problem."""
-    plan, problems = _validate(data, locate)
+    """Check everything, then write everything; a CatalogRejected lists every problem,
+    with those the file reader found (`problems`) first."""
+    plan, found = _validate(data, locate)
+    problems = [*problems, *found]
     if problems:
         raise CatalogRejected(problems)
     with transaction.atomic():
