@@ -35,8 +35,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 def _mount() -> None:
     from ninhaoban.accounts.api import router as accounts_router
-    from ninhaoban.catalog.api import router as catalog_router
     from ninhaoban.cases.api import router as cases_router
+    from ninhaoban.catalog.api import router as catalog_router
     from ninhaoban.guidance.api import router as guidance_router
     from ninhaoban.ledger.api import router as ledger_router
     from ninhaoban.licences.api import router as licences_router
