@@ -1,8 +1,9 @@
 """Shared fixtures.
 
 The regions, departments and halls of 咸宁 and the demo staff are seeded once per session
-(the calendar comes with the migrations). Transactional tests flush the database; pytest-django
-runs them after the others, and any that need the demo world call `seed_world()` themselves.
+(the calendar comes with the migrations). Transactional tests flush the database, calendar
+included; pytest-django runs them after the others, and any that need the demo world call
+`seed_world()` themselves, which puts the calendar back too.
 """
 
 import pytest
@@ -11,11 +12,16 @@ from django.test import Client
 
 from ninhaoban.demo import accounts as demo_accounts
 from ninhaoban.demo import regions as demo_regions
+from ninhaoban.regions.calendar import invalidate as invalidate_calendar
+from ninhaoban.regions.holidays import seed_calendar
+from ninhaoban.regions.models import WorkCalendar
 
 
 def seed_world() -> None:
     from ninhaoban.demo import catalog as demo_catalog
 
+    seed_calendar(WorkCalendar)
+    invalidate_calendar()
     demo_regions.seed()
     demo_accounts.seed_staff()
     demo_accounts.seed_applicants(persons=24, organizations=6)
