@@ -23,6 +23,8 @@ filtered by region and level, and implementations of one base item collapse into
 from __future__ import annotations
 
 import bisect
+import gc
+import heapq
 import logging
 import math
 import re
@@ -42,6 +44,10 @@ from ninhaoban.core.errors import InvalidInput
 
 MAX_QUERY_CHARS = 64
 MAX_LIMIT = 50
+# Per query word, how many of its best postings are read; and how many top-scored documents
+# are re-ranked with the name bonus, the bundle boost and the grouping of implementations.
+POSTINGS_READ = 600
+CANDIDATES = 200
 
 # BM25F: a word in the name counts most, a word buried in the materials least.
 FIELD_WEIGHTS = {"name": 3.0, "alias": 2.0, "items": 0.5, "text": 0.3}
@@ -239,6 +245,11 @@ class Index:
         self._domain = sorted(w for w in domain if w in self._postings)
         self._words = sorted(t for t in self._postings if is_cjk(t))
         self._build_word_maps()
+        # The index is hundreds of thousands of long-lived objects; a full collection walking
+        # them would stall a query for tens of milliseconds, so they leave the collector's
+        # generations. Nothing here forms reference cycles, so a replaced index is still
+        # freed by reference counting.
+        gc.freeze()
 
     # -- building -----------------------------------------------------------------------
 
@@ -285,9 +296,15 @@ class Index:
         postings: dict[str, _Postings] = {}
         for term, row in weighted_tf.items():
             idf = math.log(1 + (total - len(row) + 0.5) / (len(row) + 0.5))
-            docs = array("i", row.keys())
-            scores = array("f", (idf * tf * (K1 + 1) / (tf + norms[d]) for d, tf in row.items()))
-            postings[term] = _Postings(docs, scores)
+            impacts = sorted(
+                ((idf * tf * (K1 + 1) / (tf + norms[d]), d) for d, tf in row.items()),
+                reverse=True,
+            )
+            postings[term] = _Postings(
+                array("i", (d for _, d in impacts)), array("f", (i for i, _ in impacts))
+            )
+        self._region_of = [doc.region_code for doc in self.documents]
+        self._level_of = [doc.level for doc in self.documents]
         return postings
 
     def _build_word_maps(self) -> None:
@@ -512,22 +529,38 @@ class Index:
         if not query.terms:
             return []
         limit = max(1, min(limit, MAX_LIMIT))
-        totals: dict[int, float] = defaultdict(float)
+        totals: dict[int, float] = {}
+        get = totals.get
         for term, weight in query.terms.items():
             postings = self._postings.get(term)
             if postings is None:
                 continue
-            for number, score in zip(postings.docs, postings.scores, strict=True):
-                totals[number] += weight * score
-        best: dict[str, tuple[float, int, int]] = {}
+            # Impact order: a word in thousands of documents adds little to each, so only its
+            # strongest postings are read. This bounds a query's work whatever the catalog size.
+            for number, score in zip(
+                postings.docs[:POSTINGS_READ], postings.scores[:POSTINGS_READ], strict=True
+            ):
+                totals[number] = get(number, 0.0) + weight * score
+        if regions is not None or level:
+            allowed = (regions or frozenset()) | {""}
+            levels = {level, ""} if level else None
+            region_of, level_of = self._region_of, self._level_of
+            scored = [
+                (score, number)
+                for number, score in totals.items()
+                if (regions is None or region_of[number] in allowed)
+                and (levels is None or level_of[number] in levels)
+            ]
+        else:
+            scored = [(score, number) for number, score in totals.items()]
+        # Bonuses and grouping only reorder near the top; the candidates are far more than the
+        # page of results, so nothing that could reach the page is cut here.
+        candidates = heapq.nlargest(max(CANDIDATES, limit * 10), scored)
+        best: dict[str, list] = {}
         documents = self.documents
         cjk_query = "".join(c for c in query.text if _CJK.match(c))
-        for number, score in totals.items():
+        for score, number in candidates:
             doc = documents[number]
-            if regions is not None and doc.region_code and doc.region_code not in regions:
-                continue
-            if level and doc.level and doc.level != level:
-                continue
             if len(cjk_query) >= 2:
                 if doc.name == cjk_query:
                     score += NAME_EQUALS_BONUS
@@ -535,18 +568,19 @@ class Index:
                     score += NAME_CONTAINS_BONUS
             if doc.kind == "bundle":
                 score *= EVENT_INTENT_BOOST if query.event_intent else BUNDLE_BOOST
-            group = doc.group or doc.key
-            # Nearest region wins within a group (the longest significant code), so a villager
-            # is sent to the town rather than the city when both offer the base item.
+            # One answer per base item, scored by its best implementation and shown as the
+            # nearest one (the longest significant region code), so a villager is sent to the
+            # town rather than the city when both offer it; without a region, the widest one.
+            # Ties go to the smaller key, so the same query always shows the same item.
             nearness = len(doc.region_code.rstrip("0"))
-            if regions is None:
-                nearness = -nearness
-            previous = best.get(group)
-            if previous is None or (nearness, score) > (previous[1], previous[0]):
-                top = max(score, previous[0]) if previous else score
-                best[group] = (top, nearness, number)
-            elif score > previous[0]:
-                best[group] = (score, previous[1], previous[2])
+            rank = (nearness if regions is not None else -nearness, score)
+            entry = best.get(doc.group or doc.key)
+            if entry is None:
+                best[doc.group or doc.key] = [score, rank, number]
+                continue
+            entry[0] = max(entry[0], score)
+            if rank > entry[1] or (rank == entry[1] and doc.key < documents[entry[2]].key):
+                entry[1], entry[2] = rank, number
         ranked = sorted(best.values(), key=lambda e: (-e[0], documents[e[2]].key))[:limit]
         return [Hit(documents[number], round(score, 4)) for score, _, number in ranked]
 
