@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ninhaoban.api.api import api
+from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import views as portal
 
 admin.site.site_header = "您好办 管理后台"
@@ -13,6 +14,17 @@ urlpatterns = [
     path("login/", portal.applicant_login, name="applicant-login"),
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),
+    path("cases/", portal_cases.my_cases, name="my-cases"),
+    path("cases/<str:case_no>/", portal_cases.case_page, name="my-case"),
+    path("cases/<str:case_no>/progress/", portal_cases.progress, name="my-case-progress"),
+    path("cases/<str:case_no>/supply/", portal_cases.supply, name="my-case-supply"),
+    path("cases/<str:case_no>/withdraw/", portal_cases.withdraw, name="my-case-withdraw"),
+    path("cases/<str:case_no>/receipt.pdf", portal_cases.receipt_pdf, name="my-case-receipt"),
+    path(
+        "cases/<str:case_no>/notices/<int:notice_id>.pdf",
+        portal_cases.notice_pdf,
+        name="my-case-notice",
+    ),
     path("console/catalog/", include("ninhaoban.catalog.console_urls")),
     path("console/", include("ninhaoban.console.urls")),
     path("catalog/", include("ninhaoban.catalog.urls")),

@@ -11,14 +11,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from ninhaoban.accounts.models import Applicant
-from ninhaoban.accounts.selectors import applicant_by_identifier
 from ninhaoban.cases import selectors, services
 from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
-from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
-from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
+from ninhaoban.core.errors import Forbidden, InvalidInput
 
 router = Router(tags=["cases"], auth=django_auth)
 
@@ -199,29 +196,6 @@ def _files(files: dict[str, FileBody]) -> dict[str, FileIn]:
     return decoded
 
 
-def _applicant_for_staff(identifier: str) -> Applicant:
-    """The applicant by 居民身份证号码 or 统一社会信用代码; a malformed number is a 422
-    that says what is wrong with it, an unknown one a 404."""
-    text = (identifier or "").strip().upper()
-    if not text:
-        raise InvalidInput(
-            "请填写申请人证件号码", "the applicant's ID number is required", field="applicant"
-        )
-    try:
-        number = parse_id_number(text).number
-    except InvalidInput as id_error:
-        try:
-            number = parse_uscc(text).code
-        except InvalidInput:
-            raise id_error from None
-    found = applicant_by_identifier(number)
-    if found is None:
-        raise NotFound(
-            "该证件号码尚未登记为申请人", "no applicant with that number", field="applicant"
-        )
-    return found
-
-
 @router.get("/requirements", response=list[MaterialOut], summary="申请所需材料（按事项或一件事）")
 def requirements(request: HttpRequest, item: str = "", bundle: str = "") -> list[MaterialOut]:
     plan = services.plan_for(item_code=item, bundle_code=bundle)
@@ -237,7 +211,7 @@ def requirements(request: HttpRequest, item: str = "", bundle: str = "") -> list
 def submit(request: HttpRequest, data: SubmitIn) -> tuple[int, CaseDetail]:
     actor = Actor.of(request.user)
     if actor.is_staff:
-        applicant = _applicant_for_staff(data.applicant)
+        applicant = selectors.applicant_by_number(data.applicant)
         channel = data.channel or Channel.WINDOW
     else:
         if data.allow_incomplete or data.accept:

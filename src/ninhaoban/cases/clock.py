@@ -7,6 +7,9 @@ an error (`CalendarNotCovered`), never a guess.
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import IntEnum
 
 from django.conf import settings
@@ -27,9 +30,22 @@ class Alert(IntEnum):
     OVERDUE = 2
 
 
+_frozen: ContextVar[dt.date | None] = ContextVar("cases_today", default=None)
+
+
 def today() -> dt.date:
     """The local date in 咸宁; one function so that every service reads the same day."""
-    return timezone.localdate()
+    return _frozen.get() or timezone.localdate()
+
+
+@contextmanager
+def frozen(day: dt.date) -> Iterator[None]:
+    """Let the services see `day` as today: the demo replays weeks of history this way."""
+    token = _frozen.set(day)
+    try:
+        yield
+    finally:
+        _frozen.reset(token)
 
 
 def acceptance_due(received_on: dt.date) -> dt.date:

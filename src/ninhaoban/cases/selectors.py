@@ -12,6 +12,7 @@ from django.db.models import Count, F, QuerySet
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scope_q
+from ninhaoban.accounts.selectors import applicant_by_identifier
 from ninhaoban.cases import clock
 from ninhaoban.cases.models import (
     QUEUE_STATUSES,
@@ -21,7 +22,8 @@ from ninhaoban.cases.models import (
     CorrectionNotice,
     Status,
 )
-from ninhaoban.core.errors import NotFound
+from ninhaoban.core.errors import InvalidInput, NotFound
+from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
 
 STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 INTAKE_STATUSES = (Status.SUBMITTED, Status.CORRECTION, Status.DECIDED, Status.DELIVERING)
@@ -119,3 +121,28 @@ def alert_of(case: Case) -> int:
     if case.status not in TIMED_STATUSES:
         return clock.Alert.NONE
     return clock.alert_for(clock.today(), case.due_date)
+
+
+def applicant_by_number(number: str) -> Applicant:
+    """The applicant by 居民身份证号码 or 统一社会信用代码: a malformed number is a 422
+    saying what is wrong with it, an unregistered one a 404."""
+    text = (number or "").strip().upper()
+    if not text:
+        raise InvalidInput(
+            "请填写申请人证件号码", "the applicant's ID number is required", field="applicant"
+        )
+    try:
+        parsed = parse_id_number(text).number
+    except InvalidInput as id_error:
+        try:
+            parsed = parse_uscc(text).code
+        except InvalidInput:
+            raise id_error from None
+    found = applicant_by_identifier(parsed)
+    if found is None:
+        raise NotFound(
+            "该证件号码尚未登记为申请人，请先登记",
+            "no applicant with that number: register them first",
+            field="applicant",
+        )
+    return found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 
@@ -175,17 +176,27 @@ def next_case_no(region: Region, day: dt.date) -> str:
 
 
 def store(checked: uploads.Checked) -> Upload:
-    """Content-addressed: the same bytes handed in twice are stored once."""
+    """Content-addressed: the same bytes handed in twice are stored once, also when two
+    intakes hand them in at the same moment (the insert yields to the other's row)."""
     found = Upload.objects.filter(sha256=checked.sha256).first()
     if found is not None:
         return found
-    name = f"{checked.sha256[:2]}/{checked.sha256}.{uploads.EXTENSIONS[checked.content_type]}"
-    upload = Upload(
-        sha256=checked.sha256, content_type=checked.content_type, size=len(checked.data)
+    name = f"cases/uploads/{checked.sha256[:2]}/{checked.sha256}"
+    name += f".{uploads.EXTENSIONS[checked.content_type]}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(checked.data))
+    Upload.objects.bulk_create(
+        [
+            Upload(
+                sha256=checked.sha256,
+                content_type=checked.content_type,
+                size=len(checked.data),
+                file=name,
+            )
+        ],
+        ignore_conflicts=True,
     )
-    upload.file.save(name, ContentFile(checked.data), save=False)
-    upload.save()
-    return upload
+    return Upload.objects.get(sha256=checked.sha256)
 
 
 def attach_uploads(holder: Case, files: Mapping[str, uploads.FileIn], actor: Actor) -> None:

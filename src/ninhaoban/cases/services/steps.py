@@ -117,7 +117,8 @@ def decide(
 ) -> Case:
     """准予 or 不予许可, which completes the process's final stage once the earlier ones are
     done; a denial always says why (第38条). An approval that produces a licence issues it
-    in the same transaction, so there is never a decision without its licence."""
+    in the same transaction, so there is never a decision without its licence; when the
+    applicant chose electronic delivery, the result reaches them at once."""
     if outcome not in Outcome.values:
         raise InvalidInput(
             f"决定应为准予或不予：{outcome}",
@@ -160,10 +161,13 @@ def decide(
         payload={"outcome": outcome, "licence": case.licence_ref},
         fields=fields,
     )
+    top = case
     if case.parent_id:
         from ninhaoban.cases.services.bundles import sync_parent
 
-        sync_parent(case.parent_id)
+        top = sync_parent(case.parent_id)
+    if top.status == Status.DECIDED and top.delivery_method == DeliveryMethod.ELECTRONIC:
+        deliver(top, SYSTEM_ACTOR, method=DeliveryMethod.ELECTRONIC)
     return case
 
 

@@ -1,0 +1,229 @@
+"""Case pages for staff: window intake, the queues, the case page with its timeline and
+the actions its status allows. Thin: parse the form, call a cases service, render."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.scoping import roles_of
+from ninhaoban.cases import documents, results, selectors, services
+from ninhaoban.cases.machine import TRANSITIONS
+from ninhaoban.cases.models import Case, Channel, Status, StepState
+from ninhaoban.cases.services import Actor
+from ninhaoban.cases.uploads import FileIn
+from ninhaoban.catalog import selectors as catalog
+from ninhaoban.catalog.models import Bundle, DeliveryMethod, SpecialProcedure
+from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
+
+ALERT_CLASS = {0: "", 1: "warn", 2: "bad"}
+ALERT_LABEL = {0: "正常", 1: "预警", 2: "超期"}
+
+
+def _staff(request: HttpRequest) -> Actor:
+    actor = Actor.of(request.user)
+    if not actor.is_staff:
+        raise Forbidden("仅限工作人员使用", "for staff only")
+    return actor
+
+
+def _rows(cases: list[Case]) -> list[dict[str, Any]]:
+    return [
+        {
+            "case": c,
+            "alert": selectors.alert_of(c),
+            "alert_class": ALERT_CLASS[selectors.alert_of(c)],
+            "alert_label": ALERT_LABEL[selectors.alert_of(c)],
+        }
+        for c in cases
+    ]
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """审批队列 (by due date, yellow and red) and, for clerks, what the window must answer."""
+    _staff(request)
+    which = request.GET.get("queue", "approver")
+    if which == "intake":
+        cases = selectors.intake_queue(request.user, 100)
+    else:
+        cases = selectors.approver_queue(request.user, 100)
+    return render(request, "console/cases/queue.html", {"rows": _rows(cases), "queue": which})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    """窗口受理: find the applicant by ID number, choose an item or a bundle, see which
+    materials are already covered, take the files, and accept or issue the notice. Every
+    step is a POST, so ID numbers never appear in URLs or access logs."""
+    actor = _staff(request)
+    if not roles_of(request.user, [Role.CLERK]) and not request.user.is_superuser:
+        raise Forbidden("只有窗口人员可以受理申请", "only a clerk takes applications")
+    source = request.POST
+    context: dict[str, Any] = {
+        "id_number": source.get("id_number", ""),
+        "item_code": source.get("item", ""),
+        "bundle_code": source.get("bundle", ""),
+        "items": catalog.current_versions().filter(item__region_id__in=_regions(request)),
+        "bundles": Bundle.objects.order_by("code"),
+        "delivery_methods": DeliveryMethod.choices,
+    }
+    try:
+        if context["id_number"]:
+            context["applicant"] = selectors.applicant_by_number(context["id_number"])
+        if context.get("applicant") and (context["item_code"] or context["bundle_code"]):
+            plan = services.plan_for(
+                item_code=context["item_code"], bundle_code=context["bundle_code"]
+            )
+            context["plan"] = plan
+            context["needs"] = services.preview(context["applicant"], plan, actor=actor)
+        if source.get("step") == "submit" and "plan" in context:
+            files = {
+                need.key: FileIn(f.name, f.read())
+                for need, _ in context["needs"]
+                if (f := request.FILES.get(f"file-{need.key}"))
+            }
+            case = services.submit(
+                actor=actor,
+                applicant=context["applicant"],
+                channel=Channel.WINDOW,
+                item_code=context["item_code"],
+                bundle_code=context["bundle_code"],
+                files=files,
+                form={"note": request.POST.get("note", "")[:500]},
+                delivery_method=request.POST.get("delivery_method", ""),
+                allow_incomplete=True,
+            )
+            if case.status == Status.SUBMITTED and request.POST.get("accept"):
+                services.accept(case, actor)
+            return redirect("console:case", case_no=case.case_no)
+    except DomainError as exc:
+        context["error"] = exc
+    return render(
+        request, "console/cases/intake.html", context, status=422 if "error" in context else 200
+    )
+
+
+def _regions(request: HttpRequest) -> list[str]:
+    """Items offered at the window: those of the clerk's regions and of the city (通办)."""
+    from ninhaoban.regions.selectors import ancestors
+
+    codes: set[str] = set()
+    for grant in roles_of(request.user, [Role.CLERK]):
+        codes.update(r.code for r in ancestors(grant.region))
+    return sorted(codes) or ["421200000000"]
+
+
+@login_required
+def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
+    _staff(request)
+    case = selectors.case_for_staff(request.user, case_no)
+    holder = case.parent or case
+    allowed = {
+        name for name, t in TRANSITIONS.items() if case.status in t.sources and name != "submit"
+    }
+    return render(
+        request,
+        "console/cases/case.html",
+        {
+            "case": case,
+            "alert": ALERT_LABEL[selectors.alert_of(case)],
+            "alert_class": ALERT_CLASS[selectors.alert_of(case)],
+            "events": selectors.history(case, staff=True),
+            "materials": holder.materials.order_by("pk"),
+            "steps": case.steps.order_by("position"),
+            "active_steps": case.steps.filter(state=StepState.ACTIVE),
+            "children": case.children.select_related("department").order_by("case_no"),
+            "notices": selectors.notices(holder),
+            "allowed": allowed,
+            "procedures": SpecialProcedure.choices,
+            "delivery_methods": DeliveryMethod.choices,
+            "licence_types": results.licence_types_for(case) if case.department_id else [],
+        },
+    )
+
+
+def _problems(request: HttpRequest) -> list[dict[str, str]]:
+    names = request.POST.getlist("material")
+    texts = request.POST.getlist("problem")
+    return [
+        {"material": m, "problem": p.strip()}
+        for m, p in zip(names, texts, strict=False)
+        if p.strip()
+    ]
+
+
+ACTIONS: dict[str, Callable[[Case, Actor, HttpRequest], object]] = {
+    "accept": lambda c, a, r: services.accept(c, a),
+    "refuse": lambda c, a, r: services.refuse(c, a, reason=r.POST.get("reason", "")),
+    "request_correction": lambda c, a, r: services.request_correction(c, a, problems=_problems(r)),
+    "start_review": lambda c, a, r: services.start_review(c, a),
+    "complete_step": lambda c, a, r: services.complete_step(
+        c, int(r.POST.get("step") or 0), a, opinion=r.POST.get("opinion", "")
+    ),
+    "suspend": lambda c, a, r: services.suspend(
+        c, a, procedure=r.POST.get("procedure", ""), reason=r.POST.get("reason", "")
+    ),
+    "resume": lambda c, a, r: services.resume(c, a, note=r.POST.get("reason", "")),
+    "extend": lambda c, a, r: services.extend(
+        c, a, days=int(r.POST.get("days") or 0), reason=r.POST.get("reason", "")
+    ),
+    "decide": lambda c, a, r: services.decide(
+        c,
+        a,
+        outcome=r.POST.get("outcome", ""),
+        reason=r.POST.get("reason", ""),
+        licence_type=r.POST.get("licence_type", ""),
+    ),
+    "deliver": lambda c, a, r: services.deliver(
+        c, a, method=r.POST.get("method", ""), tracking_no=r.POST.get("tracking_no", "")
+    ),
+    "close": lambda c, a, r: services.close(c, a),
+    "reopen": lambda c, a, r: services.reopen(c, a, reason=r.POST.get("reason", "")),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, case_no: str, action: str) -> HttpResponse:
+    actor = _staff(request)
+    case = selectors.case_for_staff(request.user, case_no)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise InvalidInput(f"未知的操作：{action}", f"unknown action: {action}")
+    handler(case, actor, request)
+    messages.info(request, f"{TRANSITIONS[action].label}：已完成 / done")
+    return redirect("console:case", case_no=case_no)
+
+
+@login_required
+def receipt(request: HttpRequest, case_no: str) -> HttpResponse:
+    _staff(request)
+    case = selectors.case_for_staff(request.user, case_no)
+    if case.accepted_on is None:
+        raise InvalidInput("办件尚未受理，没有受理回执", "not accepted yet: no receipt")
+    if request.GET.get("format") == "pdf":
+        return _pdf(documents.Receipt.of(case).pdf(), f"receipt-{case.case_no}.pdf")
+    return render(request, "console/cases/receipt.html", {"receipt": documents.Receipt.of(case)})
+
+
+@login_required
+def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpResponse:
+    _staff(request)
+    case = selectors.case_for_staff(request.user, case_no)
+    notice = next((n for n in selectors.notices(case.parent or case) if n.pk == notice_id), None)
+    if notice is None:
+        raise InvalidInput(f"告知书{notice_id}不存在", f"no notice {notice_id}")
+    return _pdf(documents.notice_pdf(notice), f"notice-{case.case_no}-{notice_id}.pdf")
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

@@ -1,0 +1,131 @@
+"""我的办件 for applicants: live progress, the case page, corrections, withdrawal, and the
+receipt and notice PDFs. Only the applicant's own cases, never anyone else's."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ninhaoban.cases import documents, selectors, services
+from ninhaoban.cases.models import Case, Status
+from ninhaoban.cases.services import Actor
+from ninhaoban.cases.uploads import FileIn
+from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+
+WITHDRAWABLE = (
+    Status.SUBMITTED,
+    Status.CORRECTION,
+    Status.ACCEPTED,
+    Status.IN_REVIEW,
+    Status.SUSPENDED,
+)
+
+
+def _applicant(request: HttpRequest) -> Actor | None:
+    if not request.user.is_authenticated:
+        return None
+    actor = Actor.of(request.user)
+    if actor.kind != "applicant":
+        raise Forbidden("请以申请人身份登录", "sign in as an applicant")
+    return actor
+
+
+def _login(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path(), "/login/")
+
+
+def _context(case: Case, actor: Actor) -> dict:
+    holder = case.parent or case
+    return {
+        "case": case,
+        "events": selectors.history(case, staff=False),
+        "steps": case.steps.order_by("position"),
+        "children": case.children.order_by("case_no"),
+        "materials": holder.materials.order_by("pk"),
+        "notices": selectors.notices(holder),
+        "open_notice": case.status == Status.CORRECTION,
+        "withdrawable": case.status in WITHDRAWABLE and case.parent_id is None,
+        "alert": selectors.alert_of(case),
+    }
+
+
+def my_cases(request: HttpRequest) -> HttpResponse:
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    rows = [(c, selectors.alert_of(c)) for c in selectors.cases_of(actor.applicant, 100)]
+    return render(request, "portal/cases/list.html", {"rows": rows})
+
+
+def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.applicant, case_no)
+    return render(request, "portal/cases/case.html", _context(case, actor))
+
+
+def progress(request: HttpRequest, case_no: str) -> HttpResponse:
+    """The part of the case page htmx refreshes while the applicant watches."""
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.applicant, case_no)
+    return render(request, "portal/cases/progress.html", _context(case, actor))
+
+
+@require_POST
+def supply(request: HttpRequest, case_no: str) -> HttpResponse:
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.applicant, case_no)
+    files = {
+        key.removeprefix("file-"): FileIn(f.name, f.read())
+        for key, f in request.FILES.items()
+        if key.startswith("file-")
+    }
+    if not files:
+        raise InvalidInput("请选择要上传的补正材料", "choose the files to upload", field="files")
+    services.supply_correction(case, actor, files)
+    messages.info(request, "补正材料已提交 / corrections submitted")
+    return redirect("my-case", case_no=case_no)
+
+
+@require_POST
+def withdraw(request: HttpRequest, case_no: str) -> HttpResponse:
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.applicant, case_no)
+    services.withdraw(case, actor, reason=request.POST.get("reason", ""))
+    messages.info(request, "申请已撤回 / application withdrawn")
+    return redirect("my-case", case_no=case_no)
+
+
+def receipt_pdf(request: HttpRequest, case_no: str) -> HttpResponse:
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.applicant, case_no)
+    if case.accepted_on is None:
+        raise InvalidInput("办件尚未受理，没有受理回执", "not accepted yet: no receipt")
+    return _pdf(documents.Receipt.of(case).pdf(), f"receipt-{case_no}.pdf")
+
+
+def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpResponse:
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.applicant, case_no)
+    notice = next((n for n in selectors.notices(case.parent or case) if n.pk == notice_id), None)
+    if notice is None:
+        raise NotFound(f"告知书{notice_id}不存在", f"no notice {notice_id}")
+    return _pdf(documents.notice_pdf(notice), f"notice-{case_no}-{notice_id}.pdf")
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
