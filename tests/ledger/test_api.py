@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from ninhaoban.ledger import keys, merkle, note, services
-from ninhaoban.ledger.models import Cosignature, LedgerEntry
+from ninhaoban.ledger.models import Cosignature, LedgerLeaf
 from ninhaoban.ledger.witness import WitnessRefused, witness_once
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def log() -> dict[str, Any]:
     for i in range(13):
         services.record("case.step", [f"case:4212C{i % 3}", "person:0123abcd"], "staff:7", {"i": i})
     services.sequence()
-    return {"size": LedgerEntry.objects.filter(index__isnull=False).count()}
+    return {"size": LedgerLeaf.objects.count()}
 
 
 def test_checkpoint_and_key_are_public(client, log):
@@ -38,7 +38,7 @@ def test_checkpoint_and_key_are_public(client, log):
 
 
 def test_entry_is_redacted_for_the_public_and_full_for_a_supervisor(client, staff_client, log):
-    index = LedgerEntry.objects.filter(kind="case.step").order_by("index").first().index
+    index = LedgerLeaf.objects.filter(entry__kind="case.step").order_by("index").first().index
     public = client.get(f"{API}/entries/{index}").json()
     assert public["redacted"] and "person:***" in public["body"] and "staff:7" not in public["body"]
     full = staff_client("supervisor").get(f"{API}/entries/{index}").json()
@@ -83,7 +83,7 @@ def test_consistency_proof(client, log):
     data = client.get(f"{API}/proofs/consistency", {"first": 5}).json()
     assert data["second"] == log["size"]
     hashes = [
-        bytes(h) for h in LedgerEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
+        bytes(h) for h in LedgerLeaf.objects.order_by("index").values_list("leaf_hash", flat=True)
     ]
     assert [bytes.fromhex(h) for h in data["proof"]] == merkle.consistency_proof(5, hashes)
     assert client.get(f"{API}/proofs/consistency", {"first": 9, "second": 4}).status_code == 422

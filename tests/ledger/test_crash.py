@@ -32,12 +32,13 @@ CHECK = """
 import json, os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ninhaoban.settings")
 django.setup()
-from ninhaoban.ledger.models import Checkpoint, LedgerEntry, TreeState
-indices = list(LedgerEntry.objects.values_list("index", flat=True))
+from ninhaoban.ledger.models import (
+    Checkpoint, LedgerEntry, LedgerLeaf, LedgerPending, TreeState,
+)
 print(json.dumps({
-    "entries": len(indices),
-    "pending": sum(i is None for i in indices),
-    "indices": sorted(i for i in indices if i is not None),
+    "entries": LedgerEntry.objects.count(),
+    "pending": LedgerPending.objects.count(),
+    "indices": list(LedgerLeaf.objects.order_by("index").values_list("index", flat=True)),
     "size": TreeState.objects.get(pk=1).size,
     "checkpoints": list(Checkpoint.objects.order_by("size").values_list("size", flat=True)),
 }))

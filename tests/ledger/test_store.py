@@ -8,7 +8,15 @@ from django.db import connection, transaction
 from ninhaoban.core.errors import InvalidInput
 from ninhaoban.ledger import keys, merkle, note, selectors, services
 from ninhaoban.ledger.audit import audit
-from ninhaoban.ledger.models import Checkpoint, LedgerEntry, TreeNode, TreeState, node_id
+from ninhaoban.ledger.models import (
+    Checkpoint,
+    LedgerEntry,
+    LedgerLeaf,
+    LedgerPending,
+    TreeNode,
+    TreeState,
+    node_id,
+)
 from ninhaoban.ledger.tasks import sequence_task
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +27,8 @@ def fill(n: int, prefix: str = "case:T") -> list[LedgerEntry]:
 
 
 def leaf_hashes() -> list[bytes]:
-    return [
-        bytes(h) for h in LedgerEntry.objects.order_by("index").values_list("leaf_hash", flat=True)
-    ]
+    rows = LedgerLeaf.objects.order_by("index").values_list("leaf_hash", flat=True)
+    return [bytes(h) for h in rows]
 
 
 def test_record_writes_nothing_when_the_business_transaction_rolls_back():
@@ -56,7 +63,7 @@ def test_sequencer_integrates_in_order_and_proofs_match_the_pure_code():
     size = len(hashes)
     assert size == start + 23
     assert TreeState.objects.get(pk=1).size == size
-    assert LedgerEntry.objects.filter(index__isnull=True).count() == 0
+    assert not LedgerPending.objects.exists()
     for n in range(max(1, start), size + 1):
         assert selectors.root_at(n) == merkle.root_hash(hashes[:n])
         for i in range(n - 1, -1, -max(1, n // 7)):
@@ -84,7 +91,7 @@ def test_each_batch_signs_a_checkpoint_that_verifies_and_extends_the_last():
 def test_huey_task_runs_the_sequencer():
     fill(3)
     sequence_task()
-    assert LedgerEntry.objects.filter(index__isnull=True).count() == 0
+    assert not LedgerPending.objects.exists()
 
 
 def test_audit_is_clean_after_sequencing():
@@ -102,7 +109,8 @@ def test_audit_names_a_changed_entry():
     fill(20)
     services.sequence()
     _tamper(
-        'UPDATE ledger_entry SET body = REPLACE(body, %s, %s) WHERE "index" = %s',
+        "UPDATE ledger_entry SET body = REPLACE(body, %s, %s) "
+        'WHERE id = (SELECT entry_id FROM ledger_leaf WHERE "index" = %s)',
         ['"kind":"', '"kind":"forged.', 9],
     )
     problems = audit()
@@ -112,7 +120,7 @@ def test_audit_names_a_changed_entry():
 def test_audit_names_a_changed_leaf_hash_and_a_changed_node():
     fill(20)
     services.sequence()
-    _tamper('UPDATE ledger_entry SET leaf_hash = %s WHERE "index" = %s', [b"\x00" * 32, 4])
+    _tamper('UPDATE ledger_leaf SET leaf_hash = %s WHERE "index" = %s', [b"\x00" * 32, 4])
     _tamper("UPDATE ledger_node SET hash = %s WHERE id = %s", [b"\x01" * 32, node_id(2, 3)])
     problems = audit()
     assert problems[0] == "entry 4: the body does not match its stored leaf hash"
@@ -123,7 +131,7 @@ def test_audit_names_a_missing_row():
     fill(20)
     services.sequence()
     size = selectors.integrated_size()
-    LedgerEntry.objects.filter(index=size - 6).delete()
+    LedgerLeaf.objects.filter(index=size - 6).delete()
     assert any(p.startswith(f"entry {size - 6}: missing") for p in audit())
 
 

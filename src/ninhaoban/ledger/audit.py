@@ -15,21 +15,41 @@ from ninhaoban.ledger.models import NODE_INDEX_BITS, Checkpoint, TreeState, node
 PAGE = 10_000
 
 
-def _entries() -> Iterator[tuple[int, str, bytes]]:
+def _entries() -> Iterator[tuple[int, str | None, bytes, bytes | None]]:
+    """(index, body, leaf hash of the leaf row, leaf hash of the entry row) in index order."""
     after = -1
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                'SELECT "index", body, leaf_hash FROM ledger_entry '
-                'WHERE "index" > %s ORDER BY "index" LIMIT %s',
+                'SELECT l."index", e.body, l.leaf_hash, e.leaf_hash FROM ledger_leaf l '
+                "LEFT JOIN ledger_entry e ON e.id = l.entry_id "
+                'WHERE l."index" > %s ORDER BY l."index" LIMIT %s',
                 [after, PAGE],
             )
             rows = cursor.fetchall()
         if not rows:
             return
-        for index, body, leaf in rows:
-            yield index, body, bytes(leaf)
+        for index, body, leaf, entry_leaf in rows:
+            yield index, body, bytes(leaf), None if entry_leaf is None else bytes(entry_leaf)
         after = rows[-1][0]
+
+
+def _lost_or_doubled() -> list[str]:
+    """Entries neither in the tree nor queued (lost), or in both (integrated twice)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.id FROM ledger_entry e "
+            "LEFT JOIN ledger_leaf l ON l.entry_id = e.id "
+            "LEFT JOIN ledger_pending p ON p.entry_id = e.id "
+            'WHERE l."index" IS NULL AND p.entry_id IS NULL ORDER BY e.id LIMIT 20'
+        )
+        lost = [f"entry id {i}: neither integrated nor pending" for (i,) in cursor.fetchall()]
+        cursor.execute(
+            'SELECT l."index" FROM ledger_leaf l JOIN ledger_pending p ON p.entry_id = l.entry_id '
+            'ORDER BY l."index" LIMIT 20'
+        )
+        doubled = [f"entry {i}: integrated and still pending" for (i,) in cursor.fetchall()]
+    return lost + doubled
 
 
 class _Level:
@@ -103,12 +123,15 @@ def audit(limit: int = 50) -> list[str]:
     levels: dict[int, _Level] = {}
     stack: list[tuple[int, int, bytes]] = []
     expected = 0
-    for index, body, stored_leaf in _entries():
+    for index, body, stored_leaf, entry_leaf in _entries():
         if len(problems) >= limit:
             return problems
         if index != expected:
             problems.append(f"entry {expected}: missing (the next stored index is {index})")
             return problems
+        if body is None:
+            problems.append(f"entry {index}: missing (its leaf points at no entry row)")
+            body = ""
         try:
             json.loads(body)
         except ValueError:
@@ -116,6 +139,8 @@ def audit(limit: int = 50) -> list[str]:
         leaf = merkle.leaf_hash(body.encode("utf-8"))
         if leaf != stored_leaf:
             problems.append(f"entry {index}: the body does not match its stored leaf hash")
+        elif entry_leaf is not None and entry_leaf != stored_leaf:
+            problems.append(f"entry {index}: the entry row's leaf hash differs from the leaf's")
         stack.append((0, index, leaf))
         while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
             level, right_index, right = stack.pop()
@@ -154,4 +179,5 @@ def audit(limit: int = 50) -> list[str]:
     for level in range(1, max(size, 1).bit_length() + 1):
         rest = levels.setdefault(level, _Level(level)).remaining()
         problems.extend(f"node level {level} index {i}: beyond the tree" for i in rest)
+    problems.extend(_lost_or_doubled())
     return problems[:limit]

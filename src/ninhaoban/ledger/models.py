@@ -5,7 +5,6 @@ sequencer's hot paths use plain SQL on them, so the table names are fixed here.
 """
 
 from django.db import models
-from django.db.models import Q
 
 # A perfect subtree (level, index) is stored under one integer key so that a proof's two dozen
 # nodes are one `id IN (...)` lookup on the primary key; 2^48 leaves is beyond any city's log.
@@ -19,12 +18,11 @@ def node_id(level: int, index: int) -> int:
 class LedgerEntry(models.Model):
     """One record of something that happened: ids and digests, never personal data in clear.
 
-    `index` stays empty until the sequencer integrates the entry into the Merkle tree; the
-    row itself is written in the same transaction as the change it records, and its leaf hash
-    is computed then, so integrating costs no hashing of bodies.
+    The row is written in the same transaction as the change it records, with its leaf hash,
+    and never changes afterwards; the sequencer gives it an index by adding a `LedgerLeaf`,
+    so integrating costs no hashing of bodies and no update of this wide table.
     """
 
-    index = models.BigIntegerField(unique=True, null=True, blank=True)
     kind = models.CharField(max_length=64)
     body = models.TextField(help_text="canonical JSON")
     leaf_hash = models.BinaryField(max_length=32)
@@ -33,13 +31,43 @@ class LedgerEntry(models.Model):
         db_table = "ledger_entry"
         verbose_name = "存证记录"
         verbose_name_plural = "存证记录"
-        indexes = [
-            models.Index(fields=["id"], condition=Q(index__isnull=True), name="ledger_pending"),
-            models.Index(fields=["leaf_hash"], name="ledger_leaf_hash"),
-        ]
+        indexes = [models.Index(fields=["leaf_hash"], name="ledger_leaf_hash")]
 
     def __str__(self) -> str:
         return f"{self.index if self.index is not None else 'pending'} {self.kind}"
+
+    @property
+    def index(self) -> int | None:
+        """The position in the tree, or None while the entry waits for the sequencer."""
+        try:
+            return self.leaf.index
+        except LedgerLeaf.DoesNotExist:
+            return None
+
+
+class LedgerPending(models.Model):
+    """The sequencer's queue: one narrow row per entry not yet in the tree."""
+
+    entry = models.OneToOneField(LedgerEntry, primary_key=True, on_delete=models.CASCADE)
+    leaf_hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_pending"
+        verbose_name = "待整合存证"
+        verbose_name_plural = "待整合存证"
+
+
+class LedgerLeaf(models.Model):
+    """Leaf `index` of the tree: which entry it is, and its hash (what proofs read)."""
+
+    index = models.BigIntegerField(primary_key=True)
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="leaf")
+    leaf_hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_leaf"
+        verbose_name = "存证叶"
+        verbose_name_plural = "存证叶"
 
 
 class LedgerSubject(models.Model):

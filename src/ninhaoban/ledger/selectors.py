@@ -34,7 +34,7 @@ def perfect_hashes(nodes: set[merkle.Node]) -> dict[merkle.Node, bytes]:
     with connection.cursor() as cursor:
         if leaves:
             cursor.execute(
-                'SELECT "index", leaf_hash FROM ledger_entry '
+                'SELECT "index", leaf_hash FROM ledger_leaf '
                 f'WHERE "index" IN ({_placeholders(leaves)})',
                 leaves,
             )
@@ -118,7 +118,7 @@ def checkpoint_at(size: int) -> Checkpoint:
 
 
 def entry_at(index: int) -> LedgerEntry:
-    entry = LedgerEntry.objects.filter(index=index).first()
+    entry = LedgerEntry.objects.select_related("leaf").filter(leaf__index=index).first()
     if entry is None:
         raise NotFound(f"没有序号为{index}的存证记录", f"no entry with index {index}")
     return entry
@@ -126,7 +126,10 @@ def entry_at(index: int) -> LedgerEntry:
 
 def entry_with_leaf_hash(leaf: bytes) -> LedgerEntry:
     entry = (
-        LedgerEntry.objects.filter(leaf_hash=leaf, index__isnull=False).order_by("index").first()
+        LedgerEntry.objects.select_related("leaf")
+        .filter(leaf_hash=leaf, leaf__isnull=False)
+        .order_by("leaf__index")
+        .first()
     )
     if entry is None:
         raise NotFound("没有该叶哈希的存证记录", "no integrated entry has this leaf hash")
@@ -135,7 +138,11 @@ def entry_with_leaf_hash(leaf: bytes) -> LedgerEntry:
 
 def entries_about(subject: str, limit: int = 200) -> list[LedgerEntry]:
     """The subject's entries, oldest first; pending ones (no index yet) included."""
-    return list(LedgerEntry.objects.filter(subjects__subject=subject).order_by("id")[:limit])
+    return list(
+        LedgerEntry.objects.filter(subjects__subject=subject)
+        .select_related("leaf")
+        .order_by("id")[:limit]
+    )
 
 
 def is_public_subject(subject: str) -> bool:

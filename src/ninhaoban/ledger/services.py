@@ -40,11 +40,25 @@ def _validate(kind: str, subjects: list[str], actor: str) -> None:
 
 def _insert(kind: str, body: str, leaf: bytes, subjects: list[str]) -> int:
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "WITH entry AS (INSERT INTO ledger_entry (kind, body, leaf_hash) "
+                "VALUES (%s, %s, %s) RETURNING id), "
+                "queued AS (INSERT INTO ledger_pending (entry_id, leaf_hash) "
+                "SELECT id, %s FROM entry) "
+                "INSERT INTO ledger_subject (entry_id, subject) "
+                "SELECT entry.id, s FROM entry, unnest(%s::text[]) AS s RETURNING entry_id",
+                [kind, body, leaf, leaf, subjects],
+            )
+            return cursor.fetchone()[0]
         cursor.execute(
             "INSERT INTO ledger_entry (kind, body, leaf_hash) VALUES (%s, %s, %s) RETURNING id",
             [kind, body, leaf],
         )
         entry_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO ledger_pending (entry_id, leaf_hash) VALUES (%s, %s)", [entry_id, leaf]
+        )
         cursor.executemany(
             "INSERT INTO ledger_subject (entry_id, subject) VALUES (%s, %s)",
             [(entry_id, s) for s in subjects],
@@ -82,27 +96,26 @@ def record(
 
 
 _CLAIM = """
-UPDATE ledger_entry SET "index" = %s + batch.position
-FROM (
-    SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position
-    FROM ledger_entry WHERE "index" IS NULL ORDER BY id LIMIT %s
-) AS batch
-WHERE ledger_entry.id = batch.id
-RETURNING "index", leaf_hash
+DELETE FROM ledger_pending
+WHERE entry_id IN (SELECT entry_id FROM ledger_pending ORDER BY entry_id LIMIT %s)
+RETURNING entry_id, leaf_hash
 """
 
 
-def _store_nodes(nodes: list[tuple[int, bytes]]) -> None:
-    if not nodes:
-        return
+def _append(leaves: list[tuple[int, int, bytes]], nodes: list[tuple[int, bytes]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "INSERT INTO ledger_node (id, hash) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bytea[])",
-                [[n for n, _ in nodes], [h for _, h in nodes]],
-            )
+            # Text COPY built in one string: per-row adaptation would cost more than the hashing.
+            raw = cursor.cursor
+            with raw.copy('COPY ledger_leaf ("index", entry_id, leaf_hash) FROM STDIN') as copy:
+                copy.write("".join(f"{i}\t{e}\t\\\\x{h.hex()}\n" for i, e, h in leaves))
+            with raw.copy("COPY ledger_node (id, hash) FROM STDIN") as copy:
+                copy.write("".join(f"{n}\t\\\\x{h.hex()}\n" for n, h in nodes))
         else:
+            cursor.executemany(
+                'INSERT INTO ledger_leaf ("index", entry_id, leaf_hash) VALUES (%s, %s, %s)',
+                leaves,
+            )
             cursor.executemany("INSERT INTO ledger_node (id, hash) VALUES (%s, %s)", nodes)
 
 
@@ -118,12 +131,10 @@ def _integrate_batch(limit: int) -> int:
         state = _locked_state()
         size = state.size
         with connection.cursor() as cursor:
-            cursor.execute(_CLAIM, [size, limit])
-            claimed = sorted((index, bytes(leaf)) for index, leaf in cursor.fetchall())
+            cursor.execute(_CLAIM, [limit])
+            claimed = sorted((entry_id, bytes(leaf)) for entry_id, leaf in cursor.fetchall())
         if not claimed:
             return 0
-        if [index for index, _ in claimed] != list(range(size, size + len(claimed))):
-            raise LedgerCorrupted("存证序号不连续", f"claimed indices do not follow size {size}")
         frontier = merkle.perfect_cover(0, size)
         known = perfect_hashes(set(frontier))
         stack = [(level, index, known[(level, index)]) for level, index in frontier]
@@ -132,16 +143,18 @@ def _integrate_batch(limit: int) -> int:
                 "存证树的已存哈希与已签名状态不符，拒绝签发检查点",
                 f"the stored subtree hashes disagree with the signed root at size {size}",
             )
-        new_nodes: list[tuple[int, bytes]] = []
-        for index, leaf in claimed:
+        leaves: list[tuple[int, int, bytes]] = []
+        nodes: list[tuple[int, bytes]] = []
+        for index, (entry_id, leaf) in enumerate(claimed, start=size):
+            leaves.append((index, entry_id, leaf))
             stack.append((0, index, leaf))
             while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
                 level, right_index, right = stack.pop()
                 _, _, left = stack.pop()
                 parent = merkle.node_hash(left, right)
                 stack.append((level + 1, right_index >> 1, parent))
-                new_nodes.append((node_id(level + 1, right_index >> 1), parent))
-        _store_nodes(new_nodes)
+                nodes.append((node_id(level + 1, right_index >> 1), parent))
+        _append(leaves, nodes)
         state.size = size + len(claimed)
         state.root = merkle.fold_cover([h for _, _, h in stack])
         state.save(update_fields=["size", "root"])
