@@ -197,6 +197,11 @@ def test_portal_page_and_instant_results(client, synonyms):
     assert "个人住房公积金提取" in html and 'hx-get="/search/results/"' in html
     fragment = client.get("/search/results/", {"q": "sbzm"}).content.decode()
     assert "社会保险个人权益记录" in fragment and "<html" not in fragment
+    event = client.get("/search/results/", {"q": "生孩子"}).content.decode()
+    assert 'href="/catalog/bundles/xinshenger-chusheng/"' in event
+    first_item = selectors.search("社保证明")[0]
+    assert f'href="/catalog/items/{first_item.code}/"' in fragment
+    assert client.get(f"/catalog/items/{first_item.code}/").status_code == 200
     nothing = client.get("/search/results/", {"q": "火星移民"}).content.decode()
     assert "没有找到" in nothing
 
