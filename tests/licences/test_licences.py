@@ -258,3 +258,35 @@ def test_signing_keys_command_rotates():
     call_command("signing_keys", "rotate", stdout=out)
     assert keyring().current_key_id() != first
     assert out.getvalue().count("BEGIN PUBLIC KEY") == 3
+
+
+def test_applicant_sees_who_read_their_data(sources, client):
+    licence = _issue()
+    client.get(f"/verify/licences/{licence.identifier}/")
+    own = Client()
+    own.force_login(ensure_applicant_user(licence.holder))
+    page = own.get("/my/queries/").content.decode()
+    assert "公众扫码核验" in page and "电子证照" in page and "扫码核验" in page
+    other = Client()
+    other.force_login(ensure_applicant_user(Applicant.objects.filter(kind="person").first()))
+    assert "公众扫码核验" not in other.get("/my/queries/").content.decode()
+
+
+def test_nightly_job_marks_expired_licences(sources):
+    from ninhaoban.licences.tasks import expire_licences
+
+    person = Applicant.objects.filter(kind="person").order_by("pk").first()
+    old = services.issue_licence(
+        licence_type_code=ID_CARD,
+        holder=person,
+        fields={"sex": "男", "birth_date": "1980-01-01", "address": "咸宁市"},
+        issuer_department=services.issuing_department(person, "public_security"),
+        actor="staff:1",
+        issued_on=dt.date(2000, 3, 1),
+    )
+    current = _issue()
+    expire_licences.call_local()
+    assert Licence.objects.get(pk=old.pk).status == LicenceStatus.EXPIRED
+    assert Licence.objects.get(pk=current.pk).status == LicenceStatus.VALID
+    assert verify_licence(Licence.objects.get(pk=old.pk)).state == "expired"
+    assert services.expire_due_licences() == 0

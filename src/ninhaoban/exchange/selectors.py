@@ -2,8 +2,10 @@
 
 from collections.abc import Iterable
 
+from ninhaoban.accounts.models import Applicant
 from ninhaoban.catalog.models import ServiceItem
-from ninhaoban.exchange.models import DataAuthorization, DataSource
+from ninhaoban.exchange.datasets import data_set_name
+from ninhaoban.exchange.models import DataAuthorization, DataQuery, DataSource
 
 
 def authorization_codes(item_code: str) -> list[str]:
@@ -29,3 +31,34 @@ def shared_data_ready(data_key: str, item_code: str, roles: Iterable[str]) -> bo
             active=True,
         ).exists()
     )
+
+
+def queries_about(applicant: Applicant, limit: int = 200) -> list[DataQuery]:
+    """The newest traces of reads of this applicant's data, for the applicant to see."""
+    return list(
+        DataQuery.objects.filter(applicant=applicant)
+        .select_related("source")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def describe_actor(actor: str, applicant: Applicant) -> str:
+    """Who asked, in words a citizen understands, without naming staff members."""
+    if actor == applicant.subject:
+        return "本人"
+    if actor == "public":
+        return "公众扫码核验"
+    if actor == "system":
+        return "平台自动核验"
+    if actor.startswith("staff:"):
+        return f"工作人员（编号{actor.removeprefix('staff:')}）"
+    return actor
+
+
+def describe_data(data_key: str) -> str:
+    kind = data_key.partition(":")[0]
+    if kind == "licence":
+        return "电子证照"
+    if kind == "proof":
+        return "证明"
+    return data_set_name(data_key)

@@ -365,3 +365,14 @@ def fetch_shared_data(
         outcome=Outcome.OK, response_digest=response_digest, duration_ms=elapsed, **common
     )
     return SharedDataResult(True, query.pk, Outcome.OK, answer.record)
+
+
+@transaction.atomic
+def withdraw_authorization(row: DataAuthorization, *, actor: str) -> None:
+    DataAuthorization.objects.filter(pk=row.pk).update(active=False)
+    record(
+        "exchange.authorization_withdrawn",
+        f"data:{row.data_key}",
+        actor,
+        {"item_code": row.item_code, "role": row.role},
+    )

@@ -413,3 +413,15 @@ def resolve_materials(
                 )
             )
     return resolved
+
+
+def expire_due_licences(today: dt.date | None = None) -> int:
+    """Mark 有效 licences past their expiry date as 失效, so that lists and counts agree with
+    what the verifier already says; each one gets its own ledger entry."""
+    today = today or timezone.localdate()
+    due = Licence.objects.filter(status=LicenceStatus.VALID, expires_on__lt=today)
+    count = 0
+    for licence in due.select_related("holder").iterator():
+        change_status(licence, LicenceStatus.EXPIRED, reason="有效期届满", actor="system")
+        count += 1
+    return count

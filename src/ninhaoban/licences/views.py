@@ -11,6 +11,7 @@ from ninhaoban.accounts.models import Applicant
 from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
+from ninhaoban.exchange.selectors import describe_actor, describe_data, queries_about
 from ninhaoban.licences import selectors, services
 from ninhaoban.licences.documents import licence_pdf, proof_pdf
 from ninhaoban.licences.models import ProofKind
@@ -68,6 +69,17 @@ def my_licences(request: HttpRequest) -> HttpResponse:
     applicant = _applicant(request)
     rows = [(lic, effective_status(lic)) for lic in selectors.licences_of(applicant)]
     return render(request, "licences/my_licences.html", {"applicant": applicant, "rows": rows})
+
+
+@login_required(login_url="/login/")
+def my_queries(request: HttpRequest) -> HttpResponse:
+    """查询痕迹 for the person concerned: who read their data, when and why."""
+    applicant = _applicant(request)
+    rows = [
+        (q, describe_actor(q.actor, applicant), describe_data(q.data_key))
+        for q in queries_about(applicant)
+    ]
+    return render(request, "licences/my_queries.html", {"applicant": applicant, "rows": rows})
 
 
 @login_required(login_url="/login/")
