@@ -51,7 +51,7 @@ NHB_BASE_URL = os.environ.get("NHB_BASE_URL", "http://127.0.0.1:8000").rstrip("/
 NHB_LEDGER_ORIGIN = os.environ.get("NHB_LEDGER_ORIGIN") or (
     NHB_BASE_URL.split("://", 1)[-1].split("/", 1)[0] + "/ledger"
 )
-NHB_LEDGER_BATCH = int(os.environ.get("NHB_LEDGER_BATCH", "10000"))
+NHB_LEDGER_BATCH = int(os.environ.get("NHB_LEDGER_BATCH", "50000"))
 NHB_LEDGER_INTERVAL = int(os.environ.get("NHB_LEDGER_INTERVAL", "3"))
 NHB_LEDGER_WITNESSES = [
     k.strip() for k in os.environ.get("NHB_LEDGER_WITNESSES", "").split(",") if k.strip()
