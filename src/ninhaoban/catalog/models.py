@@ -223,7 +223,7 @@ class ServiceItemVersion(models.Model):
                 name="published_version_has_start",
             ),
         ]
-        indexes = [models.Index(fields=["state", "valid_from", "valid_to"])]
+        indexes = [models.Index(fields=["item", "state", "valid_from"], name="version_in_force")]
         verbose_name = "实施清单版本"
         verbose_name_plural = "实施清单版本"
 

@@ -93,11 +93,7 @@ def get_version(version_id: int) -> ServiceItemVersion:
 
 def version_on(item: ServiceItem, day: dt.date | None = None) -> ServiceItemVersion | None:
     """The published version in force on `day`: what a case made that day is bound to."""
-    return (
-        item.versions.filter(valid_on_q(day or today()))
-        .prefetch_related("materials", "fees", "steps")
-        .first()
-    )
+    return item.versions.filter(valid_on_q(day or today())).first()
 
 
 def current_version(item: ServiceItem) -> ServiceItemVersion | None:
