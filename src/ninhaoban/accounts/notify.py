@@ -47,8 +47,8 @@ class SmsProvider:
         request = urllib.request.Request(
             settings.NHB_SMS_URL, data=body, headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=5):
-            pass
+        with urllib.request.urlopen(request, timeout=5) as response:
+            response.read()
 
 
 class EmailProvider:
