@@ -217,3 +217,11 @@ def test_any_text_is_answered_without_crashing(index, text):
     hits = index.search(text)
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_only_unexplained_characters_are_corrected():
+    docs = [item("food", "开办餐饮店", aliases=("开饭店",)), item("shop", "个体工商户设立登记")]
+    index = Index(docs, {"网店": ["个体工商户"]})
+    assert "开饭店" not in index.understand("开网店").terms
+    assert codes(index.search("开网店"))[0] == "shop"
+    assert "开饭店" in index.understand("开饭站").terms

@@ -416,26 +416,34 @@ class Index:
         return (-len(postings.docs) if postings else 0, word)
 
     def _one_wrong_character(self, chunk: str, covered: list[bool], query: Query) -> None:
-        """Try the uncovered characters as one typo inside a catalog word, longest first."""
+        """Try the uncovered characters as typos inside a catalog word, longest first: a
+        homophone of the piece, or (in words of three or more) one substituted character.
+        Only characters no known word explains may be corrected: 开网店 must not become
+        开饭店 when 网店 is a word of its own."""
         syllables = lazy_pinyin(chunk, errors=lambda c: ["?" for _ in c])
         for size in range(min(len(chunk), 8), 1, -1):
             for start in range(len(chunk) - size + 1):
                 if all(covered[start : start + size]):
                     continue
                 piece = chunk[start : start + size]
-                words = [
-                    w
-                    for w in self._full.get("".join(syllables[start : start + size]), ())
-                    if len(w) == size and w != piece
-                ]
+                fixable = [not covered[start + i] for i in range(size)]
+
+                def corrects(word: str, piece: str = piece, fixable: list[bool] = fixable) -> bool:
+                    return word != piece and all(
+                        a == b or ok for a, b, ok in zip(word, piece, fixable, strict=True)
+                    )
+
+                homophones = self._full.get("".join(syllables[start : start + size]), ())
+                words = [w for w in homophones if len(w) == size and corrects(w)]
                 weight = HOMOPHONE_WEIGHT
                 if not words and size >= 3:
                     weight = SUBSTITUTION_WEIGHT
                     words = [
                         w
                         for i in range(size)
+                        if fixable[i]
                         for w in self._substitutions.get(piece[:i] + "?" + piece[i + 1 :], ())
-                        if w != piece
+                        if corrects(w)
                     ]
                 if not words:
                     continue

@@ -1,6 +1,7 @@
 """Searching: what the API, the pages and the command call. Reads only; a search is not
 recorded (it changes nothing and carries no one's personal data)."""
 
+import functools
 from dataclasses import dataclass
 
 from ninhaoban.core.errors import InvalidInput
@@ -51,9 +52,12 @@ def _result(hit: Hit) -> Result:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def region_scope(code: str) -> frozenset[str]:
     """The codes a person in that region can be served under: the region and its ancestors,
-    plus the province above the city (items defined there apply everywhere below)."""
+    plus the province above the city (items defined there apply everywhere below). Cached:
+    a region's place in the tree does not change, and walking up costs a query per level.
+    An unknown code raises, and lru_cache keeps no answer for it."""
     region = get_region(code)
     codes = {r.code for r in ancestors(region)}
     codes.add(region.code[:2].ljust(12, "0"))
