@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scoped
 from ninhaoban.catalog.models import MaterialRequirement, MaterialSource, ServiceItem
+from ninhaoban.catalog.rules import material_key
 from ninhaoban.catalog.selectors import bundle_members, get_bundle, get_item, version_on
 from ninhaoban.core.errors import NotFound
 from ninhaoban.exchange.models import SYSTEM
@@ -79,7 +80,7 @@ INTAKE_ROLES = (SYSTEM, Role.CLERK)
 class MaterialLine:
     name: str
     source: str
-    key: str  # what makes two items' materials the same one in a bundle
+    key: str  # catalog.rules.material_key: the same document in two items of a bundle
     exempt: bool  # 免提交: the applicant hands nothing in
     reason: str
 
@@ -110,16 +111,15 @@ class ExemptionReport:
         return self.exempt / self.total if self.total else 0.0
 
 
-def _material_key(m: MaterialRequirement) -> str:
-    if m.source == MaterialSource.LICENCE and m.licence_type_code:
-        return f"licence:{m.licence_type_code}"
-    if m.source == MaterialSource.SHARED_DATA and m.data_key:
-        return f"data:{m.data_key}"
-    return f"{m.source}:{m.name.strip()}"
-
-
 def _line(m: MaterialRequirement, item_code: str, applicant: Applicant | None) -> MaterialLine:
-    key = _material_key(m)
+    key = material_key(
+        {
+            "name": m.name,
+            "source": m.source,
+            "licence_type_code": m.licence_type_code,
+            "data_key": m.data_key,
+        }
+    )
     if m.source == MaterialSource.LICENCE:
         if applicant is not None:
             held = valid_licence_for(applicant, m.licence_type_code) is not None
