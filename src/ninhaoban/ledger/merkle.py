@@ -142,20 +142,27 @@ def _well_formed(*hashes: bytes) -> bool:
 
 
 def root_from_inclusion(leaf: bytes, index: int, tree_size: int, proof: Sequence[bytes]) -> bytes:
-    """RFC 9162 §2.1.3.2 steps 1–5; raises ValueError where the RFC says "fail"."""
-    if not 0 <= index < tree_size or not _well_formed(leaf, *proof):
+    """RFC 9162 §2.1.3.2 steps 1–5; raises ValueError where the RFC says "fail".
+
+    Written out with SHA-256 inlined: verifiers run this tens of thousands of times a second.
+    """
+    if not 0 <= index < tree_size or len(leaf) != HASH_SIZE:
         raise ValueError("malformed inclusion proof")
-    fn, sn, r = index, tree_size - 1, leaf
+    sha256 = hashlib.sha256
+    fn, sn, r = index, tree_size - 1, bytes(leaf)
     for p in proof:
         if sn == 0:
             raise ValueError("inclusion proof is too long")
+        if len(p) != HASH_SIZE:
+            raise ValueError("malformed inclusion proof")
         if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
+            r = sha256(b"\x01" + p + r).digest()
+            if not fn & 1:
+                shift = (fn & -fn).bit_length() - 1 if fn else 0
+                fn >>= shift
+                sn >>= shift
         else:
-            r = node_hash(r, p)
+            r = sha256(b"\x01" + r + p).digest()
         fn >>= 1
         sn >>= 1
     if sn != 0:
