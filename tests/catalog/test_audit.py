@@ -1,7 +1,7 @@
 import pytest
 
 from ninhaoban.catalog import audit, selectors, services, stats
-from ninhaoban.catalog.models import ServiceItem
+from ninhaoban.catalog.models import ProcessStep, ServiceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +104,14 @@ def test_stats_count_shares_per_level_region_and_department():
     assert total["zero_visits"] <= total["at_most_one_visit"] <= total["items"]
     county = stats.catalog_stats(region=CHONGYANG)["total"]["items"]
     assert county == selectors.list_items(region=CHONGYANG).count() < total["items"]
+
+
+def test_steps_longer_than_promised_are_flagged_in_legacy_data():
+    """Services refuse such a version; rows written before the rule (or by hand in the
+    database) are what the audit is for."""
+    version = selectors.list_items(region=CITY).get(
+        item__base__name="特种设备使用登记", item__region_id=CITY
+    )
+    ProcessStep.objects.filter(version=version, name="审查").update(working_days=9)
+    kinds = {f.kind for f in audit.run_audit() if f.item_code == version.item.code}
+    assert {"steps_over_promised", "steps"} <= kinds

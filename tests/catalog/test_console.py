@@ -1,6 +1,9 @@
-import pytest
+import json
 
-from ninhaoban.catalog import selectors
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ninhaoban.catalog import selectors, transfer
 from ninhaoban.catalog.forms import form_from_content
 from ninhaoban.catalog.models import ServiceItem, VersionState
 
@@ -110,3 +113,21 @@ def test_stats_page_and_json(staff_client):
     assert "一次不用跑" in client.get("/console/catalog/stats/").content.decode()
     data = client.get("/console/catalog/stats/?format=json").json()
     assert data["total"]["items"] == selectors.current_versions().count()
+
+
+def test_import_and_export_pages(staff_client):
+    client = staff_client("catalog")
+    raw = client.get("/console/catalog/export.xlsx").content
+    assert raw.startswith(b"PK")
+    upload = SimpleUploadedFile("catalog.xlsx", raw)
+    page = client.post("/console/catalog/transfer/", {"file": upload}).content.decode()
+    assert "导入完成" in page
+    bad = transfer.read_xlsx(raw)[0]
+    bad["service_items"][0]["promised_days"] = 999
+    upload = SimpleUploadedFile("catalog.json", json.dumps(bad).encode())
+    response = client.post("/console/catalog/transfer/", {"file": upload})
+    assert response.status_code == 422 and "service_items[0]" in response.content.decode()
+    county = staff_client("catalog.chongyang")
+    upload = SimpleUploadedFile("catalog.xlsx", raw)
+    assert county.post("/console/catalog/transfer/", {"file": upload}).status_code == 403
+    assert client.get("/console/catalog/export.csv").status_code == 422

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
-from ninhaoban.catalog import audit, guides, selectors, services, stats
+from ninhaoban.catalog import audit, guides, selectors, services, stats, transfer
 from ninhaoban.catalog.forms import content_from_form, form_from_content
 from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, ServiceItemVersion
 from ninhaoban.catalog.permissions import report_prefixes, visible_findings
@@ -268,3 +268,62 @@ def stats_report(request: HttpRequest) -> HttpResponse:
             json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8"
         )
     return render(request, "catalog/console/stats.html", {"stats": data})
+
+
+def _require_file_scope(request: HttpRequest, data: dict[str, Any]) -> None:
+    """A catalog admin imports only items of their own regions and departments."""
+    rows = [r for r in data.get("service_items") or [] if isinstance(r, dict)]
+    departments = dict(
+        Department.objects.filter(
+            uscc__in={str(r.get("department", "")) for r in rows}
+        ).values_list("uscc", "pk")
+    )
+    for row in rows:
+        region = str(row.get("region", "")).strip().ljust(12, "0")
+        require_scope(
+            request.user, ADMIN_ROLES, region, departments.get(str(row.get("department", "")))
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_page(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    errors: list = []
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise InvalidInput("请选择要导入的文件", "choose a file to import", "file")
+            data, locate, problems = transfer.parse_file(upload.read(), upload.name)
+            _require_file_scope(request, data)
+            result = services.import_catalog(
+                data, actor=actor, locate=locate, problems=problems
+            ).as_dict()
+        except CatalogRejected as exc:
+            errors = exc.problems
+        except InvalidInput as exc:
+            errors = [exc]
+    return render(
+        request,
+        "catalog/console/transfer.html",
+        {"errors": errors, "result": result},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    filename = f"catalog-{selectors.today():%Y%m%d}.{fmt}"
+    content_type = (
+        "application/json"
+        if fmt == "json"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(transfer.export_file(filename), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

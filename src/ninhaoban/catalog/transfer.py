@@ -18,6 +18,7 @@ from ninhaoban.catalog import selectors
 from ninhaoban.catalog.models import BaseItem, ItemType
 from ninhaoban.catalog.rules import Problem
 from ninhaoban.catalog.services import ImportResult, import_catalog
+from ninhaoban.catalog.services.bulk import json_locate
 from ninhaoban.core.errors import InvalidInput
 
 FORMAT = "ninhaoban.catalog/1"
@@ -189,19 +190,26 @@ def read_xlsx(raw: bytes) -> tuple[dict[str, Any], Callable[..., str], list[Prob
     return data, locate, problems
 
 
-def import_file(raw: bytes, filename: str, *, actor: str) -> ImportResult:
-    """Import a .json or .xlsx catalog file: all of it, or nothing and every problem."""
+def parse_file(
+    raw: bytes, filename: str
+) -> tuple[dict[str, Any], Callable[..., str], list[Problem]]:
+    """A .json or .xlsx catalog file as import data, its locator and reader problems."""
     suffix = filename.lower().rsplit(".", 1)[-1]
     if suffix == "json":
-        return import_catalog(read_json(raw), actor=actor)
+        return read_json(raw), json_locate, []
     if suffix == "xlsx":
-        data, locate, problems = read_xlsx(raw)
-        return import_catalog(data, actor=actor, locate=locate, problems=problems)
+        return read_xlsx(raw)
     raise InvalidInput(
         f"不支持的文件类型“{filename}”：应为.json或.xlsx",
         f"unsupported file '{filename}': .json or .xlsx expected",
         field="file",
     )
+
+
+def import_file(raw: bytes, filename: str, *, actor: str) -> ImportResult:
+    """Import a .json or .xlsx catalog file: all of it, or nothing and every problem."""
+    data, locate, problems = parse_file(raw, filename)
+    return import_catalog(data, actor=actor, locate=locate, problems=problems)
 
 
 def export_file(filename: str, day: dt.date | None = None) -> bytes:
