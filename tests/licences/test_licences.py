@@ -290,3 +290,20 @@ def test_nightly_job_marks_expired_licences(sources):
     assert Licence.objects.get(pk=current.pk).status == LicenceStatus.VALID
     assert verify_licence(Licence.objects.get(pk=old.pk)).state == "expired"
     assert services.expire_due_licences() == 0
+
+
+def test_amendment_issues_the_next_version_and_cancels_the_old(sources):
+    licence = _issue()
+    amended = services.amend_licence(
+        licence, fields={"address": "咸宁市咸安区银泉大道2号"}, actor="staff:1", case_ref="C-2"
+    )
+    old_id, new_id = parse_licence_id(licence.identifier), parse_licence_id(amended.identifier)
+    assert (new_id.serial, new_id.version) == (old_id.serial, "002")
+    assert amended.fields["address"] == "咸宁市咸安区银泉大道2号"
+    assert amended.fields["legal_representative"] == "张三丰"
+    assert verify_licence(amended).in_force
+    assert verify_licence(Licence.objects.get(pk=licence.pk)).state == "cancelled"
+    assert selectors.valid_licence_for(licence.holder, BUSINESS) == amended
+    with pytest.raises(Exception) as caught:
+        services.amend_licence(licence, fields={}, actor="staff:1")
+    assert caught.value.status == 409

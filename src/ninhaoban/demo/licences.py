@@ -193,10 +193,8 @@ def _issue(code: str, holder: Applicant, fields: dict, issued_on: dt.date) -> No
 def seed_licences() -> int:
     for org in Applicant.objects.filter(kind=ORG).order_by("pk"):
         reg = records.business_registration(org.identifier, org.name)
-        fields = {
-            k: reg[k] for k in ("type", "registered_capital", "founded_on", "address", "scope")
-        }
-        fields["legal_representative"] = org.legal_representative or reg["legal_representative"]
+        keys = ("type", "legal_representative", "registered_capital", "founded_on", "address")
+        fields = {k: reg[k] for k in (*keys, "scope")}  # as 市场监管's register says
         _issue("11100000000013338W001", org, fields, dt.date.fromisoformat(reg["founded_on"]))
     for person in Applicant.objects.filter(kind=PERSON).order_by("pk"):
         home = records.household(person.identifier, person.name)

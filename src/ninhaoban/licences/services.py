@@ -21,7 +21,7 @@ from ninhaoban.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import Outcome
 from ninhaoban.ledger.services import record
-from ninhaoban.licences.identifiers import make_licence_id
+from ninhaoban.licences.identifiers import make_licence_id, parse_licence_id
 from ninhaoban.licences.models import (
     Licence,
     LicenceSerial,
@@ -133,6 +133,54 @@ def issue_licence(
         {"type": kind.code, "key_id": signature.key_id, "signature": signature.value},
     )
     return licence
+
+
+@transaction.atomic
+def amend_licence(
+    licence: Licence,
+    *,
+    fields: dict[str, Any],
+    actor: str,
+    case_ref: str | None = None,
+) -> Licence:
+    """变更: the changed licence is a new version under the same 流水号, signed anew; the old
+    version is 注销 so that exactly one version is in force. The validity does not restart."""
+    current = (
+        Licence.objects.select_for_update()
+        .select_related("licence_type", "holder", "issuer")
+        .get(pk=licence.pk)
+    )
+    if current.status != LicenceStatus.VALID:
+        raise Conflict(
+            f"证照当前为{current.get_status_display()}，不能变更",
+            f"a licence in status {current.status} cannot be amended",
+        )
+    old = parse_licence_id(current.identifier)
+    version = f"{int(old.version) + 1:03d}"
+    amended = Licence(
+        identifier=str(make_licence_id(old.type_code, old.issuer_uscc, old.serial, version)),
+        licence_type=current.licence_type,
+        holder=current.holder,
+        issuer=current.issuer,
+        fields=_check_fields(current.licence_type, {**current.fields, **fields}),
+        issued_on=timezone.localdate(),
+        expires_on=current.expires_on,
+        case_ref=case_ref or "",
+    )
+    signature = keyring().sign(licence_payload(amended))
+    amended.key_id, amended.signature = signature.key_id, signature.value
+    amended.save()
+    change_status(
+        current, LicenceStatus.CANCELLED, reason=f"变更换发{amended.identifier}", actor=actor
+    )
+    subjects = [f"licence:{amended.identifier}", f"licence:{current.identifier}"]
+    record(
+        "licence.amended",
+        [*subjects, current.holder.subject, *([f"case:{case_ref}"] if case_ref else [])],
+        actor,
+        {"from": current.identifier, "key_id": signature.key_id, "signature": signature.value},
+    )
+    return amended
 
 
 TRANSITIONS = {
