@@ -230,9 +230,8 @@ def submit(request: HttpRequest, data: SubmitIn) -> tuple[int, CaseDetail]:
         consent=data.consent,
         delivery_method=data.delivery_method,
         allow_incomplete=data.allow_incomplete,
+        accept_at_once=data.accept,
     )
-    if data.accept and case.status == "submitted":
-        case = services.accept(case, actor)
     return 201, _detail(Case.objects.get(pk=case.pk), actor)
 
 

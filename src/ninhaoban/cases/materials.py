@@ -45,7 +45,7 @@ class Resolution:
 def needs_for(versions: Sequence[ServiceItemVersion]) -> list[Need]:
     found: dict[str, Need] = {}
     for version in versions:
-        for m in version.materials.order_by("position"):
+        for m in sorted(version.materials.all(), key=lambda m: m.position):
             row = {
                 "name": m.name,
                 "source": m.source,

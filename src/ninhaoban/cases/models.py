@@ -76,22 +76,37 @@ class Case(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # indexed by (applicant, -created_at) below; no separate FK index to maintain
     applicant = models.ForeignKey(
-        Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name="申请人"
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name="申请人",
+        db_index=False,
     )
     item = models.ForeignKey(
         ServiceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     item_version = models.ForeignKey(
-        ServiceItemVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ServiceItemVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     bundle = models.ForeignKey(
         Bundle, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     bundle_stage = models.PositiveSmallIntegerField("一件事阶段", default=0)
     title = models.CharField("事项名称", max_length=128)
+    # indexed by (region, department, status, due_date) below
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="cases", verbose_name="承办区划"
+        Region,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name="承办区划",
+        db_index=False,
     )
     department = models.ForeignKey(
         Department,
@@ -114,7 +129,8 @@ class Case(models.Model):
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
-    due_date = models.DateField("到期日", null=True, blank=True, db_index=True)
+    # indexed for open cases by the partial index case_open_due below
+    due_date = models.DateField("到期日", null=True, blank=True)
     days_left = models.IntegerField("停表时剩余工作日", null=True, blank=True)
     stopped_for = models.CharField(
         "停表原因", max_length=16, choices=SpecialProcedure.choices, blank=True
@@ -225,7 +241,10 @@ COVERED_STATES = (
 class CaseMaterial(models.Model):
     """One material of a case; a bundle keeps them on the parent so each is asked once."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    # the unique (case, key) constraint is the index for this key
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="materials", db_index=False
+    )
     key = models.CharField(max_length=96)
     name = models.CharField("材料名称", max_length=128)
     source = models.CharField("来源", max_length=16, choices=MaterialSource.choices)

@@ -14,7 +14,7 @@ from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases import documents, results, selectors, services
 from ninhaoban.cases.machine import TRANSITIONS
-from ninhaoban.cases.models import Case, Channel, Status, StepState
+from ninhaoban.cases.models import Case, Channel, StepState
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.catalog import selectors as catalog
@@ -99,9 +99,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                 form={"note": request.POST.get("note", "")[:500]},
                 delivery_method=request.POST.get("delivery_method", ""),
                 allow_incomplete=True,
+                accept_at_once=bool(request.POST.get("accept")),
             )
-            if case.status == Status.SUBMITTED and request.POST.get("accept"):
-                services.accept(case, actor)
             return redirect("console:case", case_no=case.case_no)
     except DomainError as exc:
         context["error"] = exc

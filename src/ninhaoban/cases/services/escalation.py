@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 
 from ninhaoban.accounts.models import Role, StaffRole
 from ninhaoban.accounts.notify import notify
@@ -45,9 +46,14 @@ def auto_accept_due() -> int:
 
 
 def _mark(rows, alert: Alert) -> Counter:
-    found = list(rows.values_list("pk", "department_id"))
-    Case.objects.filter(pk__in=[pk for pk, _ in found]).update(alert=alert)
-    return Counter(dept for _, dept in found if dept is not None)
+    """Count the newly coloured cases per department, then colour them: two range scans of
+    the partial index, no list of ids carried through Python."""
+    per_department = Counter(
+        dict(rows.values_list("department_id").annotate(n=Count("pk")).order_by())
+    )
+    rows.update(alert=alert)
+    per_department.pop(None, None)
+    return per_department
 
 
 def _tell_staff(warnings: Counter, overdue: Counter) -> None:

@@ -22,8 +22,7 @@ STEP_ROLES = {Role.APPROVER: (Role.APPROVER, Role.CHIEF)}
 def open_steps(case: Case, actor: Actor) -> list[CaseStep]:
     """Copy the pinned version's process. Steps that share a parallel group and follow each
     other form one stage, worked at the same time (联审); the leading 受理 steps of the
-    window are done by the acceptance itself. Re-acceptance starts the process afresh."""
-    CaseStep.objects.filter(case=case).delete()
+    window are done by the acceptance itself."""
     rows, stage, group = [], 0, None
     for step in case.item_version.steps.order_by("position"):
         if not step.parallel_group or step.parallel_group != group:

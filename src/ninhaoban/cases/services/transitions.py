@@ -16,6 +16,7 @@ from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import (
     Case,
     CaseMaterial,
+    CaseStep,
     CorrectionNotice,
     MaterialState,
     Status,
@@ -331,6 +332,7 @@ def reopen(case: Case, actor: Actor, *, reason: str) -> Case:
     case, t = begin(case, "reopen", actor)
     today = clock.today()
     for target in for_whole_bundle(case):
+        CaseStep.objects.filter(case=target).delete()  # the process starts afresh
         target.received_on = today
         target.due_date = clock.acceptance_due(today)
         target.closed_on = None
