@@ -42,7 +42,7 @@ DOCS = [
         CHONGYANG,
         "county",
         group="food",
-        keywords=("餐馆",),
+        aliases=("餐馆",),
         text="营业执照 健康证明 食品安全管理制度",
     ),
     item(
@@ -51,10 +51,10 @@ DOCS = [
         XIANAN,
         "county",
         group="food",
-        keywords=("餐馆",),
+        aliases=("餐馆",),
         text="营业执照 健康证明 食品安全管理制度",
     ),
-    item("fund", "住房公积金提取", keywords=("取公积金",), text="身份证 银行卡"),
+    item("fund", "住房公积金提取", aliases=("取公积金",), text="身份证 银行卡"),
     item("birth", "出生医学证明首次签发", text="父母身份证 结婚证"),
     item("idcard", "居民身份证换领", CHONGYANG, "county", text="原居民身份证 照片"),
     item(

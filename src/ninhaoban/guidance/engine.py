@@ -9,14 +9,14 @@ lock.
 How a query is understood, in order:
 1. normalized (NFKC, lower case, spaces between pinyin letters removed);
 2. Chinese runs are segmented by jieba with a dictionary grown from the catalog itself
-   (item names, aliases, keywords, synonym terms), so 开饭店 or 不动产 stay whole;
+   (item names, aliases and keywords, synonym terms), so 开饭店 or 不动产 stay whole;
 3. Latin runs are read as pinyin: full syllables or initials (gjj → 公积金) of catalog words;
 4. colloquial words are expanded through the synonym table, transitively with decaying weight
    (开饭店 → 餐饮 → 食品经营许可);
 5. characters no known word covers are tried as one wrong character: a homophone (the usual
    slip of a pinyin input method, 公积今 → 公积金) or one substituted character in a longer word;
 6. an unfinished last word is completed from the catalog's words (instant suggestions).
-Documents are ranked with BM25F (name, aliases/keywords, a bundle's items, other text), then
+Documents are ranked with BM25F (name, aliases and keywords, a bundle's items, other text), then
 filtered by region and level, and implementations of one base item collapse into one result.
 """
 
@@ -104,7 +104,6 @@ class Document:
     level: str = ""
     group: str = ""
     aliases: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
     text: str = ""
     items: tuple[tuple[str, str], ...] = ()
     department: str = ""
@@ -247,19 +246,21 @@ class Index:
         self._build_word_maps()
         # The index is hundreds of thousands of long-lived objects; a full collection walking
         # them would stall a query for tens of milliseconds, so they leave the collector's
-        # generations. Nothing here forms reference cycles, so a replaced index is still
-        # freed by reference counting.
+        # generations. Garbage is collected first so that none of it is frozen with them;
+        # nothing in an index forms reference cycles, so a replaced one is still freed by
+        # reference counting.
+        gc.collect()
         gc.freeze()
 
     # -- building -----------------------------------------------------------------------
 
     def _domain_words(self) -> set[str]:
-        """The catalog's own vocabulary: names, aliases, keywords and both sides of the synonym
-        table. Item names are also cut into their dictionary words so that initials and typo
+        """The catalog's own vocabulary: names, aliases (keywords included) and both sides of the
+        synonym table. Item names are also cut into their dictionary words so that initials and typo
         matching work on the parts people actually type (公积金 in 住房公积金提取)."""
         words: set[str] = set()
         for doc in self.documents:
-            for phrase in (doc.name, *doc.aliases, *doc.keywords):
+            for phrase in (doc.name, *doc.aliases):
                 words.add(normalize(phrase))
         for term, targets in self.synonyms.items():
             words.add(term)
@@ -276,9 +277,7 @@ class Index:
         for number, doc in enumerate(self.documents):
             fields = {
                 "name": seg.index_terms(doc.name),
-                "alias": [
-                    t for phrase in (*doc.aliases, *doc.keywords) for t in seg.index_terms(phrase)
-                ],
+                "alias": [t for phrase in doc.aliases for t in seg.index_terms(phrase)],
                 "items": [t for _, name in doc.items for t in seg.index_terms(name)],
                 "text": seg.index_terms(doc.text),
             }

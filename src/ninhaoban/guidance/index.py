@@ -32,6 +32,7 @@ from ninhaoban.guidance.models import Synonym
 FRESHNESS_SECONDS = 5.0
 
 _lock = threading.Lock()
+_building = threading.Lock()
 _state: dict[str, object] = {"index": None, "stamp": None, "checked": 0.0, "generation": 0}
 
 
@@ -131,6 +132,8 @@ def build(day: dt.date | None = None) -> Index:
 
 
 def current() -> Index:
+    """The index to search now. Threads that find it stale wait for one rebuild instead of
+    each building their own."""
     index = _state["index"]
     now = time.monotonic()
     if isinstance(index, Index) and now - float(_state["checked"]) < FRESHNESS_SECONDS:
@@ -140,7 +143,11 @@ def current() -> Index:
     if isinstance(index, Index) and fresh == _state["stamp"]:
         _state["checked"] = now
         return index
-    return build(day)
+    with _building:
+        index = _state["index"]
+        if isinstance(index, Index) and _state["stamp"] == fresh:
+            return index
+        return build(day)
 
 
 def invalidate(**_signal_kwargs: object) -> None:
