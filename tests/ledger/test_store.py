@@ -155,3 +155,21 @@ def test_sequencer_refuses_to_sign_on_top_of_a_corrupted_store():
         services.sequence()
     assert Checkpoint.objects.count() == count
     assert TreeState.objects.get(pk=1).size == state.size
+
+
+def test_the_minute_task_schedules_the_sequencer_every_few_seconds(settings):
+    from huey.contrib.djhuey import HUEY
+
+    from ninhaoban.ledger.tasks import sequence_every_few_seconds
+
+    settings.NHB_LEDGER_INTERVAL = 5
+    fill(2)
+    before = HUEY.scheduled_count()
+    sequence_every_few_seconds.call_local()
+    try:
+        # The run at offset 0 is due at once (Huey runs it inline in immediate mode); the
+        # eleven at 5, 10, ... 55 seconds wait in the schedule.
+        assert not LedgerPending.objects.exists()
+        assert HUEY.scheduled_count() - before == 11
+    finally:
+        HUEY.flush()

@@ -114,6 +114,11 @@
     var results = [];
     for (var i = 0; i < rows.length; i++) results.push(await checkRow(rows[i], api, checkpoint));
     var checked = results.filter(function (r) { return r !== null; });
+    if (!checked.length) {
+      badge.dataset.result = "pending";
+      badge.textContent = "记录尚待整合，下一检查点后可核对 / not yet in a checkpoint";
+      return;
+    }
     var passed = checked.every(function (r) { return r; });
     badge.className = "badge " + (passed ? "ok" : "bad");
     badge.dataset.result = passed ? "passed" : "failed";
