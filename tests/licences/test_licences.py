@@ -227,6 +227,8 @@ def test_my_licences_pages(sources):
     assert other.identifier not in listing
     detail = client.get(f"/my/licences/{licence.identifier}/")
     assert detail.status_code == 200 and "张三丰" in detail.content.decode()
+    shown = DataQuery.objects.filter(applicant=licence.holder, purpose="亮证").get()
+    assert shown.actor == licence.holder.subject
     download = client.get(f"/my/licences/{licence.identifier}/pdf")
     assert download["Content-Type"] == "application/pdf" and download.content.startswith(b"%PDF")
     assert client.get(f"/my/licences/{other.identifier}/").status_code == 404

@@ -140,3 +140,5 @@ def test_my_proofs_page_issues_a_pdf(sources):
     assert pdf.content.startswith(b"%PDF")
     proof = Proof.objects.get()
     assert proof.purpose == "落户" and proof.holder == person
+    printed = DataQuery.objects.filter(applicant=person, data_key="proof:household")
+    assert printed.get().purpose == "打印证明"

@@ -19,7 +19,7 @@ from ninhaoban.catalog.models import MaterialRequirement, MaterialSource
 from ninhaoban.core.canonical import canonical_json
 from ninhaoban.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.exchange import services as exchange
-from ninhaoban.exchange.models import Outcome
+from ninhaoban.exchange.models import SELF, Outcome
 from ninhaoban.ledger.services import record
 from ninhaoban.licences.identifiers import make_licence_id, parse_licence_id
 from ninhaoban.licences.models import (
@@ -309,6 +309,27 @@ def issue_proof(
     if refusal:
         raise Conflict(refusal, f"this record cannot give a {kind} proof")
     return _sign_proof(applicant, kind, result.data, result.query_id, purpose, actor)
+
+
+def self_service_proof(
+    *, applicant: Applicant, kind: str, purpose: str, session: str, channel: str
+) -> Proof:
+    """A proof the applicant asks for about themselves, at a kiosk (after the ID card and face
+    check) or on the website: their request is the consent, for this one query and session."""
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise InvalidInput(f"未知的证明类别：{kind}", f"unknown proof kind {kind}", field="kind")
+    exchange.grant_consent(
+        applicant=applicant, data_keys=[spec.data_key], channel=channel, kiosk_session=session
+    )
+    return issue_proof(
+        applicant=applicant,
+        kind=kind,
+        purpose=purpose,
+        actor=applicant.subject,
+        role=SELF,
+        kiosk_session=session,
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
-from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
 from ninhaoban.exchange.selectors import describe_actor, describe_data, queries_about
 from ninhaoban.licences import selectors, services
@@ -85,6 +84,7 @@ def my_queries(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="/login/")
 def my_licence(request: HttpRequest, identifier: str) -> HttpResponse:
     licence = _own_licence(request, identifier)
+    services.trace_licence_read(licence, actor=licence.holder.subject, role=SELF, purpose="亮证")
     labels = dict(licence.licence_type.layout)
     fields = [(labels.get(k, k), v) for k, v in licence.fields.items()]
     return render(
@@ -97,6 +97,9 @@ def my_licence(request: HttpRequest, identifier: str) -> HttpResponse:
 @login_required(login_url="/login/")
 def my_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     licence = _own_licence(request, identifier)
+    services.trace_licence_read(
+        licence, actor=licence.holder.subject, role=SELF, purpose="下载电子证照"
+    )
     return _pdf(licence_pdf(licence), f"licence-{licence.identifier}.pdf")
 
 
@@ -117,20 +120,12 @@ def my_proofs(request: HttpRequest) -> HttpResponse:
                 "the proof needs your consent to this query",
                 field="consent",
             )
-        session = f"web-{uuid.uuid4().hex}"
-        exchange.grant_consent(
-            applicant=applicant,
-            data_keys=[SPECS[kind].data_key],
-            channel="web",
-            kiosk_session=session,
-        )
-        proof = services.issue_proof(
+        proof = services.self_service_proof(
             applicant=applicant,
             kind=kind,
             purpose=purpose,
-            actor=applicant.subject,
-            role=SELF,
-            kiosk_session=session,
+            session=f"web-{uuid.uuid4().hex}",
+            channel="web",
         )
         return redirect("my-proof-pdf", number=proof.number)
     proofs = applicant.proofs.select_related("issuer").order_by("-issued_at")[:50]
@@ -147,4 +142,5 @@ def my_proof_pdf(request: HttpRequest, number: str) -> HttpResponse:
     proof = selectors.proof_by_number(number)
     if proof.holder_id != applicant.pk:
         raise NotFound(f"证明{number}不存在", f"no proof {number}")
+    services.trace_proof_read(proof, actor=applicant.subject, role=SELF, purpose="打印证明")
     return _pdf(proof_pdf(proof), f"proof-{proof.number}.pdf")
