@@ -42,8 +42,6 @@ from ninhaoban.core.canonical import canonical_json  # noqa: E402
 from ninhaoban.demo import accounts as demo_accounts  # noqa: E402
 from ninhaoban.demo import licences as demo_licences  # noqa: E402
 from ninhaoban.demo import regions as demo_regions  # noqa: E402
-from ninhaoban.exchange import services as exchange  # noqa: E402
-from ninhaoban.exchange.models import SELF  # noqa: E402
 from ninhaoban.exchange.sandbox import records  # noqa: E402
 from ninhaoban.licences import services  # noqa: E402
 from ninhaoban.licences.documents import proof_pdf  # noqa: E402
@@ -59,6 +57,16 @@ def per_second(fn, items: list, rounds: int = 3) -> float:
         for item in items:
             fn(item)
         best = max(best, len(items) / (time.perf_counter() - start))
+    return best
+
+
+def interleaved(fns: list, items: list, rounds: int = 9) -> list[float]:
+    """Best rate of each function over rounds that alternate between them, so that a busy
+    moment of the machine hits the figure and its baseline alike."""
+    best = [0.0] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            best[i] = max(best[i], per_second(fn, items, rounds=1))
     return best
 
 
@@ -115,9 +123,9 @@ def run(url: str) -> None:
     signature = key.sign(message)
     assert all(verify_licence(lic).in_force for lic in licences)
 
-    bare_verify = per_second(lambda _: public.verify(signature, message), sample)
-    verifications = per_second(verify_licence, sample)
-    bare_sign = per_second(lambda _: key.sign(message), sample)
+    bare_verify, verifications = interleaved(
+        [lambda _: public.verify(signature, message), verify_licence], sample[:1000]
+    )
 
     insured = [
         p
@@ -128,19 +136,12 @@ def run(url: str) -> None:
     for i in range(200):
         person = insured[i % len(insured)]
         start = time.perf_counter()
-        exchange.grant_consent(
-            applicant=person,
-            data_keys=["hrss.insurance_record"],
-            channel="kiosk",
-            kiosk_session=f"bench-{i}",
-        )
-        proof = services.issue_proof(
+        proof = services.self_service_proof(
             applicant=person,
             kind=ProofKind.SOCIAL_INSURANCE,
             purpose="自助打印",
-            actor=person.subject,
-            role=SELF,
-            kiosk_session=f"bench-{i}",
+            session=f"bench-{i}",
+            channel="kiosk",
         )
         pdf_sizes.append(len(proof_pdf(proof)))
         timings.append((time.perf_counter() - start) * 1000)
@@ -157,6 +158,7 @@ def run(url: str) -> None:
         ring.sign(proof_payload(proof))
         proof_pdf(proof)
 
+    bare_sign, _ = interleaved([lambda _: key.sign(message), lambda _: None], sample[:1000])
     pdfs = per_second(sign_and_render, proofs * 4, rounds=2)
 
     def q(values: list[float], n: int) -> float:
