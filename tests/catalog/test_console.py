@@ -131,3 +131,39 @@ def test_import_and_export_pages(staff_client):
     upload = SimpleUploadedFile("catalog.xlsx", raw)
     assert county.post("/console/catalog/transfer/", {"file": upload}).status_code == 403
     assert client.get("/console/catalog/export.csv").status_code == 422
+
+
+def test_a_sample_file_is_attached_to_a_draft_and_served_with_the_guide(
+    staff_client, client, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    admin = staff_client("catalog")
+    it = item("公共场所卫生许可", CITY)
+    admin.post(f"/console/catalog/items/{it.code}/draft/")
+    draft = selectors.draft_of(it)
+    pdf = SimpleUploadedFile("样表.pdf", b"%PDF-1.4 sample", content_type="application/pdf")
+    response = admin.post(
+        f"/console/catalog/versions/{draft.pk}/file/",
+        {"position": "1", "kind": "sample", "file": pdf},
+    )
+    assert response.status_code == 302
+    url = f"/catalog/versions/{draft.pk}/materials/1/sample"
+    assert url in admin.get(f"/console/catalog/versions/{draft.pk}/preview/").content.decode()
+    assert client.get(url).status_code == 403
+    exe = SimpleUploadedFile("virus.exe", b"MZ")
+    bad = admin.post(
+        f"/console/catalog/versions/{draft.pk}/file/",
+        {"position": "1", "kind": "sample", "file": exe},
+    )
+    assert bad.status_code == 422
+    admin.post(f"/console/catalog/versions/{draft.pk}/publish/", {"valid_from": "2026-11-20"})
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert url in client.get(f"/catalog/items/{it.code}/").content.decode()
+    assert client.get(f"/catalog/versions/{draft.pk}/materials/9/sample").status_code == 404

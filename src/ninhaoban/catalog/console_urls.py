@@ -17,4 +17,5 @@ urlpatterns = [
     path("versions/<int:version_id>/preview/", views.preview, name="preview"),
     path("versions/<int:version_id>/publish/", views.publish, name="publish"),
     path("versions/<int:version_id>/discard/", views.discard, name="discard"),
+    path("versions/<int:version_id>/file/", views.attach_file, name="attach-file"),
 ]

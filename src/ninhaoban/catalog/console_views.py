@@ -212,6 +212,25 @@ def publish(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def attach_file(request: HttpRequest, version_id: int) -> HttpResponse:
+    actor = _actor(request)
+    version = _draft(request, version_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput("请选择文件", "choose a file", "file")
+    position = request.POST.get("position", "")
+    services.attach_material_file(
+        version,
+        position=int(position) if position.isdigit() else 0,
+        kind=request.POST.get("kind", ""),
+        upload=upload,
+        actor=actor,
+    )
+    return redirect("catalog-console:item", code=version.item.code)
+
+
+@login_required
+@require_POST
 def discard(request: HttpRequest, version_id: int) -> HttpResponse:
     actor = _actor(request)
     version = _draft(request, version_id)

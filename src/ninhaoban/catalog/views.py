@@ -1,11 +1,14 @@
 """Public catalog pages: the list, the guide of an item and of a bundle, and their PDFs."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.catalog import guides, pdfs, selectors
 from ninhaoban.catalog.models import ItemType
+from ninhaoban.core.errors import NotFound
 from ninhaoban.regions.models import DepartmentType
 
 PAGE_SIZE = 50
@@ -69,3 +72,19 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def material_file(request: HttpRequest, version_id: int, position: int, kind: str) -> FileResponse:
+    """A material's sample or blank form; a draft's only for catalog admins of the item."""
+    version = selectors.get_version(version_id)
+    if not version.is_published:
+        require_scope(
+            request.user, (Role.CATALOG_ADMIN,), version.item.region_id, version.item.department_id
+        )
+    material = version.materials.filter(position=position).first()
+    stored = getattr(material, kind, None) if kind in ("sample", "blank_form") else None
+    if not stored:
+        raise NotFound("没有该文件", "no such file", field="file")
+    return FileResponse(
+        stored.open("rb"), as_attachment=False, filename=stored.name.rsplit("/", 1)[-1]
+    )

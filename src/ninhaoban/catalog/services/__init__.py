@@ -4,6 +4,7 @@ from ninhaoban.catalog.services.bulk import ImportResult, import_catalog
 from ninhaoban.catalog.services.bundles import save_bundle
 from ninhaoban.catalog.services.items import (
     CatalogRejected,
+    attach_material_file,
     create_base_item,
     create_draft,
     create_service_item,
@@ -19,6 +20,7 @@ from ninhaoban.catalog.services.items import (
 __all__ = [
     "CatalogRejected",
     "ImportResult",
+    "attach_material_file",
     "create_base_item",
     "create_draft",
     "create_service_item",

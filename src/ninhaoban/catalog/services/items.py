@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -362,3 +363,38 @@ def save_proof_requirement(
     )
     record("catalog.proof_saved", f"proof:{name}", actor, {"allowed": allowed})
     return row
+
+
+SAMPLE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png")
+SAMPLE_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def attach_material_file(
+    version: ServiceItemVersion, *, position: int, kind: str, upload: File, actor: str
+) -> MaterialRequirement:
+    """Attach a sample (示例样表) or a blank form (空白表格) to a draft's material."""
+    item = _lock(version.item)
+    version = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(version)
+    if kind not in ("sample", "blank_form"):
+        raise InvalidInput("文件类别应为示例样表或空白表格", "kind: sample or blank_form", "kind")
+    name = (upload.name or "").lower()
+    if not name.endswith(SAMPLE_SUFFIXES) or not 0 < (upload.size or 0) <= SAMPLE_MAX_BYTES:
+        raise InvalidInput(
+            "文件应为PDF、Word、Excel或图片，且不超过10MB",
+            "the file must be PDF, Word, Excel or an image of at most 10 MB",
+            field="file",
+        )
+    material = version.materials.filter(position=position).first()
+    if material is None:
+        raise InvalidInput(f"没有第{position}项材料", f"no material {position}", "position")
+    getattr(material, kind).save(upload.name, upload, save=False)
+    material.save()
+    record(
+        "catalog.material_file_attached",
+        f"item:{item.code}",
+        actor,
+        {"version": version.number, "position": position, "kind": kind},
+    )
+    return material
