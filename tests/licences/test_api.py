@@ -46,3 +46,20 @@ def test_status_change_needs_the_issuing_department(sources, staff_client):
     assert done.status_code == 200 and done.json()["state"] == "revoked"
     again = staff_client("chief.chongyang.market").post(url, body, content_type="application/json")
     assert again.status_code == 409
+
+
+def test_console_licence_page_traces_and_changes_status(sources, staff_client):
+    licence = _chongyang_licence()
+    clerk = staff_client("clerk.chongyang")
+    page = clerk.get("/console/licences/", {"q": licence.identifier, "purpose": "受理核验"})
+    assert page.status_code == 200 and "张三丰" in page.content.decode()
+    trace = DataQuery.objects.order_by("-pk").first()
+    assert trace.purpose == "受理核验" and trace.actor.startswith("staff:")
+    assert clerk.get("/console/licences/").status_code == 200
+    form = {"identifier": licence.identifier, "status": "20", "reason": "责令整改"}
+    assert clerk.post("/console/licences/", form).status_code == 403
+    chief = staff_client("chief.chongyang.market")
+    assert chief.post("/console/licences/", form).status_code == 302
+    assert Licence.objects.get(pk=licence.pk).status == "20"
+    outside = staff_client("clerk.tongshan").get("/console/licences/", {"q": licence.identifier})
+    assert outside.status_code == 404

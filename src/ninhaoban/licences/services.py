@@ -183,6 +183,12 @@ def amend_licence(
     return amended
 
 
+STAFF_STATUS_CHOICES = [
+    (LicenceStatus.SUSPENDED, "暂扣"),
+    (LicenceStatus.VALID, "恢复有效"),
+    (LicenceStatus.REVOKED, "撤销"),
+    (LicenceStatus.CANCELLED, "注销"),
+]
 TRANSITIONS = {
     LicenceStatus.SUSPENDED: {LicenceStatus.VALID},
     LicenceStatus.VALID: {LicenceStatus.SUSPENDED},

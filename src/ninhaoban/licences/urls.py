@@ -11,4 +11,5 @@ urlpatterns = [
     path("my/licences/<str:identifier>/pdf", views.my_licence_pdf, name="my-licence-pdf"),
     path("my/proofs/", views.my_proofs, name="my-proofs"),
     path("my/proofs/<str:number>/pdf", views.my_proof_pdf, name="my-proof-pdf"),
+    path("console/licences/", views.staff_licence, name="staff-licence"),
 ]
