@@ -197,7 +197,11 @@ def timed(call, wall: list[float], cpu: list[float]):
 
 
 def row(label: str, ours: float, baseline: float, unit: str, note: str = "") -> str:
-    ratio = f"ratio {baseline / ours:5.1f}x" if ours else ""
+    """`ratio` is how many times faster than the baseline (for the build, how many times
+    slower: the baseline only stores the rows, it indexes nothing)."""
+    ratio = f"ratio {baseline / ours:5.1f}x" if ours and baseline > ours else ""
+    if ours and baseline and baseline <= ours:
+        ratio = f"{ours / baseline:6.0f}x the baseline"
     return f"{label:22} {ours:9.3f} {unit}  baseline {baseline:9.3f} {unit}  {ratio} {note}"
 
 

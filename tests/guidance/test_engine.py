@@ -225,3 +225,9 @@ def test_only_unexplained_characters_are_corrected():
     assert "开饭店" not in index.understand("开网店").terms
     assert codes(index.search("开网店"))[0] == "shop"
     assert "开饭店" in index.understand("开饭站").terms
+
+
+def test_pinyin_reaches_synonym_terms_no_document_contains():
+    index = Index([item("reg", "社会保险登记")], {"社保": ["社会保险"]})
+    assert codes(index.search("shebao")) == ["reg"]
+    assert codes(index.search("社宝")) == ["reg"]

@@ -241,7 +241,9 @@ class Index:
         domain = self._domain_words()
         self.segmenter = Segmenter(sorted(domain))
         self._postings = self._build_postings()
-        self._domain = sorted(w for w in domain if w in self._postings)
+        # Words a query can be resolved to: those documents contain, and synonym terms (which
+        # lead to words documents contain), so shebao finds 社保 → 社会保险.
+        self._domain = sorted(w for w in domain if w in self._postings or w in self.synonyms)
         self._words = sorted(t for t in self._postings if is_cjk(t))
         self._build_word_maps()
         # The index is hundreds of thousands of long-lived objects; a full collection walking
@@ -321,7 +323,7 @@ class Index:
                 for i in range(len(word)):
                     self._substitutions[word[:i] + "?" + word[i + 1 :]].append(word)
         for words in self._pinyin.values():
-            words.sort(key=lambda w: -len(self._postings[w].docs))
+            words.sort(key=self._popularity)
         self._pinyin_sorted = sorted(self._pinyin)
         self._pinyin_max = max((len(k) for k in self._pinyin), default=0)
 
