@@ -45,16 +45,6 @@ def read_source(source: str) -> str:
         raise ClientError(f"{source}: {exc.strerror}") from None
 
 
-def read_json(source: str) -> dict[str, Any]:
-    try:
-        value = json.loads(read_source(source))
-    except json.JSONDecodeError as exc:
-        raise ClientError(f"{source}: not JSON ({exc.msg})") from None
-    if not isinstance(value, dict):
-        raise ClientError(f"{source}: expected a JSON object")
-    return value
-
-
 class Transport(Protocol):
     def get_text(self, path: str) -> str: ...
 

@@ -25,7 +25,6 @@ class Witnessed:
     origin: str
     old_size: int
     size: int
-    posted: bool
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -80,4 +79,4 @@ def witness_once(
     transport.post_json(
         "/witness/cosignatures", {"note": f"{new.text}\n{line}", "verifier_key": witness_key}
     )
-    return Witnessed(new.origin, old_size, new.size, True)
+    return Witnessed(new.origin, old_size, new.size)
