@@ -66,12 +66,16 @@ class ImportResult:
         }
 
 
-def _in_chunks(model, field_name: str, keys: list[str], **related) -> dict[str, Any]:
+def _in_chunks(
+    model, field_name: str, keys: list[str], *, select: tuple[str, ...] = (), lock: bool = False
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for start in range(0, len(keys), CHUNK):
         qs = model.objects.filter(**{f"{field_name}__in": keys[start : start + CHUNK]})
-        if related.get("select"):
-            qs = qs.select_related(*related["select"])
+        if select:
+            qs = qs.select_related(*select)
+        if lock:
+            qs = qs.select_for_update()
         found.update({getattr(obj, field_name): obj for obj in qs})
     return found
 
@@ -151,7 +155,7 @@ def _validate(data: Mapping[str, Any], locate: Locate) -> tuple[_Plan, list[Prob
         Region, "code", sorted({str(r.get("region", "")).ljust(12, "0") for r in rows})
     )
     departments = _in_chunks(
-        Department, "uscc", sorted({str(r.get("department", "")) for r in rows}), select=["region"]
+        Department, "uscc", sorted({str(r.get("department", "")) for r in rows}), select=("region",)
     )
     seen_items: dict[str, str] = {}
     resolved: list[dict[str, Any]] = []
@@ -215,7 +219,7 @@ def _validate(data: Mapping[str, Any], locate: Locate) -> tuple[_Plan, list[Prob
                 "valid_from": valid_from or selectors.today(),
             }
         )
-    existing = _in_chunks(ServiceItem, "code", [r["code"] for r in resolved])
+    existing = _in_chunks(ServiceItem, "code", [r["code"] for r in resolved], lock=True)
     latest = _latest_published(list(existing.values()))
     for entry in resolved:
         item = existing.get(entry["code"])
@@ -265,12 +269,13 @@ def import_catalog(
     problems: Iterable[Problem] = (),
 ) -> ImportResult:
     """Check everything, then write everything; a CatalogRejected lists every problem,
-    with those the file reader found (`problems`) first."""
-    plan, found = _validate(data, locate)
-    problems = [*problems, *found]
-    if problems:
-        raise CatalogRejected(problems)
+    with those the file reader found (`problems`) first. The existing items are locked
+    while they are checked, so no publication can slip in between check and write."""
     with transaction.atomic():
+        plan, found = _validate(data, locate)
+        problems = [*problems, *found]
+        if problems:
+            raise CatalogRejected(problems)
         result = _apply(plan, actor)
         if result.subjects:
             record(
