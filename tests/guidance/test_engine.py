@@ -196,6 +196,9 @@ def test_a_long_query_is_a_clear_422(index):
     assert isinstance(caught.value, InvalidInput)
     assert caught.value.status == 422
     assert "过长" in caught.value.message_zh
+    with pytest.raises(QueryTooLong):
+        index.search(" " * 100_000 + "公积金")
+    assert codes(index.search("公积金" + " " * 100))[0] == "fund"
 
 
 def test_limit_is_bounded(index):

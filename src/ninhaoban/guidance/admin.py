@@ -3,6 +3,7 @@ ledger), and a bad pair is a form error, not a 500."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ninhaoban.accounts.models import Role
@@ -66,7 +67,9 @@ class SynonymAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Synonym | None = None) -> bool:
         return may_edit_synonyms(request)
 
-    def save_model(self, request: HttpRequest, obj: Synonym, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Synonym, form: forms.ModelForm, change: bool
+    ) -> None:
         services.save_synonym(
             term=obj.term,
             target=obj.target,
@@ -78,6 +81,6 @@ class SynonymAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Synonym) -> None:
         services.delete_synonym(obj, actor=_actor(request))
 
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Synonym]) -> None:
         for synonym in queryset:
             services.delete_synonym(synonym, actor=_actor(request))

@@ -330,7 +330,10 @@ class Index:
     # -- querying -----------------------------------------------------------------------
 
     def understand(self, text: str) -> Query:
-        normalized = normalize(text)
+        # The raw length is checked first so that a megabyte of input is refused before
+        # anything works through it; normalizing only trims spaces and folds widths.
+        raw = text or ""
+        normalized = normalize(raw) if len(raw) <= 4 * MAX_QUERY_CHARS else raw
         if len(normalized) > MAX_QUERY_CHARS:
             raise QueryTooLong(
                 f"查询内容过长，请不超过{MAX_QUERY_CHARS}个字",
