@@ -4,9 +4,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ninhaoban.cases import clock, services
+from ninhaoban.cases import clock, selectors, services
 from ninhaoban.cases.clock import Alert
 from ninhaoban.cases.models import Case, CaseEvent, Status
+from ninhaoban.cases.services.escalation import ScanResult, scan
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import Conflict, InvalidInput
 from tests.cases.conftest import CHONGYANG, staff, window_case
@@ -87,15 +88,16 @@ def test_clock_across_national_day_with_suspension_and_extension(today, settings
     assert case.due_date == D(2026, 11, 12) and case.extended_days == 10
 
     today(D(2026, 11, 10))
-    from ninhaoban.cases.services.escalation import scan
-
-    scan()
+    first = scan()
     case.refresh_from_db()
-    assert case.alert == Alert.WARNING
+    assert selectors.alert_of(case) == Alert.WARNING
+    assert (first.new_warnings, first.new_overdue) == (1, 0)
+    assert scan() == ScanResult(0, 0, 0)  # the day's notices go out once
     today(D(2026, 11, 13))
-    scan()
-    case.refresh_from_db()
-    assert case.alert == Alert.OVERDUE
+    assert selectors.alert_of(case) == Alert.OVERDUE
+    assert scan().new_overdue == 1
+    today(D(2026, 11, 16))
+    assert scan().new_overdue == 0  # already told on the 13th
     history = list(CaseEvent.objects.filter(case=case).values_list("action", "due_date"))
     assert [a for a, _ in history] == ["submit", "accept", "suspend", "resume", "extend"]
     assert history[-1][1] == D(2026, 11, 12)

@@ -221,3 +221,21 @@ def test_history_is_append_only(today):
         event.save()
     with pytest.raises(Exception, match="append-only"):
         event.delete()
+
+
+def test_the_applicant_is_told_of_each_visible_change_without_the_id_number(
+    today, django_capture_on_commit_callbacks
+):
+    from ninhaoban.accounts.notify import LogProvider
+
+    LogProvider.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = window_case()
+        services.accept(case, staff(CLERK))
+        step = _active_step(case)
+        # starts the review (told), then finishes a step (internal: not told)
+        services.complete_step(case, step.pk, staff(APPROVER))
+    texts = [m.text for m in LogProvider.sent if case.case_no in m.text]
+    assert [t.split("状态：")[1][:3] for t in texts] == ["已申报", "已受理", "审查中"]
+    assert all(case.applicant.identifier not in t for t in texts)
+    assert all(m.phone == case.applicant.phone for m in LogProvider.sent if case.case_no in m.text)

@@ -134,7 +134,9 @@ def _detail(case: Case, actor: Actor) -> CaseDetail:
     holder = case.parent or case
     return CaseDetail(
         **_out(case).dict(),
-        children=[_out(c) for c in case.children.select_related("applicant", "department")],
+        children=[_out(c) for c in case.children.select_related("applicant", "department")]
+        if case.is_bundle
+        else [],
         materials=[
             MaterialOut(
                 key=m.key,
@@ -232,7 +234,7 @@ def submit(request: HttpRequest, data: SubmitIn) -> tuple[int, CaseDetail]:
         allow_incomplete=data.allow_incomplete,
         accept_at_once=data.accept,
     )
-    return 201, _detail(Case.objects.get(pk=case.pk), actor)
+    return 201, _detail(case, actor)
 
 
 @router.get("/", response=list[CaseOut], summary="我的办件（申请人）或工作队列（工作人员）")

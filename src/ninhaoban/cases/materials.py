@@ -88,7 +88,7 @@ def from_licence(need: Need, applicant: Applicant, actor: str, role: str) -> Res
     if licence is None:
         return Resolution(MaterialState.MISSING, note="未查到有效的电子证照，请上传")
     services = _module("ninhaoban.licences.services")
-    if services is not None and hasattr(services, "trace_licence_read"):
+    if services is not None:
         services.trace_licence_read(
             licence, actor=actor, role=role, purpose=f"办件申请材料：{need.name}"
         )

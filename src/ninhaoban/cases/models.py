@@ -3,7 +3,8 @@
 A case stores what the law's clock needs as plain columns (`due_date`, the days left while
 the clock stands still, the one extension) and the competent region and department, so the
 queues, the escalation scan and the statistics are index range scans, never a walk through
-the history. `CaseEvent` is the history and only grows.
+the history. Yellow and red are not stored per case: they follow from `due_date` and today,
+so they can never be stale. `CaseEvent` is the history and only grows.
 """
 
 from django.db import models
@@ -137,7 +138,6 @@ class Case(models.Model):
     )
     extended_days = models.PositiveSmallIntegerField("延长工作日", default=0)
     extension_reason = models.CharField("延期理由", max_length=256, blank=True)
-    alert = models.PositiveSmallIntegerField("预警", default=0)
     outcome = models.CharField("决定", max_length=16, choices=Outcome.choices, blank=True)
     reason = models.CharField("理由", max_length=512, blank=True)
     delivery_method = models.CharField(
@@ -315,3 +315,17 @@ class CaseCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "day"], name="one_counter_per_region_day")
         ]
+
+
+class EscalationRun(models.Model):
+    """One day's escalation: how many cases turned yellow or red since the previous run's day
+    (those the approvers and chiefs were told of) and how many were auto-accepted."""
+
+    day = models.DateField(unique=True)
+    new_warnings = models.PositiveIntegerField(default=0)
+    new_overdue = models.PositiveIntegerField(default=0)
+    auto_accepted = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.notify import notify
 from ninhaoban.accounts.scoping import require_scope
-from ninhaoban.cases import clock
 from ninhaoban.cases.machine import APPLICANT, SYSTEM, Transition, transition
-from ninhaoban.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from ninhaoban.cases.models import Case, CaseEvent, Status
 from ninhaoban.core.errors import Conflict, Forbidden, NotFound
 from ninhaoban.ledger.services import record
 
@@ -36,6 +36,8 @@ class Actor:
             raise Forbidden("请先登录", "please sign in first")
         staff = getattr(user, "staff", None)
         if staff is not None:
+            # the grants are read once per request, not once per scope check
+            prefetch_related_objects([staff], "roles")
             return cls("staff", staff.actor, staff.name, user=user)
         applicant = Applicant.objects.filter(user=user).first()
         if applicant is None:
@@ -96,7 +98,11 @@ def _wrong_role(t: Transition, who: str) -> Forbidden:
 
 def locked(case: Case) -> Case:
     """The case row, locked for this transaction and read afresh (its status may have moved)."""
-    return Case.objects.select_for_update().select_related("applicant").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("applicant", "item_version")
+        .get(pk=case.pk)
+    )
 
 
 # made on a bundle's parent for all its children at once
@@ -196,13 +202,11 @@ def move(
     visible: bool | None = None,
     tell: bool = True,
 ) -> CaseEvent:
-    """Set the status (and the given fields already changed on `case`), recompute the alert
-    for the new due date, then write the history, the ledger entry and the notice."""
+    """Set the status (and the given fields already changed on `case`), then write the
+    history, the ledger entry and the notice."""
     before = case.status
     case.status = to
-    running = to in OPEN_STATUSES and case.due_date is not None
-    case.alert = clock.alert_for(clock.today(), case.due_date) if running else clock.Alert.NONE
-    case.save(update_fields=["status", "alert", "updated_at", *fields])
+    case.save(update_fields=["status", "updated_at", *fields])
     return log_event(
         case,
         t.name,

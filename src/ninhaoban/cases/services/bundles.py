@@ -71,7 +71,6 @@ def sync_parent(parent_id: int) -> Case:
         parent.decided_on = today
         parent.due_date = clock.delivery_due(today)
     parent.status = new
-    parent.alert = clock.alert_for(today, parent.due_date) if parent.due_date else clock.Alert.NONE
     parent.save()
     log_event(parent, "derived", SYSTEM_ACTOR, from_status=before, note="随子办件状态更新")
     return parent

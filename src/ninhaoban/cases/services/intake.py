@@ -61,7 +61,9 @@ class Plan:
 
 
 def _published(item: ServiceItem, number: int | None, day: dt.date) -> ServiceItemVersion:
-    current = catalog.version_on(item, day)
+    current = (
+        item.versions.filter(catalog.valid_on_q(day)).prefetch_related("materials", "steps").first()
+    )
     if number is not None and (current is None or current.number != number):
         raise InvalidInput(
             f"事项{item.code}的第{number}版不是现行有效的已发布版本",
@@ -128,17 +130,16 @@ def _check_form(form: Any) -> dict[str, Any]:
     return {str(k)[:64]: v for k, v in form.items()}
 
 
-def _intake_region(actor: Actor, applicant: Applicant, plan: Plan) -> tuple[Region, str]:
+def _intake_region(actor: Actor, applicant: Applicant, plan: Plan) -> tuple[str, str]:
     """Where the application is received, and the role the actor acts in."""
     if actor.kind == "applicant":
         if actor.applicant is None or actor.applicant.pk != applicant.pk:
             raise Forbidden("只能为本人申报", "you may only apply for yourself")
-        return plan.region, materials_role(actor.kind)
+        return plan.region.code, materials_role(actor.kind)
     grants = [g for g in roles_of(actor.user, [Role.CLERK]) if g.role in (Role.CLERK, Role.ADMIN)]
     if not grants and not (actor.user and actor.user.is_superuser):
         raise Forbidden("只有窗口人员可以代为申报", "only a clerk may take an application")
-    region = grants[0].region if grants else plan.region
-    return region, Role.CLERK
+    return (grants[0].region_id if grants else plan.region.code), Role.CLERK
 
 
 def materials_role(kind: str) -> str:
@@ -329,7 +330,7 @@ def _write(
     plan: Plan,
     case_no: str,
     channel: str,
-    intake_region: Region,
+    intake_region: str,
     fields: dict[str, Any],
     checked: dict[str, uploads.Checked],
     resolved: dict[str, materials.Resolution],
@@ -342,7 +343,7 @@ def _write(
     due = clock.acceptance_due(today)
     common = {
         "applicant": applicant,
-        "intake_region": intake_region,
+        "intake_region_id": intake_region,
         "channel": channel,
         "status": Status.SUBMITTED,
         "form": fields,
@@ -426,7 +427,7 @@ def _write(
             from_status="",
             payload={
                 "channel": channel,
-                "intake_region": intake_region.code,
+                "intake_region": intake_region,
                 "version": target.item_version_id,
                 "materials": len(rows),
             },
@@ -434,7 +435,7 @@ def _write(
         )
     if incomplete:
         request_correction(case, actor)
-    elif accept_at_once:
-        accept(case, actor)
         case.refresh_from_db()
+    elif accept_at_once:
+        return accept(case, actor)
     return case

@@ -24,7 +24,7 @@ def open_steps(case: Case, actor: Actor) -> list[CaseStep]:
     other form one stage, worked at the same time (联审); the leading 受理 steps of the
     window are done by the acceptance itself."""
     rows, stage, group = [], 0, None
-    for step in case.item_version.steps.order_by("position"):
+    for step in sorted(case.item_version.steps.all(), key=lambda step: step.position):
         if not step.parallel_group or step.parallel_group != group:
             stage += 1
         group = step.parallel_group or None
