@@ -109,3 +109,25 @@ def test_later_stages_are_decided_after_earlier_ones(today):
 )
 def test_the_parent_status_is_derived(children, parent):
     assert derived_status(children) == parent
+
+
+def test_parallel_steps_of_joint_approval_are_worked_at_the_same_time(today):
+    from tests.cases.conftest import window_case
+
+    case = window_case("建设工程规划许可证核发", "421223000000")
+    admin = staff("admin")
+    services.accept(case, staff("clerk.chongyang"))
+    active = list(case.steps.filter(state="active").order_by("position"))
+    assert [s.name for s in active] == ["技术审查", "专家评审"]
+    assert Case.objects.get(pk=case.pk).joint is True
+    services.complete_step(case, active[0].pk, admin, opinion="符合规划条件")
+    assert list(case.steps.filter(state="active").values_list("name", flat=True)) == ["专家评审"]
+    with pytest.raises(Conflict, match="专家评审"):
+        services.decide(case, admin, outcome=Outcome.APPROVED)
+    services.complete_step(case, active[1].pk, admin, opinion="通过")
+    assert list(case.steps.filter(state="active").values_list("name", flat=True)) == [
+        "批前公示与决定"
+    ]
+    services.decide(case, admin, outcome=Outcome.APPROVED)
+    assert Case.objects.get(pk=case.pk).status == S.DECIDED
+    assert not case.steps.exclude(state="done").exists()
