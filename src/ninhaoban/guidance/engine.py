@@ -46,8 +46,8 @@ MAX_QUERY_CHARS = 64
 MAX_LIMIT = 50
 # Per query word, how many of its best postings are read; and how many top-scored documents
 # are re-ranked with the name bonus, the bundle boost and the grouping of implementations.
-POSTINGS_READ = 600
-CANDIDATES = 200
+POSTINGS_READ = 300
+CANDIDATES = 100
 
 # BM25F: a word in the name counts most, a word buried in the materials least.
 FIELD_WEIGHTS = {"name": 3.0, "alias": 2.0, "items": 0.5, "text": 0.3}
