@@ -9,6 +9,7 @@ from ninhaoban.core.errors import InvalidInput
 from ninhaoban.ledger import keys, merkle, note, selectors, services
 from ninhaoban.ledger.audit import audit
 from ninhaoban.ledger.models import (
+    FIRST_STORED_LEVEL,
     Checkpoint,
     LedgerEntry,
     LedgerLeaf,
@@ -64,7 +65,7 @@ def test_sequencer_integrates_in_order_and_proofs_match_the_pure_code():
     assert size == start + 23
     assert TreeState.objects.get(pk=1).size == size
     assert not LedgerPending.objects.exists()
-    for n in range(max(1, start), size + 1):
+    for n in range(1, size + 1):
         assert selectors.root_at(n) == merkle.root_hash(hashes[:n])
         for i in range(n - 1, -1, -max(1, n // 7)):
             assert selectors.inclusion_proof(i, n) == merkle.inclusion_proof(i, hashes[:n])
@@ -121,10 +122,10 @@ def test_audit_names_a_changed_leaf_hash_and_a_changed_node():
     fill(20)
     services.sequence()
     _tamper('UPDATE ledger_leaf SET leaf_hash = %s WHERE "index" = %s', [b"\x00" * 32, 4])
-    _tamper("UPDATE ledger_node SET hash = %s WHERE id = %s", [b"\x01" * 32, node_id(2, 3)])
+    _tamper("UPDATE ledger_node SET hash = %s WHERE id = %s", [b"\x01" * 32, node_id(4, 1)])
     problems = audit()
     assert problems[0] == "entry 4: the body does not match its stored leaf hash"
-    assert any(p.startswith("node level 2 index 3: differs") for p in problems)
+    assert any(p.startswith("node level 4 index 1: differs") for p in problems)
 
 
 def test_audit_names_a_missing_row():
@@ -138,8 +139,8 @@ def test_audit_names_a_missing_row():
 def test_audit_names_a_missing_node():
     fill(20)
     services.sequence()
-    TreeNode.objects.filter(id=node_id(1, 2)).delete()
-    assert "node level 1 index 2: missing (entries 4–5)" in audit()
+    TreeNode.objects.filter(id=node_id(4, 2)).delete()
+    assert "node level 4 index 2: missing (entries 32–47)" in audit()
 
 
 def test_sequencer_refuses_to_sign_on_top_of_a_corrupted_store():
@@ -147,7 +148,7 @@ def test_sequencer_refuses_to_sign_on_top_of_a_corrupted_store():
     services.sequence()
     state = TreeState.objects.get(pk=1)
     frontier = merkle.perfect_cover(0, state.size)
-    level, index = next(node for node in frontier if node[0] > 0)
+    level, index = next(node for node in frontier if node[0] >= FIRST_STORED_LEVEL)
     TreeNode.objects.filter(id=node_id(level, index)).update(hash=b"\x02" * 32)
     fill(2)
     count = Checkpoint.objects.count()

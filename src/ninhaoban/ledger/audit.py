@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from django.db import connection
 
 from ninhaoban.ledger import keys, merkle, note
-from ninhaoban.ledger.models import NODE_INDEX_BITS, Checkpoint, TreeState, node_id
+from ninhaoban.ledger.models import (
+    FIRST_STORED_LEVEL,
+    NODE_INDEX_BITS,
+    Checkpoint,
+    TreeState,
+    node_id,
+)
 
 PAGE = 10_000
 
@@ -148,6 +154,8 @@ def audit(limit: int = 50) -> list[str]:
             parent_level, parent_index = level + 1, right_index >> 1
             parent = merkle.node_hash(left, right)
             stack.append((parent_level, parent_index, parent))
+            if parent_level < FIRST_STORED_LEVEL:
+                continue
             stored, extra = levels.setdefault(parent_level, _Level(parent_level)).take(parent_index)
             problems.extend(
                 f"node level {parent_level} index {i}: unexpected (entries "
@@ -178,6 +186,6 @@ def audit(limit: int = 50) -> list[str]:
         problems.append(f"tree state: the root at size {size} differs from the recomputation")
     for level in range(1, max(size, 1).bit_length() + 1):
         rest = levels.setdefault(level, _Level(level)).remaining()
-        problems.extend(f"node level {level} index {i}: beyond the tree" for i in rest)
+        problems.extend(f"node level {level} index {i}: not part of the tree" for i in rest)
     problems.extend(_lost_or_doubled())
     return problems[:limit]

@@ -111,12 +111,13 @@ def nodes_for(ranges: Sequence[Range]) -> set[Node]:
 def _in_memory(leaf_hashes: Sequence[bytes]) -> Callable[[int, int], bytes]:
     def perfect(level: int, index: int) -> bytes:
         start = index << level
-        return _perfect_root(leaf_hashes[start : start + (1 << level)])
+        return perfect_root(leaf_hashes[start : start + (1 << level)])
 
     return perfect
 
 
-def _perfect_root(hashes: Sequence[bytes]) -> bytes:
+def perfect_root(hashes: Sequence[bytes]) -> bytes:
+    """The root of 2^k leaf hashes."""
     layer = list(hashes)
     while len(layer) > 1:
         layer = [node_hash(layer[i], layer[i + 1]) for i in range(0, len(layer), 2)]

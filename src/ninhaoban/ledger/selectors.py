@@ -11,7 +11,14 @@ from django.db import connection
 
 from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
 from ninhaoban.ledger import merkle
-from ninhaoban.ledger.models import NODE_INDEX_BITS, Checkpoint, LedgerEntry, TreeState, node_id
+from ninhaoban.ledger.models import (
+    FIRST_STORED_LEVEL,
+    NODE_INDEX_BITS,
+    Checkpoint,
+    LedgerEntry,
+    TreeState,
+    node_id,
+)
 
 PUBLIC_SUBJECT_PREFIXES = ("case:", "licence:", "checkpoint:")
 AUTHORIZED_ROLES = ("admin", "supervisor")
@@ -27,26 +34,47 @@ def _placeholders(values: list[Any]) -> str:
     return ",".join(["%s"] * len(values))
 
 
+def _leaf_runs(nodes: set[merkle.Node]) -> list[tuple[int, int]]:
+    """The merged leaf ranges [start, end) under the nodes that are not stored."""
+    spans = sorted(
+        (i << level, (i + 1) << level) for level, i in nodes if level < FIRST_STORED_LEVEL
+    )
+    runs: list[tuple[int, int]] = []
+    for start, end in spans:
+        if runs and start <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((start, end))
+    return runs
+
+
 def perfect_hashes(nodes: set[merkle.Node]) -> dict[merkle.Node, bytes]:
-    leaves = sorted(index for level, index in nodes if level == 0)
-    inner = sorted(node_id(level, index) for level, index in nodes if level > 0)
+    """The hashes of the given perfect subtrees: stored ones read, low ones recomputed."""
+    runs = _leaf_runs(nodes)
+    stored = sorted(node_id(level, i) for level, i in nodes if level >= FIRST_STORED_LEVEL)
+    leaves: dict[int, bytes] = {}
     found: dict[merkle.Node, bytes] = {}
     with connection.cursor() as cursor:
-        if leaves:
+        if runs:
+            where = " OR ".join(['("index" >= %s AND "index" < %s)'] * len(runs))
             cursor.execute(
-                'SELECT "index", leaf_hash FROM ledger_leaf '
-                f'WHERE "index" IN ({_placeholders(leaves)})',
-                leaves,
+                f'SELECT "index", leaf_hash FROM ledger_leaf WHERE {where}',
+                [bound for run in runs for bound in run],
             )
-            found.update(((0, index), bytes(h)) for index, h in cursor.fetchall())
-        if inner:
+            leaves = {index: bytes(h) for index, h in cursor.fetchall()}
+        if stored:
             cursor.execute(
-                f"SELECT id, hash FROM ledger_node WHERE id IN ({_placeholders(inner)})", inner
+                f"SELECT id, hash FROM ledger_node WHERE id IN ({_placeholders(stored)})", stored
             )
             mask = (1 << NODE_INDEX_BITS) - 1
             found.update(
                 ((key >> NODE_INDEX_BITS, key & mask), bytes(h)) for key, h in cursor.fetchall()
             )
+    for level, i in nodes:
+        if level < FIRST_STORED_LEVEL:
+            span = [leaves.get(j) for j in range(i << level, (i + 1) << level)]
+            if all(span):
+                found[(level, i)] = merkle.perfect_root(span)
     missing = nodes - found.keys()
     if missing:
         level, index = min(missing)

@@ -20,6 +20,7 @@ from ninhaoban.core.canonical import canonical_json, digest
 from ninhaoban.core.errors import Forbidden, InvalidInput
 from ninhaoban.ledger import keys, merkle, note
 from ninhaoban.ledger.models import (
+    FIRST_STORED_LEVEL,
     Checkpoint,
     Cosignature,
     LedgerEntry,
@@ -153,7 +154,8 @@ def _integrate_batch(limit: int) -> int:
                 _, _, left = stack.pop()
                 parent = merkle.node_hash(left, right)
                 stack.append((level + 1, right_index >> 1, parent))
-                nodes.append((node_id(level + 1, right_index >> 1), parent))
+                if level + 1 >= FIRST_STORED_LEVEL:
+                    nodes.append((node_id(level + 1, right_index >> 1), parent))
         _append(leaves, nodes)
         state.size = size + len(claimed)
         state.root = merkle.fold_cover([h for _, _, h in stack])
