@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 CITY = "421200000000"
 CHONGYANG = "421223000000"
+XIANAN = "421202000000"
 
 
 def item(name: str, region: str) -> ServiceItem:
@@ -167,3 +168,15 @@ def test_a_sample_file_is_attached_to_a_draft_and_served_with_the_guide(
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert url in client.get(f"/catalog/items/{it.code}/").content.decode()
     assert client.get(f"/catalog/versions/{draft.pk}/materials/9/sample").status_code == 404
+
+
+def test_a_draft_can_be_discarded_and_the_path_is_shown(staff_client):
+    client = staff_client("catalog")
+    it = item("最低生活保障申请", XIANAN)
+    client.post(f"/console/catalog/items/{it.code}/draft/")
+    draft = selectors.draft_of(it)
+    assert "各环节合计20个工作日" in client.get(f"/catalog/items/{it.code}/").content.decode()
+    assert client.post(f"/console/catalog/versions/{draft.pk}/discard/").status_code == 302
+    assert selectors.draft_of(it) is None
+    published = selectors.current_version(it)
+    assert client.post(f"/console/catalog/versions/{published.pk}/discard/").status_code == 409
