@@ -232,3 +232,15 @@ def test_sandbox_command_serves_on_a_free_loopback_port():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_malformed_endpoint_is_refused(sources):
+    with pytest.raises(Exception) as caught:
+        services.register_source(
+            key="hrss",
+            name="人社",
+            department_type="hrss",
+            endpoint="ftp://example/hrss",
+            offers=[INSURANCE],
+        )
+    assert caught.value.status == 422

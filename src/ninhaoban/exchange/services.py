@@ -77,7 +77,14 @@ def register_source(
     offers = sorted(set(offers))
     for data_key in offers:
         _check_data_key(data_key)
-    HttpJsonAdapter(endpoint, 1)  # rejects a malformed endpoint before it is stored
+    try:
+        HttpJsonAdapter(endpoint, 1)
+    except ValueError:
+        raise InvalidInput(
+            f"接口地址应为http(s)网址：{endpoint}",
+            f"the endpoint must be an http(s) URL: {endpoint}",
+            field="endpoint",
+        ) from None
     source, _ = DataSource.objects.update_or_create(
         key=key,
         defaults={

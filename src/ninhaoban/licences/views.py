@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.models import Applicant, Role, Staff
 from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.exchange.models import SELF
 from ninhaoban.exchange.selectors import describe_actor, describe_data, queries_about
 from ninhaoban.licences import selectors, services
 from ninhaoban.licences.documents import licence_pdf, proof_pdf
-from ninhaoban.licences.models import ProofKind
+from ninhaoban.licences.models import Licence, ProofKind
 from ninhaoban.licences.payloads import effective_status, verify_licence, verify_proof
 from ninhaoban.licences.proofs import SPECS
 
@@ -57,7 +57,7 @@ def _applicant(request: HttpRequest) -> Applicant:
     return applicant
 
 
-def _own_licence(request: HttpRequest, identifier: str):
+def _own_licence(request: HttpRequest, identifier: str) -> Licence:
     applicant = _applicant(request)
     licence = selectors.licence_by_identifier(identifier)
     if licence.holder_id != applicant.pk:
@@ -148,7 +148,7 @@ def my_proof_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return _pdf(proof_pdf(proof), f"proof-{proof.number}.pdf")
 
 
-def _staff(request: HttpRequest):
+def _staff(request: HttpRequest) -> Staff:
     staff = getattr(request.user, "staff", None)
     if staff is None:
         raise Forbidden("仅限工作人员使用", "for staff only")
