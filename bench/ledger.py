@@ -100,12 +100,14 @@ def _phase_integrate(total: int, batch: int) -> dict:
             cursor.execute("INSERT INTO bench_business (id, note) VALUES (%s, %s)", [i, "x"])
 
     rounds = 3000
-    timings: dict[str, list[float]] = {"alone": [], "with_record": [], "record": []}
+    timings: dict[str, list[float]] = {"alone": [], "with_record": [], "record": [], "insert": []}
     for i in range(rounds * 2):
         with_record = i % 2 == 1
         start = time.perf_counter()
         with transaction.atomic():
+            before = time.perf_counter()
             business(i)
+            timings["insert"].append(time.perf_counter() - before)
             if with_record:
                 before = time.perf_counter()
                 services.record("bench.changed", f"case:B{i}", "staff:1", {"i": i})
@@ -144,6 +146,7 @@ def _phase_integrate(total: int, batch: int) -> dict:
         "vendor": connection.vendor,
         "record_added_ms": (with_record - alone) * 1000,
         "record_call_ms": statistics.median(timings["record"]) * 1000,
+        "insert_ms": statistics.median(timings["insert"]) * 1000,
         "transaction_ms": alone * 1000,
         "integrate_per_s": total / integrate,
         "sha256_per_s": total / baseline,
@@ -284,10 +287,10 @@ def main() -> None:
     r = _child("integrate", url, "--entries", str(options.entries), "--batch", str(options.batch))
     print(f"ledger on {r['vendor']}")
     print(
-        f"record() adds {r['record_added_ms']:.3f} ms to a business transaction (p50 with "
-        f"minus p50 without; the call itself {r['record_call_ms']:.3f} ms) vs the transaction "
-        f"alone {r['transaction_ms']:.3f} ms: ratio "
-        f"{r['record_added_ms'] / r['transaction_ms']:.2f}   target ≤ 0.2 ms"
+        f"record() adds {r['record_added_ms']:.3f} ms to a business transaction (p50 with minus "
+        f"p50 without, the transaction alone {r['transaction_ms']:.3f} ms); the call itself "
+        f"{r['record_call_ms']:.3f} ms vs the business row's own INSERT {r['insert_ms']:.3f} ms: "
+        f"ratio {r['record_call_ms'] / r['insert_ms']:.1f}   target ≤ 0.2 ms"
     )
     print(
         f"integration {r['integrate_per_s']:,.0f} entries/s in batches of {r['batch']:,} "
