@@ -11,7 +11,9 @@ Run: .venv/bin/python bench/catalog.py   (a fresh SQLite file in a temporary dir
 unless DATABASE_URL is set)
 """
 
+import atexit
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -19,6 +21,7 @@ import time
 import django
 
 TMP = tempfile.mkdtemp(prefix="nhb-bench-catalog-")
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ninhaoban.settings")
 django.setup()
