@@ -1,12 +1,13 @@
 """The process's search index: built from the published catalog, kept fresh without a restart.
 
 Why this shape. catalog sits below guidance and must not import it, so guidance listens:
-`post_save`/`post_delete` of catalog's models (and of the synonym table) mark the index stale
-once the transaction commits, and the next search rebuilds it. Signals only reach the process
-where the change happened, and catalog's bulk import writes with `bulk_create` (no signals),
-so every process also compares a cheap stamp of the catalog (count and latest publication of
-the versions in force, bundle membership, synonyms, today's date) at most every
-FRESHNESS_SECONDS. A stale index is replaced whole; searches in flight keep the old one.
+`post_save`/`post_delete` of catalog's models (and of the synonym table) drop this process's
+index once the transaction commits, so the next search here rebuilds it, and move the
+IndexGeneration counter on in the same transaction, for the other processes. Catalog's bulk
+import writes with `bulk_create` (no signals), so the stamp every process compares at most
+every FRESHNESS_SECONDS also holds the count and latest publication of the versions in force,
+the bundle membership, the synonyms and today's date. A stale index is replaced whole;
+searches in flight keep the old one.
 """
 
 import datetime as dt
@@ -26,8 +27,9 @@ from ninhaoban.catalog.models import (
     ServiceItem,
     ServiceItemVersion,
 )
+from ninhaoban.guidance import services
 from ninhaoban.guidance.engine import Document, Index
-from ninhaoban.guidance.models import Synonym
+from ninhaoban.guidance.models import IndexGeneration, Synonym
 
 FRESHNESS_SECONDS = 5.0
 
@@ -99,14 +101,16 @@ def synonym_table() -> dict[str, list[str]]:
 
 
 def stamp(day: dt.date) -> Hashable:
-    """Changes whenever what the index holds would change; three aggregate queries."""
+    """Changes whenever what the index holds would change; four small queries."""
     versions = (
         catalog.current_versions(day).order_by().aggregate(n=Count("pk"), last=Max("published_at"))
     )
     bundles = catalog.bundles().order_by().aggregate(n=Count("members"), last=Max("members"))
     synonyms = Synonym.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    generation = IndexGeneration.objects.filter(pk=1).values_list("generation", flat=True)
     return (
         day,
+        generation.first(),
         versions["n"],
         versions["last"],
         bundles["n"],
@@ -152,13 +156,14 @@ def current() -> Index:
 
 def invalidate(**_signal_kwargs: object) -> None:
     """Connected to catalog's and the synonym table's saves and deletes."""
+    services.mark_index_stale()
     transaction.on_commit(forget)
 
 
 def _version_saved(instance: ServiceItemVersion, **_signal_kwargs: object) -> None:
     """Drafts are not searchable: only publishing or ending a version matters."""
     if instance.is_published:
-        transaction.on_commit(forget)
+        invalidate()
 
 
 def forget() -> None:

@@ -20,3 +20,23 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.target}"
+
+
+class IndexGeneration(models.Model):
+    """One row whose counter goes up with every change the search index must follow.
+
+    Each process keeps its own index and compares this counter (with a stamp of the catalog)
+    before searching, so a change made in one process, or `ninhaoban search --rebuild`,
+    reaches every other process. It is bookkeeping for a cache, not a fact about the world,
+    so it is not recorded in the ledger; the catalog change that moved it is.
+    """
+
+    generation = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "搜索索引版本"
+        verbose_name_plural = "搜索索引版本"
+
+    def __str__(self) -> str:
+        return str(self.generation)

@@ -81,7 +81,3 @@ def search(q: str, *, region: str = "", level: str = "", limit: int = 10) -> lis
     regions = region_scope(region) if region else None
     hits = index.current().search(q, regions=regions, level=level or None, limit=limit)
     return [_result(h) for h in hits]
-
-
-def rebuild() -> int:
-    return len(index.build())

@@ -1,10 +1,12 @@
-"""Changes to the synonym table: the only state guidance owns (a search changes nothing)."""
+"""Changes to the synonym table and to the index generation: the only state guidance owns
+(a search changes nothing)."""
 
 from django.db import transaction
+from django.db.models import F
 
 from ninhaoban.core.errors import Conflict, InvalidInput
 from ninhaoban.guidance.engine import normalize
-from ninhaoban.guidance.models import Synonym
+from ninhaoban.guidance.models import IndexGeneration, Synonym
 from ninhaoban.ledger.services import record
 
 TERM_MAX = Synonym._meta.get_field("term").max_length
@@ -72,3 +74,21 @@ def delete_synonym(synonym: Synonym, *, actor: str) -> None:
     pk, term, target = synonym.pk, synonym.term, synonym.target
     synonym.delete()
     record("guidance.synonym_deleted", f"synonym:{pk}", actor, {"term": term, "target": target})
+
+
+def mark_index_stale() -> None:
+    """Move the generation on, inside the caller's transaction: if the change rolls back, so
+    does this. The row is created on first use (a flushed test database has none)."""
+    if not IndexGeneration.objects.filter(pk=1).update(generation=F("generation") + 1):
+        IndexGeneration.objects.get_or_create(pk=1, defaults={"generation": 1})
+
+
+def rebuild_index() -> int:
+    """Rebuild this process's index now and have every other process rebuild within
+    FRESHNESS_SECONDS; the number of documents indexed."""
+    # index imports this module for its signal handlers, so it is imported here, not above.
+    from ninhaoban.guidance import index
+
+    with transaction.atomic():
+        mark_index_stale()
+    return len(index.build())

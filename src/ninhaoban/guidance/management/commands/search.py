@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ninhaoban.core.errors import DomainError
-from ninhaoban.guidance import selectors
+from ninhaoban.guidance import selectors, services
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["rebuild"]:
             started = time.perf_counter()
-            count = selectors.rebuild()
+            count = services.rebuild_index()
             seconds = time.perf_counter() - started
             self.stdout.write(f"索引已重建 / index rebuilt: {count} documents in {seconds:.2f} s")
             if not options["query"]:
