@@ -4,9 +4,9 @@
 transaction (one statement on PostgreSQL), so a business change and its entry commit or
 vanish together. The sequencer later gives pending rows their indices in one transaction per
 batch: it locks the tree state, claims the oldest pending rows, appends them as leaves with
-every stored subtree they complete, and signs a checkpoint of the new size. A crash anywhere rolls the whole batch back, so no
-committed entry is lost, no index is used twice, and a checkpoint exists only for a tree
-whose hashes were committed with it.
+every stored subtree they complete, and signs a checkpoint of the new size. A crash anywhere
+rolls the whole batch back, so no committed entry is lost, no index is used twice, and a
+checkpoint exists only for a tree whose hashes were committed with it.
 """
 
 from collections.abc import Mapping, Sequence
