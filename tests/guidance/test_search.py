@@ -12,7 +12,7 @@ from ninhaoban.catalog import services as catalog_services
 from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
 from ninhaoban.guidance import index, selectors, services
 from ninhaoban.guidance.engine import MAX_QUERY_CHARS, QueryTooLong
-from ninhaoban.guidance.models import IndexGeneration, Synonym
+from ninhaoban.guidance.models import IndexChange, Synonym
 from ninhaoban.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -134,31 +134,32 @@ def test_changes_without_signals_are_seen_through_the_stamp(monkeypatch):
 
 def test_a_change_seen_only_by_its_signal_reaches_other_processes(monkeypatch):
     """An alias edited in another process: its signal cannot drop this process's index, but
-    the generation it moved (in the same transaction) is part of the stamp."""
-    IndexGeneration.objects.all().delete()
+    the marker it wrote (in the same transaction) changes the stamp."""
     before = index.current()
+    markers = IndexChange.objects.count()
     base = catalog.current_versions().first().item.base
     base.aliases = [*base.aliases, "一个新说法"]
     base.save()
-    assert IndexGeneration.objects.get(pk=1).generation == 1
+    assert IndexChange.objects.count() == markers + 1
     assert index.current() is before
     monkeypatch.setattr(index, "FRESHNESS_SECONDS", 0.0)
     assert selectors.search("一个新说法")[0].name == base.name
 
 
-def test_rebuild_command_moves_the_generation_for_every_process():
-    IndexGeneration.objects.all().delete()
+def test_rebuild_command_leaves_one_fresh_marker_for_every_process():
+    services.mark_index_stale()
+    services.mark_index_stale()
+    newest = IndexChange.objects.latest("pk").pk
     call_command("search", "--rebuild")
-    assert IndexGeneration.objects.get(pk=1).generation == 1
-    call_command("search", "--rebuild")
-    assert IndexGeneration.objects.get(pk=1).generation == 2
+    kept = list(IndexChange.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(kept) == 2 and kept[0] == newest and kept[1] > newest
 
 
 def test_drafts_do_not_touch_the_index():
     version = catalog.current_versions().first()
-    IndexGeneration.objects.all().delete()
+    markers = IndexChange.objects.count()
     catalog_services.create_draft(version.item, actor="staff:1")
-    assert not IndexGeneration.objects.exists()
+    assert IndexChange.objects.count() == markers
 
 
 def test_synonyms_are_validated_and_recorded():

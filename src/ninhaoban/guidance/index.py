@@ -2,8 +2,8 @@
 
 Why this shape. catalog sits below guidance and must not import it, so guidance listens:
 `post_save`/`post_delete` of catalog's models (and of the synonym table) drop this process's
-index once the transaction commits, so the next search here rebuilds it, and move the
-IndexGeneration counter on in the same transaction, for the other processes. Catalog's bulk
+index once the transaction commits, so the next search here rebuilds it, and insert an
+IndexChange marker in the same transaction, for the other processes. Catalog's bulk
 import writes with `bulk_create` (no signals), so the stamp every process compares at most
 every FRESHNESS_SECONDS also holds the count and latest publication of the versions in force,
 the bundle membership, the synonyms and today's date. A stale index is replaced whole;
@@ -29,7 +29,7 @@ from ninhaoban.catalog.models import (
 )
 from ninhaoban.guidance import services
 from ninhaoban.guidance.engine import Document, Index
-from ninhaoban.guidance.models import IndexGeneration, Synonym
+from ninhaoban.guidance.models import IndexChange, Synonym
 
 FRESHNESS_SECONDS = 5.0
 
@@ -107,10 +107,11 @@ def stamp(day: dt.date) -> Hashable:
     )
     bundles = catalog.bundles().order_by().aggregate(n=Count("members"), last=Max("members"))
     synonyms = Synonym.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    generation = IndexGeneration.objects.filter(pk=1).values_list("generation", flat=True)
+    changes = IndexChange.objects.aggregate(n=Count("pk"), last=Max("pk"))
     return (
         day,
-        generation.first(),
+        changes["n"],
+        changes["last"],
         versions["n"],
         versions["last"],
         bundles["n"],

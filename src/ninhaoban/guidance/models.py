@@ -22,21 +22,23 @@ class Synonym(models.Model):
         return f"{self.term} → {self.target}"
 
 
-class IndexGeneration(models.Model):
-    """One row whose counter goes up with every change the search index must follow.
+class IndexChange(models.Model):
+    """One row per change the search index must follow, written in the same transaction.
 
-    Each process keeps its own index and compares this counter (with a stamp of the catalog)
-    before searching, so a change made in one process, or `ninhaoban search --rebuild`,
-    reaches every other process. It is bookkeeping for a cache, not a fact about the world,
-    so it is not recorded in the ledger; the catalog change that moved it is.
+    Each process keeps its own index and compares the count and newest of these rows (with a
+    stamp of the catalog) before searching, so a change made in one process, or
+    `ninhaoban search --rebuild`, reaches every other process. Rows are only ever inserted,
+    never updated, so concurrent catalog transactions never wait on each other here; the count
+    (not only the newest id) notices a transaction that commits after a later one. This is
+    bookkeeping for a cache, not a fact about the world, so it is not recorded in the ledger;
+    the catalog change behind it is.
     """
 
-    generation = models.BigIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "搜索索引版本"
-        verbose_name_plural = "搜索索引版本"
+        verbose_name = "搜索索引变更"
+        verbose_name_plural = "搜索索引变更"
 
     def __str__(self) -> str:
-        return str(self.generation)
+        return f"{self.pk} {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -1,12 +1,11 @@
-"""Changes to the synonym table and to the index generation: the only state guidance owns
+"""Changes to the synonym table and the index change markers: the only state guidance owns
 (a search changes nothing)."""
 
 from django.db import transaction
-from django.db.models import F
 
 from ninhaoban.core.errors import Conflict, InvalidInput
 from ninhaoban.guidance.engine import normalize
-from ninhaoban.guidance.models import IndexGeneration, Synonym
+from ninhaoban.guidance.models import IndexChange, Synonym
 from ninhaoban.ledger.services import record
 
 TERM_MAX = Synonym._meta.get_field("term").max_length
@@ -77,18 +76,19 @@ def delete_synonym(synonym: Synonym, *, actor: str) -> None:
 
 
 def mark_index_stale() -> None:
-    """Move the generation on, inside the caller's transaction: if the change rolls back, so
-    does this. The row is created on first use (a flushed test database has none)."""
-    if not IndexGeneration.objects.filter(pk=1).update(generation=F("generation") + 1):
-        IndexGeneration.objects.get_or_create(pk=1, defaults={"generation": 1})
+    """A marker inside the caller's transaction: if the change rolls back, so does this."""
+    IndexChange.objects.create()
 
 
 def rebuild_index() -> int:
     """Rebuild this process's index now and have every other process rebuild within
-    FRESHNESS_SECONDS; the number of documents indexed."""
+    FRESHNESS_SECONDS; the number of documents indexed. Old markers are pruned here, as only
+    the latest matter."""
     # index imports this module for its signal handlers, so it is imported here, not above.
     from ninhaoban.guidance import index
 
     with transaction.atomic():
+        newest = IndexChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+        IndexChange.objects.filter(pk__lt=newest or 0).delete()
         mark_index_stale()
     return len(index.build())
