@@ -77,10 +77,6 @@ TRANSITIONS: dict[str, Transition] = {
         _t("reopen", (S.REFUSED, S.WITHDRAWN), S.SUBMITTED, (Role.ADMIN,), "重新办理"),
     )
 }
-# Staff roles each transition is scoped by (the competent region and department).
-STAFF_ROLES = {
-    name: tuple(r for r in t.roles if r in Role.values) for name, t in TRANSITIONS.items()
-}
 
 
 class WrongStatus(Conflict):

@@ -37,7 +37,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-# Statuses whose clock runs (or stands still) and that the escalation scan looks at.
+# Cases not finished yet: the clock runs or stands still (a partial index covers them).
 OPEN_STATUSES = (
     Status.SUBMITTED,
     Status.CORRECTION,
@@ -57,7 +57,6 @@ TIMED_STATUSES = (
     Status.DECIDED,
     Status.DELIVERING,
 )
-FINAL_STATUSES = (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN)
 
 
 class Channel(models.TextChoices):
