@@ -6,6 +6,10 @@ included; pytest-django runs them after the others, and any that need the demo w
 `seed_world()` themselves, which puts the calendar back too.
 """
 
+import os
+import shutil
+from importlib import import_module
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -16,12 +20,31 @@ from ninhaoban.regions.calendar import invalidate as invalidate_calendar
 from ninhaoban.regions.holidays import seed_calendar
 from ninhaoban.regions.models import WorkCalendar
 
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def restore_migration_data() -> None:
+    """Put back the rows that data migrations seed (the working-day calendar, the catalog's
+    type labels and denied proofs): a transactional test's flush removes them too."""
+    from django.apps import apps
+
+    seed_calendar(WorkCalendar)
+    invalidate_calendar()
+    import_module("ninhaoban.catalog.migrations.0002_seed_type_labels_and_proofs").seed(apps, None)
+
 
 def seed_world() -> None:
     from ninhaoban.demo import catalog as demo_catalog
 
-    seed_calendar(WorkCalendar)
-    invalidate_calendar()
+    restore_migration_data()
     demo_regions.seed()
     demo_accounts.seed_staff()
     demo_accounts.seed_applicants(persons=24, organizations=6)
@@ -44,3 +67,31 @@ def staff_client():
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per session:
+    two sync Playwright instances cannot run in one thread."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Debian's chromium is not installed: run `make install` as root (apt-get)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server, transactional_db):
+    """A browser tab on the live server with the demo world seeded (the live server needs a
+    transactional test, whose flush removes everything, so the world is seeded again)."""
+    seed_world()
+    context = chromium.new_context(locale="zh-CN", base_url=live_server.url)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
-from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import User
@@ -40,28 +39,6 @@ def today(monkeypatch) -> Callable[[dt.date], None]:
 
     set_day(dt.date(2026, 9, 28))
     return set_day
-
-
-def restore_migration_data() -> None:
-    """A transactional test's flush also takes the rows that data migrations seed (the
-    working-day calendar, the type labels); put them back before seeding the demo world."""
-    from django.apps import apps
-
-    from ninhaoban.regions.models import WorkCalendar
-
-    if not WorkCalendar.objects.exists():
-        import_module("ninhaoban.regions.migrations.0002_seed_work_calendar").seed(apps, None)
-    import_module("ninhaoban.catalog.migrations.0002_seed_type_labels_and_proofs").seed(apps, None)
-
-
-@pytest.fixture(scope="module")
-def keep_migration_data(django_db_blocker):
-    """Module-scoped, so it is torn down after the flush of the module's last transactional
-    test: it puts the migration data back for the browser tests that come later (they seed
-    the demo world, which needs it)."""
-    yield
-    with django_db_blocker.unblock():
-        restore_migration_data()
 
 
 def item(name: str, region: str) -> ServiceItem:

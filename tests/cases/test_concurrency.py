@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from ninhaoban.cases.models import Case
-from tests.cases.conftest import restore_migration_data, window_case
+from tests.cases.conftest import window_case
 from tests.conftest import seed_world
 
 THREADS, EACH = 8, 5
@@ -16,8 +16,7 @@ THREADS, EACH = 8, 5
     reason="SQLite lets one writer in at a time (BEGIN IMMEDIATE), so concurrent intakes "
     "cannot race for a number there; the counter's row lock is tested on PostgreSQL",
 )
-def test_case_no_stays_unique_under_concurrent_intake(keep_migration_data, transactional_db):
-    restore_migration_data()
+def test_case_no_stays_unique_under_concurrent_intake(transactional_db):
     seed_world()
     numbers: list[str] = []
     errors: list[BaseException] = []

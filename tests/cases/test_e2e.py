@@ -1,45 +1,14 @@
 """A walk-in application at the 崇阳县 window, approved in the back office, seen as 办结 by
 the applicant on the portal — in Debian's Chromium, against the live server."""
 
-import os
-import shutil
-
 import pytest
 
 from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.catalog.models import ServiceItem
-from tests.cases.conftest import PDF, restore_migration_data
-from tests.conftest import seed_world
-from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.cases.conftest import PDF
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Xianning-2026"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium, closed when this module is done so that the browser tests of other
-    modules can start their own Playwright."""
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium, live_server, transactional_db):
-    restore_migration_data()
-    seed_world()
-    context = chromium.new_context(locale="zh-CN", base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
 
 
 def _login(tab, username: str) -> None:
@@ -55,7 +24,7 @@ def _logout(tab) -> None:
     tab.wait_for_url("**/")
 
 
-def test_walk_in_approved_and_seen_as_closed(keep_migration_data, page, tmp_path):
+def test_walk_in_approved_and_seen_as_closed(page, tmp_path):
     person = Applicant.objects.filter(kind=ApplicantKind.PERSON).order_by("pk").first()
     item = ServiceItem.objects.get(base__name="个体工商户设立登记", region_id="421223000000")
     scan = tmp_path / "材料.pdf"

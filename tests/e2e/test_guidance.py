@@ -1,28 +1,9 @@
 """智能导办 in a real browser: typing into the search box shows suggestions without a page
 load. (Kept with the other browser tests so that they share one Chromium.)"""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def page(chromium, live_server, transactional_db):
-    """tests/e2e's page, after putting back the type labels a transactional flush removes
-    (they come with catalog's migration, which the demo catalog import relies on)."""
-    from tests.conftest import seed_world
-
-    migration = "ninhaoban.catalog.migrations.0002_seed_type_labels_and_proofs"
-    importlib.import_module(migration).seed(apps, None)
-    seed_world()
-    context = chromium.new_context(locale="zh-CN", base_url=live_server.url)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
 
 
 def test_instant_suggestions_on_the_home_page(page):
