@@ -6,12 +6,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ninhaoban.accounts.models import Applicant
+from ninhaoban.cases import materials
+from ninhaoban.cases.models import MaterialState
 from ninhaoban.catalog.models import MaterialSource, ServiceItem
 from ninhaoban.catalog.selectors import bundle_members, current_version, get_bundle
 from ninhaoban.demo import licences as demo_licences
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SYSTEM, DataQuery
-from ninhaoban.licences import selectors, services
+from ninhaoban.licences import selectors
 from tests.exchange.test_exchange import _control
 
 pytestmark = pytest.mark.django_db
@@ -74,23 +76,18 @@ def test_intake_attaches_licences_and_shared_data(rights):
         case_ref="CASE-42",
         minutes=60 * 24 * 30,
     )
-    materials = list(current_version(item).materials.all())
-    resolved = services.resolve_materials(
-        applicant=person,
-        materials=materials,
-        item_code=item.code,
-        actor="staff:1",
-        role=SYSTEM,
-        case_ref="CASE-42",
-    )
-    by_name = {r.name: r for r in resolved}
-    assert by_name["申请人居民身份证"].exempt and by_name["申请人居民身份证"].licence_identifier
-    assert not by_name["不动产买卖合同"].exempt
-    marriage = by_name["婚姻状况信息"]
-    has_record = DataQuery.objects.get(pk=marriage.data_query_id).outcome == "ok"
-    assert marriage.exempt == has_record
-    licence_rows = [r for r in resolved if r.source == MaterialSource.LICENCE]
-    assert all(r.exempt == bool(r.licence_identifier) for r in licence_rows)
+    needs = materials.needs_for([current_version(item)])
+    resolved = {n.name: materials.resolve(n, person, "staff:1", SYSTEM, "CASE-42") for n in needs}
+    id_card = resolved["申请人居民身份证"]
+    assert id_card.state == MaterialState.LICENCE and id_card.reference.startswith("1.2.156.")
+    assert resolved["不动产买卖合同"].state == MaterialState.MISSING
+    marriage = resolved["婚姻状况信息"]
+    query = DataQuery.objects.filter(case_ref="CASE-42", data_key="civil_affairs.marriage").get()
+    assert (marriage.state == MaterialState.SHARED) == (query.outcome == "ok")
+    for need in needs:
+        if need.source == MaterialSource.LICENCE:
+            held = selectors.valid_licence_for(person, need.licence_type_code) is not None
+            assert (resolved[need.name].state == MaterialState.LICENCE) == held
 
 
 def test_intake_falls_back_when_the_department_is_down(rights):
@@ -100,18 +97,13 @@ def test_intake_falls_back_when_the_department_is_down(rights):
         applicant=person, data_keys=["civil_affairs.marriage"], channel="web", case_ref="C-9"
     )
     _control(rights, {"down": ["civil_affairs"]})
-    marriage = [
-        m for m in current_version(item).materials.all() if m.data_key == "civil_affairs.marriage"
+    (marriage,) = [
+        n
+        for n in materials.needs_for([current_version(item)])
+        if n.data_key == "civil_affairs.marriage"
     ]
-    (result,) = services.resolve_materials(
-        applicant=person,
-        materials=marriage,
-        item_code=item.code,
-        actor="system",
-        role=SYSTEM,
-        case_ref="C-9",
-    )
-    assert not result.exempt and result.fallback and "容缺" in result.message_zh
+    result = materials.resolve(marriage, person, "system", SYSTEM, "C-9")
+    assert result.state == MaterialState.MISSING and "容缺" in result.note
 
 
 def test_right_on_the_base_code_covers_every_region(rights):

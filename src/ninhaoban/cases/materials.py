@@ -1,21 +1,22 @@
 """Where each material comes from: a licence the applicant holds, another department's
 data, the office itself, or the applicant's upload.
 
-This is the one seam between cases and the licences and exchange apps. When one of them
-is not installed or answers "unavailable", the material is simply not covered and the
-applicant is asked to upload it — the same fallback a department outage gets, never an
-invented result.
+This is the one seam between cases and the licences and exchange apps, and the one place
+intake decides 免提交. When a department answers "unavailable" (down, slow, no consent, no
+record), the material is simply not covered and the applicant is asked to upload it or to
+ask for 容缺 — never an invented result.
 """
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import ModuleType
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.cases.models import MaterialState
 from ninhaoban.catalog.models import MaterialSource, Requirement, ServiceItemVersion
 from ninhaoban.catalog.rules import material_key
+from ninhaoban.exchange import services as exchange
+from ninhaoban.licences import selectors as licence_selectors
+from ninhaoban.licences import services as licence_services
 
 # the stronger requirement wins when two items of a bundle ask for the same document
 STRENGTH = {Requirement.OPTIONAL: 0, Requirement.DEFERRABLE: 1, Requirement.REQUIRED: 2}
@@ -73,35 +74,20 @@ def needs_for(versions: Sequence[ServiceItemVersion]) -> list[Need]:
     return list(found.values())
 
 
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
 def from_licence(need: Need, applicant: Applicant, actor: str, role: str) -> Resolution:
-    selectors = _module("ninhaoban.licences.selectors")
-    if selectors is None:
-        return Resolution(MaterialState.MISSING, note="电子证照库暂不可用，请上传")
-    licence = selectors.valid_licence_for(applicant, need.licence_type_code)
+    licence = licence_selectors.valid_licence_for(applicant, need.licence_type_code)
     if licence is None:
         return Resolution(MaterialState.MISSING, note="未查到有效的电子证照，请上传")
-    services = _module("ninhaoban.licences.services")
-    if services is not None:
-        services.trace_licence_read(
-            licence, actor=actor, role=role, purpose=f"办件申请材料：{need.name}"
-        )
+    licence_services.trace_licence_read(
+        licence, actor=actor, role=role, purpose=f"办件申请材料：{need.name}"
+    )
     return Resolution(MaterialState.LICENCE, reference=licence.identifier)
 
 
 def from_shared_data(
     need: Need, applicant: Applicant, actor: str, role: str, case_no: str
 ) -> Resolution:
-    services = _module("ninhaoban.exchange.services")
-    if services is None:
-        return Resolution(MaterialState.MISSING, note="部门共享数据暂不可用，请上传")
-    result = services.fetch_shared_data(
+    result = exchange.fetch_shared_data(
         applicant=applicant,
         data_key=need.data_key,
         purpose=f"办件申请材料：{need.name}",
@@ -119,9 +105,8 @@ def grant_consent(applicant: Applicant, needs: Sequence[Need], channel: str, cas
     """The applicant agreed (a ticked box online, asked in person at the window) that the
     named data sets may be fetched for this one application."""
     keys = [n.data_key for n in needs if n.source == MaterialSource.SHARED_DATA and n.data_key]
-    services = _module("ninhaoban.exchange.services")
-    if keys and services is not None:
-        services.grant_consent(
+    if keys:
+        exchange.grant_consent(
             applicant=applicant, data_keys=keys, channel=channel, case_ref=case_no
         )
 

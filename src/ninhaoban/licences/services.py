@@ -6,8 +6,6 @@ the same transaction; a licence or proof that failed half-way never exists.
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant, ApplicantKind
-from ninhaoban.catalog.models import MaterialRequirement, MaterialSource
 from ninhaoban.core.canonical import canonical_json
 from ninhaoban.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.exchange import services as exchange
@@ -32,7 +29,6 @@ from ninhaoban.licences.models import (
 )
 from ninhaoban.licences.payloads import licence_payload, proof_payload
 from ninhaoban.licences.proofs import SPECS
-from ninhaoban.licences.selectors import valid_licence_for
 from ninhaoban.licences.signing import keyring
 from ninhaoban.regions.models import Department
 from ninhaoban.regions.selectors import ancestors
@@ -379,115 +375,6 @@ def revoke_proof(proof: Proof, *, reason: str, actor: str) -> Proof:
         {"reason": reason.strip()},
     )
     return proof
-
-
-@dataclass(frozen=True)
-class MaterialResolution:
-    """How intake met one material: 免提交 from a licence or shared data, or an upload."""
-
-    material_id: int
-    name: str
-    source: str
-    exempt: bool
-    licence_identifier: str = ""
-    data_query_id: int | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    message_zh: str = ""
-    message_en: str = ""
-    fallback: bool = False  # the department is down: upload it or ask for 容缺
-
-
-def resolve_materials(
-    *,
-    applicant: Applicant,
-    materials: Iterable[MaterialRequirement],
-    item_code: str,
-    actor: str,
-    role: str,
-    case_ref: str,
-    purpose: str = "受理申请材料免提交",
-) -> list[MaterialResolution]:
-    """Attach by itself every material the government already holds for this applicant.
-
-    A licence material is met by a valid, genuine licence of its type; a shared-data material
-    by a query (authorized for the item, consented for the case, traced). Everything else,
-    and whatever cannot be had right now, is left for the applicant with the reason why.
-    """
-    resolved = []
-    for m in materials:
-        if m.source == MaterialSource.LICENCE and m.licence_type_code:
-            licence = valid_licence_for(applicant, m.licence_type_code)
-            if licence is not None:
-                resolved.append(
-                    MaterialResolution(
-                        m.pk,
-                        m.name,
-                        m.source,
-                        True,
-                        licence_identifier=licence.identifier,
-                        message_zh="已关联有效电子证照，免提交",
-                        message_en="met by a valid electronic licence",
-                    )
-                )
-                continue
-            resolved.append(
-                MaterialResolution(
-                    m.pk,
-                    m.name,
-                    m.source,
-                    False,
-                    message_zh=f"未查到有效的{m.name}电子证照，请提交",
-                    message_en="no valid electronic licence of this type; please hand it in",
-                )
-            )
-        elif m.source == MaterialSource.SHARED_DATA and m.data_key:
-            result = exchange.fetch_shared_data(
-                applicant=applicant,
-                data_key=m.data_key,
-                purpose=purpose,
-                actor=actor,
-                role=role,
-                item_code=item_code,
-                case_ref=case_ref,
-            )
-            if result.available:
-                resolved.append(
-                    MaterialResolution(
-                        m.pk,
-                        m.name,
-                        m.source,
-                        True,
-                        data_query_id=result.query_id,
-                        data=result.data,
-                        message_zh="已通过数据共享获取，免提交",
-                        message_en="met by shared department data",
-                    )
-                )
-            else:
-                resolved.append(
-                    MaterialResolution(
-                        m.pk,
-                        m.name,
-                        m.source,
-                        False,
-                        data_query_id=result.query_id,
-                        message_zh=result.message_zh,
-                        message_en=result.message_en,
-                        fallback=result.fallback,
-                    )
-                )
-        else:
-            resolved.append(
-                MaterialResolution(
-                    m.pk,
-                    m.name,
-                    m.source,
-                    False,
-                    message_zh="请提交",
-                    message_en="please hand it in",
-                )
-            )
-    return resolved
 
 
 def expire_due_licences(today: dt.date | None = None) -> int:
