@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from ninhaoban.cases import selectors, services
@@ -210,7 +210,7 @@ def requirements(request: HttpRequest, item: str = "", bundle: str = "") -> list
 
 
 @router.post("/", response={201: CaseDetail}, summary="申报（网上、窗口、自助终端、接口）")
-def submit(request: HttpRequest, data: SubmitIn) -> tuple[int, CaseDetail]:
+def submit(request: HttpRequest, data: SubmitIn) -> Status:
     actor = Actor.of(request.user)
     if actor.is_staff:
         applicant = selectors.applicant_by_number(data.applicant)
@@ -234,7 +234,7 @@ def submit(request: HttpRequest, data: SubmitIn) -> tuple[int, CaseDetail]:
         allow_incomplete=data.allow_incomplete,
         accept_at_once=data.accept,
     )
-    return 201, _detail(case, actor)
+    return Status(201, _detail(case, actor))
 
 
 @router.get("/", response=list[CaseOut], summary="我的办件（申请人）或工作队列（工作人员）")

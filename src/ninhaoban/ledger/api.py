@@ -5,7 +5,7 @@ check proves nothing; bodies are redacted and subject lookup is reserved for aut
 """
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from ninhaoban.core.canonical import canonical_json
@@ -154,11 +154,14 @@ def witness(request: HttpRequest, old_size: int = 0) -> WitnessOut:
 
 
 @router.post("/witness/cosignatures", response={201: CosignatureOut}, summary="提交见证签名")
-def cosign(request: HttpRequest, data: CosignatureIn) -> tuple[int, CosignatureOut]:
+def cosign(request: HttpRequest, data: CosignatureIn) -> Status:
     stored = services.add_cosignature(data.note, data.verifier_key)
-    return 201, CosignatureOut(
-        witness=stored.witness,
-        key_id=stored.key_id,
-        tree_size=stored.checkpoint.size,
-        timestamp=stored.timestamp,
+    return Status(
+        201,
+        CosignatureOut(
+            witness=stored.witness,
+            key_id=stored.key_id,
+            tree_size=stored.checkpoint.size,
+            timestamp=stored.timestamp,
+        ),
     )
