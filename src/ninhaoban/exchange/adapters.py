@@ -19,7 +19,7 @@ class SourceUnavailable(Exception):
 
 
 class SourceTimeout(SourceUnavailable):
-    pass
+    """The department system did not answer within its timeout."""
 
 
 @dataclass(frozen=True)

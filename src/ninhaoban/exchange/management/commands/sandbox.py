@@ -1,5 +1,6 @@
 """`ninhaoban sandbox`: run the department systems' stand-in (see exchange/sandbox/server.py)."""
 
+import contextlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,8 +25,7 @@ class Command(BaseCommand):
         server = SandboxServer((options["host"], options["port"]), state)
         self.stdout.write(f"部门系统模拟服务 / department sandbox at {server.url} ({DEPARTMENTS})")
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()
         finally:
             server.server_close()
