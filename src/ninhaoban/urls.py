@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ninhaoban.api.api import api
+from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import views as portal
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("login/", portal.applicant_login, name="applicant-login"),
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),
+    path("apply/", portal_apply.apply, name="apply"),
     path("cases/", portal_cases.my_cases, name="my-cases"),
     path("cases/<str:case_no>/", portal_cases.case_page, name="my-case"),
     path("cases/<str:case_no>/progress/", portal_cases.progress, name="my-case-progress"),

@@ -129,8 +129,9 @@ def halls_for(item: ServiceItem) -> list[HallInfo]:
     return out
 
 
-def item_url(item: ServiceItem) -> str:
-    return f"{settings.NHB_BASE_URL}/catalog/items/{item.code}/"
+def apply_url(item: ServiceItem) -> str:
+    """Where the item is applied for online: the portal's 网上申报 page."""
+    return f"{settings.NHB_BASE_URL}/apply/?item={item.code}"
 
 
 def guide_for(item: ServiceItem, day: dt.date | None = None) -> Guide:
@@ -147,7 +148,7 @@ def guide_for(item: ServiceItem, day: dt.date | None = None) -> Guide:
 def guide_of_version(item: ServiceItem, version: ServiceItemVersion) -> Guide:
     """Also used to preview a draft before it is published."""
     online = version.online_url or (
-        item_url(item) if version.online_depth >= ONLINE_MIN_DEPTH else ""
+        apply_url(item) if version.online_depth >= ONLINE_MIN_DEPTH else ""
     )
     return Guide(
         item=item,
