@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ninhaoban.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,7 +148,8 @@ LOGIN_URL = "/console/login/"
 NHB_LOGIN_MAX_FAILURES = int(os.environ.get("NHB_LOGIN_MAX_FAILURES", "5"))
 NHB_LOGIN_LOCK_MINUTES = int(os.environ.get("NHB_LOGIN_LOCK_MINUTES", "15"))
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("NHB_SESSION_IDLE_MINUTES", "30"))
-SESSION_SAVE_EVERY_REQUEST = True
+# the idle timeout slides with each request, renewed at most once a minute (accounts.middleware)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("NHB_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
