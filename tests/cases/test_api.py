@@ -1,11 +1,14 @@
 import base64
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from ninhaoban.accounts.services import ensure_applicant_user
 from ninhaoban.cases import services
 from ninhaoban.cases.models import Case, CaseEvent
+from ninhaoban.ledger.models import LedgerEntry
 from tests.cases.conftest import (
     CHONGYANG,
     EXE,
@@ -53,6 +56,35 @@ def test_window_submit_and_accept_in_one_request(today, staff_client):
     assert data["due_date"] == "2026-09-29"
     assert "*" in data["applicant"] and person().identifier not in response.content.decode()
     assert [e["action"] for e in data["events"]] == ["submit", "accept"]
+
+
+# SQL statements of one window submit + accept request once the process has served one:
+# session, user, staff and grants; applicant, item, version with its materials and steps;
+# the case number; the case, its
+# materials (one insert), two events with their ledger entries (three inserts each), the
+# status update and the steps (one insert); the answer's materials, steps, history and
+# notices. A change that adds a query per request fails here rather than in the benchmark.
+SUBMIT_AND_ACCEPT_QUERIES = 27
+
+
+def test_window_submit_and_accept_stays_within_its_query_count(today, staff_client):
+    client = staff_client("clerk.chongyang")
+    warm = client.post(
+        "/api/v1/cases/", _body(person(1).identifier, accept=True), content_type="application/json"
+    )
+    assert warm.status_code == 201
+    body = _body(person().identifier, accept=True)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    statements = [
+        q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) <= SUBMIT_AND_ACCEPT_QUERIES, "\n".join(statements)
+    case = Case.objects.get(case_no=response.json()["case_no"])
+    assert case.status == "accepted" and case.steps.count() == len(response.json()["steps"])
+    assert [e.action for e in case.events.order_by("pk")] == ["submit", "accept"]
+    assert LedgerEntry.objects.filter(kind__in=["case.submit", "case.accept"]).count() == 4
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ CHILD_WORK = frozenset({"start_review", "suspend", "resume", "extend", "complete
 CORRECTIONS = frozenset({"request_correction", "supply_correction"})
 
 
-def _check_bundle(case: Case, name: str) -> None:
+def check_bundle(case: Case, name: str) -> None:
     accepted = case.accepted_on is not None
     if case.parent_id and (name in BUNDLE_WIDE or (name in CORRECTIONS and not accepted)):
         raise Conflict(
@@ -132,7 +132,7 @@ def begin(
     """Lock, check the status (409) and the role (403): the start of every transition."""
     fresh = locked(case)
     t = transition(name, fresh.status)
-    _check_bundle(fresh, name)
+    check_bundle(fresh, name)
     authorize(fresh, t, actor, roles)
     return fresh, t
 

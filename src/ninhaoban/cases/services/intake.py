@@ -15,7 +15,6 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import F
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import roles_of
@@ -31,7 +30,11 @@ from ninhaoban.cases.models import (
     Upload,
 )
 from ninhaoban.cases.services.base import Actor, log_event
-from ninhaoban.cases.services.transitions import Incomplete, accept, request_correction
+from ninhaoban.cases.services.transitions import (
+    Incomplete,
+    accept_received,
+    request_correction,
+)
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import (
     Bundle,
@@ -178,14 +181,27 @@ def next_case_no(region: Region, day: dt.date) -> str:
     with transaction.atomic():
         if connection.vendor == "postgresql" and own_transaction:
             _commit_without_waiting_for_disk()
-        rows = CaseCounter.objects.filter(region=region, day=day)
-        if not rows.update(last=F("last") + 1):
+        last = _bump(region, day)
+        if last is None:
             CaseCounter.objects.bulk_create(
                 [CaseCounter(region=region, day=day, last=0)], ignore_conflicts=True
             )
-            rows.update(last=F("last") + 1)
-        last = rows.values_list("last", flat=True).get()
+            last = _bump(region, day)
     return f"{region.code}{day:%Y%m%d}{last:05d}"
+
+
+def _bump(region: Region, day: dt.date) -> int | None:
+    """The counter moved on by one and read back in one statement (UPDATE … RETURNING, on
+    PostgreSQL and SQLite ≥ 3.35): one round trip under the row lock instead of two."""
+    table, last = (connection.ops.quote_name(n) for n in (CaseCounter._meta.db_table, "last"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE region_id = %s AND day = %s "
+            f"RETURNING {last}",
+            [region.code, day],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def store(checked: uploads.Checked, known: dict[str, Upload] | None = None) -> Upload:
@@ -437,5 +453,5 @@ def _write(
         request_correction(case, actor)
         case.refresh_from_db()
     elif accept_at_once:
-        return accept(case, actor)
+        return accept_received(case, children, rows, actor)
     return case

@@ -6,13 +6,13 @@ transitions are made on the parent and carried to every child in the same transa
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.cases import clock
-from ninhaoban.cases.machine import TRANSITIONS
+from ninhaoban.cases.machine import TRANSITIONS, transition
 from ninhaoban.cases.models import (
     Case,
     CaseMaterial,
@@ -21,7 +21,15 @@ from ninhaoban.cases.models import (
     MaterialState,
     Status,
 )
-from ninhaoban.cases.services.base import SYSTEM_ACTOR, Actor, begin, locked, move
+from ninhaoban.cases.services.base import (
+    SYSTEM_ACTOR,
+    Actor,
+    authorize,
+    begin,
+    check_bundle,
+    locked,
+    move,
+)
 from ninhaoban.cases.services.bundles import for_whole_bundle, sync_parent
 from ninhaoban.cases.services.steps import open_steps
 from ninhaoban.catalog.models import SpecialProcedure
@@ -54,8 +62,12 @@ class Incomplete(InvalidInput):
 def missing_materials(case: Case) -> list[dict[str, str]]:
     """Every required material not yet covered, in the wording of the correction notice."""
     holder = case.parent or case
+    return _problems(CaseMaterial.objects.filter(case=holder).order_by("pk"))
+
+
+def _problems(rows: Iterable[CaseMaterial]) -> list[dict[str, str]]:
     problems = []
-    for m in CaseMaterial.objects.filter(case=holder).order_by("pk"):
+    for m in rows:
         if m.covered or m.requirement != "required":
             continue
         if m.state == MaterialState.REJECTED:
@@ -93,13 +105,31 @@ def accept(case: Case, actor: Actor, *, note: str = "") -> Case:
     """受理: the clock starts; the case goes to the competent department of the item's
     region wherever it was accepted (通办)."""
     case, _ = begin(case, "accept", actor)
-    problems = missing_materials(case)
+    _accept_complete(case, for_whole_bundle(case), missing_materials(case), actor, note)
+    return case
+
+
+def accept_received(
+    case: Case, children: Sequence[Case], rows: Sequence[CaseMaterial], actor: Actor
+) -> Case:
+    """受理 at once of a case that intake has just written in the caller's transaction: the
+    same checks as accept, but the rows are this transaction's own and in hand (the case, its
+    children, its materials), so none of them is locked or read again."""
+    t = transition("accept", case.status)
+    check_bundle(case, t.name)
+    authorize(case, t, actor)
+    _accept_complete(case, [case, *children], _problems(rows), actor, "")
+    return case
+
+
+def _accept_complete(
+    case: Case, targets: Sequence[Case], problems: list[dict[str, str]], actor: Actor, note: str
+) -> None:
     if problems:
         raise Incomplete(problems)
     on = clock.today()
-    for target in for_whole_bundle(case):
+    for target in targets:
         _accept_one(target, actor, on, note)
-    return case
 
 
 @transaction.atomic
