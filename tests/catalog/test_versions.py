@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ninhaoban.catalog import selectors, services
 from ninhaoban.catalog.models import (
@@ -72,6 +74,23 @@ def test_published_version_cannot_be_edited():
     with pytest.raises(PublishedVersionFrozen):
         MaterialRequirement.objects.get(pk=material.pk).delete()
     assert selectors.current_version(item).materials.first().name != "别的材料"
+
+
+def test_published_content_is_read_once_per_process_and_a_draft_every_time():
+    item = demo_item("结婚登记")
+    published = selectors.current_version(item)
+    names = [m.name for m in published.materials.order_by("position")]
+    assert [m.name for m in selectors.materials_of(published)] == names
+    with CaptureQueriesContext(connection) as ctx:
+        assert [m.name for m in selectors.materials_of(published)] == names
+        assert selectors.steps_of(published) == list(published.steps.order_by("position"))
+    assert len(ctx.captured_queries) == 1  # the comparison's own read of the steps
+    draft = services.create_draft(item, actor="system")
+    selectors.steps_of(draft)
+    changed = content_of(item)
+    changed["steps"] = [{"name": "受理即办", "role": "clerk", "working_days": 0}]
+    services.update_draft(draft, changed, actor="system")
+    assert [s.name for s in selectors.steps_of(draft)] == ["受理即办"]
 
 
 def test_publishing_ends_the_previous_version_without_gap_or_overlap():

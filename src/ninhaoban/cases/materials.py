@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.cases.models import MaterialState
+from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import MaterialSource, Requirement, ServiceItemVersion
 from ninhaoban.catalog.rules import material_key
 from ninhaoban.exchange import services as exchange
@@ -46,7 +47,7 @@ class Resolution:
 def needs_for(versions: Sequence[ServiceItemVersion]) -> list[Need]:
     found: dict[str, Need] = {}
     for version in versions:
-        for m in sorted(version.materials.all(), key=lambda m: m.position):
+        for m in catalog.materials_of(version):
             row = {
                 "name": m.name,
                 "source": m.source,

@@ -14,6 +14,8 @@ from ninhaoban.catalog.models import (
     BaseItem,
     Bundle,
     BundleItem,
+    MaterialRequirement,
+    ProcessStep,
     ServiceItem,
     ServiceItemVersion,
     VersionState,
@@ -191,3 +193,38 @@ def bundle_members(bundle: Bundle) -> list[BundleItem]:
 def filter_regions() -> QuerySet[Region]:
     """The regions a catalog list can be narrowed to: the city and the county level."""
     return Region.objects.filter(level__in=[Level.CITY, Level.COUNTY]).order_by("code")
+
+
+# A published version's materials and steps never change (an edit is a new version), so each
+# process keeps those it has read: intake needs them for every application. The key carries
+# the publication time too, so a row id reused after a rollback never finds another
+# version's content; drafts are always read afresh.
+_CONTENT: dict[tuple[int, dt.datetime], tuple[list[MaterialRequirement], list[ProcessStep]]] = {}
+CONTENT_CACHE_SIZE = 4096
+
+
+def _content(version: ServiceItemVersion) -> tuple[list[MaterialRequirement], list[ProcessStep]]:
+    def read() -> tuple[list[MaterialRequirement], list[ProcessStep]]:
+        return list(version.materials.order_by("position")), list(
+            version.steps.order_by("position")
+        )
+
+    if version.state != VersionState.PUBLISHED or version.published_at is None:
+        return read()
+    key = (version.pk, version.published_at)
+    found = _CONTENT.get(key)
+    if found is None:
+        if len(_CONTENT) >= CONTENT_CACHE_SIZE:
+            _CONTENT.clear()
+        found = _CONTENT[key] = read()
+    return found
+
+
+def materials_of(version: ServiceItemVersion) -> list[MaterialRequirement]:
+    """The version's material requirements by position (shared, read-only instances)."""
+    return _content(version)[0]
+
+
+def steps_of(version: ServiceItemVersion) -> list[ProcessStep]:
+    """The version's process steps by position (shared, read-only instances)."""
+    return _content(version)[1]

@@ -64,9 +64,7 @@ class Plan:
 
 
 def _published(item: ServiceItem, number: int | None, day: dt.date) -> ServiceItemVersion:
-    current = (
-        item.versions.filter(catalog.valid_on_q(day)).prefetch_related("materials", "steps").first()
-    )
+    current = item.versions.filter(catalog.valid_on_q(day)).first()
     if number is not None and (current is None or current.number != number):
         raise InvalidInput(
             f"事项{item.code}的第{number}版不是现行有效的已发布版本",
@@ -378,7 +376,7 @@ def _write(
             department=version.item.department,
             kind=version.case_kind,
             limit_days=plan.limit_days,
-            joint=any(step.parallel_group for step in version.steps.all()),
+            joint=any(step.parallel_group for step in catalog.steps_of(version)),
             **common,
         )
         children = []

@@ -12,6 +12,7 @@ from ninhaoban.cases import clock, results
 from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import Case, CaseStep, Outcome, Status, StepState
 from ninhaoban.cases.services.base import SYSTEM_ACTOR, Actor, begin, move
+from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import DeliveryMethod
 from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
 
@@ -24,7 +25,7 @@ def open_steps(case: Case, actor: Actor) -> list[CaseStep]:
     other form one stage, worked at the same time (联审); the leading 受理 steps of the
     window are done by the acceptance itself."""
     rows, stage, group = [], 0, None
-    for step in sorted(case.item_version.steps.all(), key=lambda step: step.position):
+    for step in catalog.steps_of(case.item_version):
         if not step.parallel_group or step.parallel_group != group:
             stage += 1
         group = step.parallel_group or None
