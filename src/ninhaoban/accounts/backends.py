@@ -3,11 +3,15 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from ninhaoban.accounts.models import LoginThrottle
+
+UserModel = get_user_model()
 
 
 class LoginLocked(Exception):
@@ -49,3 +53,9 @@ class LockoutBackend(ModelBackend):
         else:
             register_success(username)
         return user
+
+    def get_user(self, user_id: int | str) -> AbstractBaseUser | None:
+        """The signed-in user of each request with their staff record in the same query:
+        nearly every staff request needs it (Actor.of, the scope checks)."""
+        user = UserModel._default_manager.select_related("staff").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -64,7 +64,14 @@ class Plan:
 
 
 def _published(item: ServiceItem, number: int | None, day: dt.date) -> ServiceItemVersion:
-    current = item.versions.filter(catalog.valid_on_q(day)).first()
+    return _in_force(item, number, item.versions.filter(catalog.valid_on_q(day)).first())
+
+
+def _in_force(
+    item: ServiceItem, number: int | None, current: ServiceItemVersion | None
+) -> ServiceItemVersion:
+    """`current`, the version of `item` in force, unless there is none or it is not the
+    pinned `number` (422 naming which)."""
     if number is not None and (current is None or current.number != number):
         raise InvalidInput(
             f"事项{item.code}的第{number}版不是现行有效的已发布版本",
@@ -93,8 +100,16 @@ def plan_for(*, item_code: str = "", version: int | None = None, bundle_code: st
             "请选择一个事项或一件事", "choose exactly one item or one bundle", field="item"
         )
     if item_code:
-        item = catalog.get_item(item_code)
-        pinned = _published(item, version, today)
+        # the version in force and its item in one query; the item alone only to say why not
+        current = (
+            ServiceItemVersion.objects.filter(catalog.valid_on_q(today), item__code=item_code)
+            .select_related(
+                "item", "item__base", "item__region", "item__region__parent", "item__department"
+            )
+            .first()
+        )
+        item = current.item if current is not None else catalog.get_item(item_code)
+        pinned = _in_force(item, version, current)
         return Plan(
             item.region,
             pinned.name,
