@@ -234,3 +234,10 @@ def test_pinyin_reaches_synonym_terms_no_document_contains():
     index = Index([item("reg", "社会保险登记")], {"社保": ["社会保险"]})
     assert codes(index.search("shebao")) == ["reg"]
     assert codes(index.search("社宝")) == ["reg"]
+
+
+def test_the_limit_is_on_what_was_typed_not_on_its_normal_form(index):
+    # NFKC turns ¼ into three characters: 64 typed characters are still answered, 65 are not.
+    assert isinstance(index.search("¼" * MAX_QUERY_CHARS), list)
+    with pytest.raises(QueryTooLong):
+        index.search("¼" * (MAX_QUERY_CHARS + 1))

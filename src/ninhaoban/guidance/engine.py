@@ -330,16 +330,17 @@ class Index:
     # -- querying -----------------------------------------------------------------------
 
     def understand(self, text: str) -> Query:
-        # The raw length is checked first so that a megabyte of input is refused before
-        # anything works through it; normalizing only trims spaces and folds widths.
+        # The limit is on what the person typed, without surrounding spaces; anything far
+        # longer is refused before even the spaces are trimmed. Normalizing may then lengthen
+        # an accepted query a little (NFKC turns ¼ into 1⁄4), which is fine.
         raw = text or ""
-        normalized = normalize(raw) if len(raw) <= 4 * MAX_QUERY_CHARS else raw
-        if len(normalized) > MAX_QUERY_CHARS:
+        if len(raw) > 4 * MAX_QUERY_CHARS or len(raw := raw.strip()) > MAX_QUERY_CHARS:
             raise QueryTooLong(
                 f"查询内容过长，请不超过{MAX_QUERY_CHARS}个字",
                 f"the query is too long: at most {MAX_QUERY_CHARS} characters",
                 field="q",
             )
+        normalized = normalize(raw)
         query = Query(normalized)
         query.event_intent = any(word in normalized for word in EVENT_INTENT)
         runs = list(_RUNS.finditer(normalized))
