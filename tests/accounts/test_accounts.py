@@ -179,6 +179,20 @@ def test_applicant_sms_login():
     assert person.user_id is not None
 
 
+def test_too_many_wrong_codes_burn_the_code():
+    """Each wrong try is counted although the refusal is an error (it is not rolled back)."""
+    person = Applicant.objects.filter(kind="person").exclude(phone="").last()
+    client = Client()
+    client.post("/login/", {"action": "send_code", "phone": person.phone})
+    code = LogProvider.sent[-1].text.split("验证码为")[1][:6]
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(services.LOGIN_CODE_ATTEMPTS):
+        answer = client.post("/login/", {"action": "code", "phone": person.phone, "code": wrong})
+        assert answer.status_code == 401
+    late = client.post("/login/", {"action": "code", "phone": person.phone, "code": code})
+    assert late.status_code == 401
+
+
 def test_applicant_password_login():
     person = Applicant.objects.filter(kind="person").order_by("pk").first()
     services.set_applicant_password(person, "a-long-password-1")

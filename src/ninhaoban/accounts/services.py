@@ -166,35 +166,47 @@ def send_login_code(phone: str) -> None:
     )
 
 
-@transaction.atomic
-def login_with_code(phone: str, code: str) -> Applicant:
-    """Check the newest unused code; too many wrong tries burn it."""
+def check_login_code(phone: str, code: str) -> None:
+    """Use up the newest unused code sent to `phone` if `code` is it; too many wrong tries
+    burn it. The wrong try is counted in its own transaction before the error is raised, so
+    the count survives the error (raising inside the same atomic block would undo it)."""
     phone = _check_phone(phone)
-    row = (
-        LoginCode.objects.select_for_update()
-        .filter(phone=phone, used=False, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
-    )
-    failure = Forbidden("验证码错误或已过期", "the code is wrong or has expired")
-    if row is None or row.attempts >= LOGIN_CODE_ATTEMPTS:
-        raise failure
-    if not hmac.compare_digest(row.code_hash, _code_hash(phone, (code or "").strip())):
-        row.attempts += 1
-        row.save(update_fields=["attempts"])
-        raise failure
-    row.used = True
-    row.save(update_fields=["used"])
-    applicant = Applicant.objects.filter(phone=phone).order_by("pk").first()
-    if applicant is None:
-        raise failure
-    ensure_applicant_user(applicant)
-    record(
-        "applicant.login",
-        applicant.subject,
-        applicant.subject,
-        {"method": "sms", "phone": mask_phone(phone)},
-    )
+    with transaction.atomic():
+        row = (
+            LoginCode.objects.select_for_update()
+            .filter(phone=phone, used=False, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        usable = row is not None and row.attempts < LOGIN_CODE_ATTEMPTS
+        matched = usable and hmac.compare_digest(
+            row.code_hash, _code_hash(phone, (code or "").strip())
+        )
+        if matched:
+            row.used = True
+            row.save(update_fields=["used"])
+        elif usable:
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+    if not matched:
+        raise Forbidden("验证码错误或已过期", "the code is wrong or has expired")
+
+
+def login_with_code(phone: str, code: str) -> Applicant:
+    """The website's SMS login: the code, then the first applicant with that phone."""
+    check_login_code(phone, code)
+    phone = _check_phone(phone)
+    with transaction.atomic():
+        applicant = Applicant.objects.filter(phone=phone).order_by("pk").first()
+        if applicant is None:
+            raise Forbidden("验证码错误或已过期", "the code is wrong or has expired")
+        ensure_applicant_user(applicant)
+        record(
+            "applicant.login",
+            applicant.subject,
+            applicant.subject,
+            {"method": "sms", "phone": mask_phone(phone)},
+        )
     return applicant
 
 
