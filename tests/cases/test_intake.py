@@ -9,8 +9,8 @@ from ninhaoban.cases.models import (
     CaseEvent,
     CaseMaterial,
     Channel,
-    CorrectionNotice,
     MaterialState,
+    Notice,
     Status,
     Upload,
 )
@@ -134,7 +134,7 @@ def test_window_intake_answers_an_incomplete_application_with_one_notice(today):
     )
     case.refresh_from_db()
     assert case.status == Status.CORRECTION
-    notice = CorrectionNotice.objects.get(case=case)
+    notice = Notice.objects.get(case=case)
     listed = [p["material"] for p in notice.problems]
     assert listed == ["个体工商户登记（备案）申请书", "申请人居民身份证", "经营场所使用证明"]
 
@@ -151,7 +151,7 @@ def test_a_correction_notice_lists_found_and_missing_problems_at_once(today):
         allow_incomplete=True,
     )
     case.refresh_from_db()
-    notice = CorrectionNotice.objects.get(case=case)
+    notice = Notice.objects.get(case=case)
     assert [p["material"] for p in notice.problems] == ["申请人居民身份证"]
     # later, at the window, an officer finds two more problems: all are in one new notice
     key = case.materials.get(name="申请人居民身份证").key

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from ninhaoban.accounts.services import ensure_applicant_user
 from ninhaoban.cases import services
-from ninhaoban.cases.models import Case, CorrectionNotice, Status
+from ninhaoban.cases.models import Case, Notice, Status
 from tests.cases.conftest import (
     CHONGYANG,
     EXE,
@@ -69,7 +69,7 @@ def test_window_intake_of_an_incomplete_application_prints_one_notice(today, sta
     )
     assert response.status_code == 302
     case = Case.objects.latest("pk")
-    notice = CorrectionNotice.objects.get(case=case)
+    notice = Notice.objects.get(case=case)
     page = clerk.get(f"/console/cases/{case.case_no}/").content.decode()
     assert "一次性告知书" in page
     pdf = clerk.get(f"/console/cases/{case.case_no}/notices/{notice.pk}.pdf")

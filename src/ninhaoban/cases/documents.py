@@ -1,20 +1,40 @@
-"""受理回执 and 一次性告知书: the two papers the window hands out, as PDFs and page data.
+"""The papers a case produces, as PDFs and page data: the 受理回执, the 一次性告知书 of the
+window, and the written notices of the back office about the clock (特别程序告知书,
+延期告知书).
 
-Both name the applicant masked (never the full ID number) and carry a QR code to the
+Each names the applicant masked (never the full ID number) and carries a QR code to the
 public progress page of the case.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from ninhaoban.cases.models import Case, CaseMaterial, CorrectionNotice
+from ninhaoban.cases.models import Case, CaseMaterial, Notice, NoticeKind
 from ninhaoban.core.pdf import Heading, KeyValue, Paragraph, Table, render_pdf
 
 ARTICLE_32 = (
     "依据《中华人民共和国行政许可法》第三十二条，申请材料不齐全或者不符合法定形式的，"
     "行政机关应当当场或者在五日内一次告知申请人需要补正的全部内容。"
 )
+
+
+ARTICLE_45 = (
+    "依据《中华人民共和国行政许可法》第四十五条，行政机关作出行政许可决定，依法需要听证、"
+    "招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在法定办理期限内。"
+    "行政机关应当将所需时间书面告知申请人。"
+)
+ARTICLE_42 = (
+    "依据《中华人民共和国行政许可法》第四十二条，行政机关应当自受理行政许可申请之日起"
+    "二十日内作出行政许可决定；二十日内不能作出决定的，经本行政机关负责人批准，可以延长"
+    "十日，并应当将延长期限的理由告知申请人。"
+)
+SUBTITLE = "咸宁市政务服务 · 您好办"
+
+
+def _day(value: dt.date | None) -> str:
+    return f"{value:%Y年%m月%d日}" if value else "—"
 
 
 def progress_url(case: Case) -> str:
@@ -65,28 +85,36 @@ class Receipt:
                 Paragraph("扫描二维码或登录“您好办”可随时查看办理进度。"),
             ],
             qr_url=progress_url(self.case),
-            subtitle="咸宁市政务服务 · 您好办",
+            subtitle=SUBTITLE,
             footer="本回执由您好办平台生成，办件编号可用于查询进度。",
         )
 
 
-def notice_pdf(notice: CorrectionNotice) -> bytes:
+def notice_pdf(notice: Notice) -> bytes:
+    """The PDF of any notice: the 一次性告知书 lists problems, the others are about the clock."""
+    if notice.kind == NoticeKind.CORRECTION:
+        return _correction_pdf(notice)
+    return ClockNotice(notice).pdf()
+
+
+def _applicant(case: Case) -> str:
+    return f"{case.applicant.display_name}（{case.applicant.masked_identifier}）"
+
+
+def _correction_pdf(notice: Notice) -> bytes:
     case = notice.case
     rows = [["序号", "材料", "需要补正的内容"]] + [
         [str(i), p["material"], p["problem"]] for i, p in enumerate(notice.problems, start=1)
     ]
     return render_pdf(
-        "补正材料一次性告知书",
+        NoticeKind.CORRECTION.label,
         [
             KeyValue(
                 [
                     ("办件编号", case.case_no),
                     ("事项名称", case.title),
-                    (
-                        "申请人",
-                        f"{case.applicant.display_name}（{case.applicant.masked_identifier}）",
-                    ),
-                    ("告知日期", f"{notice.issued_on:%Y年%m月%d日}"),
+                    ("申请人", _applicant(case)),
+                    ("告知日期", _day(notice.issued_on)),
                 ]
             ),
             Paragraph(ARTICLE_32),
@@ -97,5 +125,77 @@ def notice_pdf(notice: CorrectionNotice) -> bytes:
             ),
         ],
         qr_url=progress_url(case),
-        subtitle="咸宁市政务服务 · 您好办",
+        subtitle=SUBTITLE,
     )
+
+
+@dataclass(frozen=True)
+class ClockNotice:
+    """特别程序告知书 (第45条) and 延期告知书 (第42条): one layout, because both tell the
+    applicant what happened to the legal time limit, why, and the due date that applies.
+    `pairs` is also what the case pages show."""
+
+    notice: Notice
+
+    @property
+    def title(self) -> str:
+        return NoticeKind(self.notice.kind).label
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        n, case = self.notice, self.notice.case
+        head = [
+            ("办件编号", case.case_no),
+            ("事项名称", case.title),
+            ("申请人", _applicant(case)),
+        ]
+        if n.kind == NoticeKind.EXTENSION:
+            return [
+                *head,
+                ("延期决定日期", _day(n.issued_on)),
+                ("延长期限", f"{n.days}个工作日"),
+                ("原办结期限", _day(n.due_before)),
+                ("延期后的办结期限", _day(n.due_after)),
+            ]
+        rows = [
+            *head,
+            ("特别程序", n.get_procedure_display()),
+            ("开始日期", _day(n.issued_on)),
+            ("停止计时前的办结期限", _day(n.due_before)),
+            ("剩余办理时限", f"{n.days_left}个工作日（特别程序结束后继续计算）"),
+        ]
+        if n.ended_on:
+            rows += [
+                ("特别程序结束日期", _day(n.ended_on)),
+                ("恢复计时后的办结期限", _day(n.due_after)),
+            ]
+        else:
+            rows.append(("办结期限", "特别程序进行中，停止计时；结束后另行计算并告知"))
+        return rows
+
+    @property
+    def article(self) -> str:
+        return ARTICLE_42 if self.notice.kind == NoticeKind.EXTENSION else ARTICLE_45
+
+    @property
+    def seal(self) -> str:
+        case = self.notice.case
+        department = case.department.name if case.department_id else ""
+        return f"{case.region.name}{department}（印章）　　{_day(self.notice.issued_on)}"
+
+    def pdf(self) -> bytes:
+        n = self.notice
+        why = "延期理由" if n.kind == NoticeKind.EXTENSION else "事由"
+        return render_pdf(
+            self.title,
+            [
+                KeyValue(self.pairs),
+                Heading(why),
+                Paragraph(n.reason),
+                Paragraph(self.article),
+                Paragraph(self.seal),
+            ],
+            qr_url=progress_url(n.case),
+            subtitle=SUBTITLE,
+            footer="扫描二维码或登录“您好办”可随时查看办理进度。",
+        )

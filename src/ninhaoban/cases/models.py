@@ -1,4 +1,4 @@
-"""办件: cases, their append-only history, materials, correction notices and steps.
+"""办件: cases, their append-only history, materials, written notices and steps.
 
 A case stores what the law's clock needs as plain columns (`due_date`, the days left while
 the clock stands still, the one extension) and the competent region and department, so the
@@ -266,18 +266,47 @@ class CaseMaterial(models.Model):
         return self.state in COVERED_STATES
 
 
-class CorrectionNotice(models.Model):
-    """一次性告知书: every problem at once; `problems` is a list of {material, problem}."""
+class NoticeKind(models.TextChoices):
+    CORRECTION = "correction", "补正材料一次性告知书"
+    SPECIAL_PROCEDURE = "special_procedure", "特别程序告知书"
+    EXTENSION = "extension", "延期告知书"
+
+
+class Notice(models.Model):
+    """A written notice to the applicant (告知书), kept so it can be printed again.
+
+    One table for the three the law asks for, because they share who, when and which case:
+    一次性告知 (第32条: `problems` is a list of {material, problem}, `answered_on` when the
+    applicant supplied them), 特别程序 (第45条: `procedure`, `reason`, the due date before
+    the clock stopped and the days left; `ended_on` and `due_after` once it ends) and 延期
+    (第42条: `days`, `reason`, the due date before and after). A correction notice sits on
+    the case that holds the materials (a bundle's parent); the others on the case whose
+    clock they concern.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(
+        "告知书类别", max_length=24, choices=NoticeKind.choices, default=NoticeKind.CORRECTION
+    )
     issued_on = models.DateField()
     issued_by = models.CharField(max_length=64)
-    problems = models.JSONField()
+    problems = models.JSONField(default=list, blank=True)
     answered_on = models.DateField(null=True, blank=True)
+    procedure = models.CharField(
+        "特别程序", max_length=16, choices=SpecialProcedure.choices, blank=True
+    )
+    reason = models.CharField("事由", max_length=512, blank=True)
+    days = models.PositiveSmallIntegerField("延长工作日", default=0)
+    due_before = models.DateField("原办结期限", null=True, blank=True)
+    days_left = models.IntegerField("停表时剩余工作日", null=True, blank=True)
+    ended_on = models.DateField("特别程序结束日期", null=True, blank=True)
+    due_after = models.DateField("变更后的办结期限", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["case_id", "pk"]
+        verbose_name = "告知书"
+        verbose_name_plural = "告知书"
 
 
 class StepState(models.TextChoices):

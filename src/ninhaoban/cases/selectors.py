@@ -8,7 +8,7 @@ created_at); the statistics are range scans on the partial index of open due dat
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scope_q
@@ -19,7 +19,8 @@ from ninhaoban.cases.models import (
     TIMED_STATUSES,
     Case,
     CaseEvent,
-    CorrectionNotice,
+    Notice,
+    NoticeKind,
     Status,
 )
 from ninhaoban.core.errors import InvalidInput, NotFound
@@ -96,8 +97,33 @@ def history(case: Case, *, staff: bool) -> list[CaseEvent]:
     return list(rows if staff else rows.filter(visible=True))
 
 
-def notices(case: Case) -> list[CorrectionNotice]:
-    return list(CorrectionNotice.objects.filter(case=case).order_by("pk"))
+def notices(case: Case) -> list[Notice]:
+    """一次性告知书 of the case that holds the materials (a bundle's parent)."""
+    return list(Notice.objects.filter(case=case, kind=NoticeKind.CORRECTION).order_by("pk"))
+
+
+def clock_notices(case: Case) -> list[Notice]:
+    """特别程序告知书 and 延期告知书 of this case (each child of a bundle has its own clock)."""
+    rows = Notice.objects.filter(case=case).exclude(kind=NoticeKind.CORRECTION)
+    return list(rows.order_by("pk"))
+
+
+def notice_of(case: Case, notice_id: int) -> Notice:
+    """One notice the reader of `case` may see: a correction notice of its holder or a
+    notice about its own clock; any other id is answered as not found."""
+    holder_id = case.parent_id or case.pk
+    notice = (
+        Notice.objects.filter(pk=notice_id)
+        .filter(
+            Q(case_id=holder_id, kind=NoticeKind.CORRECTION)
+            | Q(case_id=case.pk) & ~Q(kind=NoticeKind.CORRECTION)
+        )
+        .select_related("case", "case__applicant", "case__region", "case__department")
+        .first()
+    )
+    if notice is None:
+        raise NotFound(f"告知书{notice_id}不存在", f"no notice {notice_id}")
+    return notice
 
 
 def stats() -> dict[str, object]:

@@ -11,7 +11,7 @@ from ninhaoban.cases import documents, selectors, services
 from ninhaoban.cases.models import Case, Status
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
-from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.core.errors import Forbidden, InvalidInput
 
 WITHDRAWABLE = (
     Status.SUBMITTED,
@@ -44,6 +44,7 @@ def _context(case: Case, actor: Actor) -> dict:
         "children": case.children.order_by("case_no"),
         "materials": holder.materials.order_by("pk"),
         "notices": selectors.notices(holder),
+        "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
         "open_notice": case.status == Status.CORRECTION,
         "withdrawable": case.status in WITHDRAWABLE and case.parent_id is None,
         "alert": selectors.alert_of(case),
@@ -119,9 +120,7 @@ def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpRespon
     if actor is None:
         return _login(request)
     case = selectors.case_for_applicant(actor.applicant, case_no)
-    notice = next((n for n in selectors.notices(case.parent or case) if n.pk == notice_id), None)
-    if notice is None:
-        raise NotFound(f"告知书{notice_id}不存在", f"no notice {notice_id}")
+    notice = selectors.notice_of(case, notice_id)
     return _pdf(documents.notice_pdf(notice), f"notice-{case_no}-{notice_id}.pdf")
 
 

@@ -17,8 +17,9 @@ from ninhaoban.cases.models import (
     Case,
     CaseMaterial,
     CaseStep,
-    CorrectionNotice,
     MaterialState,
+    Notice,
+    NoticeKind,
     Status,
 )
 from ninhaoban.cases.services.base import (
@@ -33,6 +34,7 @@ from ninhaoban.cases.services.base import (
 from ninhaoban.cases.services.bundles import for_whole_bundle, sync_parent
 from ninhaoban.cases.services.steps import open_steps
 from ninhaoban.catalog.models import SpecialProcedure
+from ninhaoban.core import workdays
 from ninhaoban.core.errors import Conflict, InvalidInput
 
 
@@ -169,7 +171,7 @@ def refuse(case: Case, actor: Actor, *, reason: str) -> Case:
 @transaction.atomic
 def request_correction(
     case: Case, actor: Actor, *, problems: Sequence[dict[str, str]] = ()
-) -> CorrectionNotice:
+) -> Notice:
     """一次性告知: every problem at once — the materials still missing and those the officer
     found wrong. Before acceptance a clerk issues it; after acceptance an approver does and
     the clock stops until the applicant answers."""
@@ -202,8 +204,12 @@ def request_correction(
             "材料齐全，无需补正", "nothing is missing: no correction to ask for", field="problems"
         )
     today = clock.today()
-    notice = CorrectionNotice.objects.create(
-        case=case, issued_on=today, issued_by=actor.ledger, problems=everything
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.CORRECTION,
+        issued_on=today,
+        issued_by=actor.ledger,
+        problems=everything,
     )
     summary = "；".join(f"{p['material']}：{p['problem']}" for p in everything)
     targets = for_whole_bundle(case) if case.status == Status.SUBMITTED else [case]
@@ -239,7 +245,9 @@ def supply_correction(case: Case, actor: Actor, uploads: dict[str, "object"]) ->
     if problems:
         raise Incomplete(problems)
     today = clock.today()
-    CorrectionNotice.objects.filter(case=case, answered_on__isnull=True).update(answered_on=today)
+    Notice.objects.filter(case=case, kind=NoticeKind.CORRECTION, answered_on__isnull=True).update(
+        answered_on=today
+    )
     if case.accepted_on is not None:
         case.due_date = clock.resumed_due(today, case.days_left or 0)
         case.days_left = None
@@ -263,7 +271,8 @@ def supply_correction(case: Case, actor: Actor, uploads: dict[str, "object"]) ->
 
 @transaction.atomic
 def suspend(case: Case, actor: Actor, *, procedure: str, reason: str) -> Case:
-    """第45条: a special procedure stops the clock; the applicant is told in writing."""
+    """第45条: a special procedure stops the clock; the applicant is told in writing (the
+    特别程序告知书 is issued in the same transaction, so there is no suspension without it)."""
     if procedure not in SpecialProcedure.values:
         raise InvalidInput(
             f"未知的特别程序：{procedure}",
@@ -272,9 +281,21 @@ def suspend(case: Case, actor: Actor, *, procedure: str, reason: str) -> Case:
         )
     text = _reason(reason, "特别程序说明", "reason")
     case, t = begin(case, "suspend", actor)
-    case.days_left = clock.remaining_days(clock.today(), case.due_date)
+    today = clock.today()
+    due_before = case.due_date
+    case.days_left = clock.remaining_days(today, case.due_date)
     case.due_date = None
     case.stopped_for = procedure
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.SPECIAL_PROCEDURE,
+        issued_on=today,
+        issued_by=actor.ledger,
+        procedure=procedure,
+        reason=text,
+        due_before=due_before,
+        days_left=case.days_left,
+    )
     label = SpecialProcedure(procedure).label
     move(
         case,
@@ -282,7 +303,7 @@ def suspend(case: Case, actor: Actor, *, procedure: str, reason: str) -> Case:
         actor,
         Status.SUSPENDED,
         note=f"{label}：{text}（所需时间不计入办理时限）",
-        payload={"procedure": procedure},
+        payload={"procedure": procedure, "notice": notice.pk},
         fields=["days_left", "due_date", "stopped_for"],
     )
     if case.parent_id:
@@ -292,12 +313,32 @@ def suspend(case: Case, actor: Actor, *, procedure: str, reason: str) -> Case:
 
 @transaction.atomic
 def resume(case: Case, actor: Actor, *, note: str = "") -> Case:
+    """The special procedure ended: the clock runs again with the days it had left, and the
+    procedure's notice records the end and the due date that now applies."""
     case, t = begin(case, "resume", actor)
-    case.due_date = clock.resumed_due(clock.today(), case.days_left or 0)
+    today = clock.today()
+    case.due_date = clock.resumed_due(today, case.days_left or 0)
     case.days_left = None
     case.stopped_for = ""
+    notice = (
+        Notice.objects.select_for_update()
+        .filter(case=case, kind=NoticeKind.SPECIAL_PROCEDURE, ended_on__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    payload = {}
+    if notice is not None:
+        notice.ended_on, notice.due_after = today, case.due_date
+        notice.save(update_fields=["ended_on", "due_after"])
+        payload["notice"] = notice.pk
     move(
-        case, t, actor, Status.IN_REVIEW, note=note, fields=["due_date", "days_left", "stopped_for"]
+        case,
+        t,
+        actor,
+        Status.IN_REVIEW,
+        note=note,
+        payload=payload,
+        fields=["due_date", "days_left", "stopped_for"],
     )
     if case.parent_id:
         sync_parent(case.parent_id)
@@ -306,7 +347,8 @@ def resume(case: Case, actor: Actor, *, note: str = "") -> Case:
 
 @transaction.atomic
 def extend(case: Case, actor: Actor, *, days: int, reason: str) -> Case:
-    """第42条: once, by up to 10 working days (15 for joint handling), with a reason."""
+    """第42条: once, by up to 10 working days (15 for joint handling), with a reason the
+    applicant is told in writing (延期告知书, issued in the same transaction)."""
     text = _reason(reason, "延期理由", "reason for the extension")
     case, t = begin(case, "extend", actor)
     cap = clock.extension_cap(case.joint)
@@ -318,18 +360,27 @@ def extend(case: Case, actor: Actor, *, days: int, reason: str) -> Case:
             f"an extension is 1 to {cap} working days",
             field="days",
         )
-    from ninhaoban.core import workdays
-
+    due_before = case.due_date
     case.due_date = workdays.add_working_days(case.due_date, days)
     case.extended_days = days
     case.extension_reason = text
+    notice = Notice.objects.create(
+        case=case,
+        kind=NoticeKind.EXTENSION,
+        issued_on=clock.today(),
+        issued_by=actor.ledger,
+        reason=text,
+        days=days,
+        due_before=due_before,
+        due_after=case.due_date,
+    )
     move(
         case,
         t,
         actor,
         case.status,
         note=f"延长{days}个工作日：{text}",
-        payload={"days": days},
+        payload={"days": days, "notice": notice.pk},
         fields=["due_date", "extended_days", "extension_reason"],
     )
     return case
