@@ -43,9 +43,11 @@ def restore_migration_data() -> None:
 
 def seed_world() -> None:
     from ninhaoban.demo import catalog as demo_catalog
+    from ninhaoban.demo import kiosks as demo_kiosks
 
     restore_migration_data()
     demo_regions.seed()
+    demo_kiosks.seed()
     demo_accounts.seed_staff()
     demo_accounts.seed_applicants(persons=24, organizations=6)
     demo_catalog.seed()

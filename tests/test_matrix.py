@@ -23,6 +23,7 @@ USERS = [
     "clerk.tiancheng",
 ]
 SAMPLES = {"code": "421223", "region": "421223", "index": "0", "size": "1"}
+KIOSK = "CY-ZWZX-01"  # a demo terminal: every kiosk page is addressed by one
 
 
 def _fill(path: str) -> str:
@@ -75,6 +76,32 @@ def test_api_gets_never_fail(username):
         assert response.status_code < 500, (username, path, response.content[:300])
         if username is None and secured:
             assert response.status_code in (401, 403, 404), (path, response.status_code)
+
+
+def _kiosk_paths() -> list[str]:
+    """Every kiosk page at a demo terminal, other arguments filled with a sample."""
+    resolver = next(
+        p for p in get_resolver().url_patterns if str(getattr(p, "pattern", "")) == "kiosk/"
+    )
+
+    def fill(route: str) -> str:
+        return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: KIOSK if m.group(1) == "code" else "1", route)
+
+    return sorted("/kiosk/" + fill(str(p.pattern)) for p in resolver.url_patterns)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_kiosk_pages_never_fail_nor_lead_to_staff_pages(username):
+    """Whoever is signed in on the website, the terminal's pages know only their own
+    session: no server error and no link to the console or the admin."""
+    client = _client(username)
+    paths = _kiosk_paths()
+    assert f"/kiosk/{KIOSK}/" in paths and len(paths) > 5
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code < 500, (username, path, response.content[:300])
+        page = response.content.decode() if response.status_code == 200 else ""
+        assert "/console/" not in page and "/admin/" not in page, (username, path)
 
 
 @pytest.mark.parametrize("username", USERS)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ninhaoban.guidance",
     "ninhaoban.portal",
     "ninhaoban.console",
+    "ninhaoban.kiosk",
     "ninhaoban.demo",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("ledger/", include("ninhaoban.ledger.urls")),
     path("", include("ninhaoban.licences.urls")),
     path("", include("ninhaoban.guidance.urls")),
+    path("kiosk/", include("ninhaoban.kiosk.urls")),  # after guidance: its /kiosk/search/ wins
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

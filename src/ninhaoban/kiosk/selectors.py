@@ -1,0 +1,111 @@
+"""Reads for the kiosk pages: the terminal, the live session, what may be done there."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ninhaoban.cases.models import Case
+from ninhaoban.catalog import selectors as catalog
+from ninhaoban.catalog.models import ServiceItemVersion
+from ninhaoban.core.errors import NotFound
+from ninhaoban.guidance.engine import pinyin_keys
+from ninhaoban.kiosk.models import Kiosk, KioskSession
+from ninhaoban.kiosk.services import token_hash
+from ninhaoban.licences.models import Proof
+from ninhaoban.regions.selectors import ancestors
+
+# A terminal in a public hall is left by one person and used by the next: a session ends
+# after this much idle time even if nobody pressed 退出.
+IDLE = dt.timedelta(minutes=3)
+
+
+def kiosk_by_code(code: str) -> Kiosk:
+    """An active terminal; an unknown or switched-off one looks the same: not there."""
+    kiosk = (
+        Kiosk.objects.select_related("hall", "hall__region", "hall__region__parent")
+        .filter(code=code, active=True)
+        .first()
+    )
+    if kiosk is None:
+        raise NotFound(f"自助终端{code}不存在或已停用", f"no terminal {code} in service")
+    return kiosk
+
+
+def session_by_token(kiosk: Kiosk, token: str) -> KioskSession | None:
+    """The open session the browser names, also one idle too long, so it can be ended."""
+    if not token:
+        return None
+    return (
+        KioskSession.objects.select_related("applicant", "kiosk")
+        .filter(kiosk=kiosk, token_hash=token_hash(token), ended_at__isnull=True)
+        .first()
+    )
+
+
+def is_idle(session: KioskSession) -> bool:
+    return session.last_seen <= timezone.now() - IDLE
+
+
+def kiosk_items(kiosk: Kiosk, query: str = "") -> list[ServiceItemVersion]:
+    """Items that may be applied for at this terminal: of each base item whose version in
+    force is kiosk-enabled, the implementation of the nearest region above the hall (the
+    county's at a county hall, the city's at 市民之家)."""
+    chain = [r.code for r in ancestors(kiosk.hall.region)]
+    rank = {code: i for i, code in enumerate(chain)}
+    versions = catalog.current_versions().filter(kiosk_enabled=True, item__region_id__in=chain)
+    nearest: dict[str, ServiceItemVersion] = {}
+    for version in versions:
+        base = version.item.base.code
+        found = nearest.get(base)
+        if found is None or rank[version.item.region_id] < rank[found.item.region_id]:
+            nearest[base] = version
+    rows = sorted(nearest.values(), key=lambda v: v.item.code)
+    return [v for v in rows if _matches(v.name, query)] if query else rows
+
+
+def _matches(name: str, query: str) -> bool:
+    """A name matches what was typed as characters, full pinyin or pinyin initials."""
+    typed = query.strip().lower().replace(" ", "")
+    full, initials = pinyin_keys(name)
+    return typed in name or typed in full or typed in initials
+
+
+def kiosk_item(kiosk: Kiosk, item_code: str) -> ServiceItemVersion:
+    found = next((v for v in kiosk_items(kiosk) if v.item.code == item_code), None)
+    if found is None:
+        raise NotFound(
+            f"事项{item_code}不能在本终端办理", f"item {item_code} is not offered at this terminal"
+        )
+    return found
+
+
+def case_by_number_and_tail(case_no: str, tail: str) -> Case | None:
+    """进度查询 without signing in: the case number and the last four characters of the
+    applicant's ID number must both fit; a wrong pair and an unknown case look the same."""
+    case_no, tail = (case_no or "").strip(), (tail or "").strip().upper()
+    if len(tail) != 4 or not case_no:
+        return None
+    found = (
+        Case.objects.select_related("applicant", "region", "department")
+        .filter(case_no=case_no, parent__isnull=True)
+        .first()
+    )
+    if found is None or found.applicant.identifier[-4:].upper() != tail:
+        return None
+    return found
+
+
+def proof_of_session(session: KioskSession, number: str) -> Proof:
+    """A proof printed in this session only: the next person cannot reprint the last one's."""
+    proof = (
+        Proof.objects.select_related("holder", "issuer")
+        .filter(
+            number=number,
+            holder=session.applicant,
+            data_query__kiosk_session=session.session_id,
+        )
+        .first()
+    )
+    if proof is None:
+        raise NotFound(f"证明{number}不存在", f"no proof {number}")
+    return proof

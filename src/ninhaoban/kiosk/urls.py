@@ -1,0 +1,22 @@
+from django.urls import path
+
+from ninhaoban.kiosk import views
+
+urlpatterns = [
+    path("<slug:code>/", views.home, name="kiosk-home"),
+    path("<slug:code>/identify/", views.identify, name="kiosk-identify"),
+    path("<slug:code>/exit/", views.leave, name="kiosk-exit"),
+    path("<slug:code>/progress/", views.progress, name="kiosk-progress"),
+    path("<slug:code>/cases/", views.my_cases, name="kiosk-cases"),
+    path("<slug:code>/cases/<str:case_no>/", views.case_page, name="kiosk-case"),
+    path(
+        "<slug:code>/cases/<str:case_no>/receipt.pdf",
+        views.receipt_pdf,
+        name="kiosk-case-receipt",
+    ),
+    path("<slug:code>/proofs/", views.proofs, name="kiosk-proofs"),
+    path("<slug:code>/proofs/<str:number>/", views.proof_page, name="kiosk-proof"),
+    path("<slug:code>/proofs/<str:number>.pdf", views.proof_document, name="kiosk-proof-pdf"),
+    path("<slug:code>/apply/", views.items, name="kiosk-items"),
+    path("<slug:code>/apply/<str:item_code>/", views.apply, name="kiosk-apply"),
+]

@@ -1,0 +1,375 @@
+"""The pages of a self-service terminal (自助服务终端) in a service hall.
+
+Every page is addressed by the terminal's code and knows nothing about the website's
+sign-in: a person is known here only through the terminal's own identity check, for a
+short session that ends on 退出, when the next person starts, or after a few idle minutes.
+Errors are shown on the terminal's own error page, which has no way out to the staff or
+portal pages. Nothing personal is cached by the browser.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from hashlib import sha256
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ninhaoban.cases import documents
+from ninhaoban.cases import selectors as cases
+from ninhaoban.cases import services as intake
+from ninhaoban.cases.models import Channel, DeliveryMethod
+from ninhaoban.cases.services import Actor, Incomplete
+from ninhaoban.cases.uploads import FileIn
+from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
+from ninhaoban.exchange.models import SELF
+from ninhaoban.kiosk import selectors, services
+from ninhaoban.kiosk.identity import IDENTITY_CHECK, pending_token, read_pending
+from ninhaoban.kiosk.models import Kiosk, KioskSession
+from ninhaoban.licences import services as licences
+from ninhaoban.licences.documents import proof_pdf
+from ninhaoban.licences.models import ProofKind
+from ninhaoban.licences.proofs import SPECS
+
+SESSION_COOKIE = "nhb_kiosk"
+PENDING_COOKIE = "nhb_kiosk_pending"
+PROGRESS_TRIES = 5
+PROGRESS_WINDOW_SECONDS = 15 * 60
+PROOF_PURPOSE = "自助终端打印"
+
+View = Callable[..., HttpResponse]
+
+
+class TooManyTries(DomainError):
+    status = 429
+    code = "too_many_tries"
+
+
+def _base(kiosk: Kiosk) -> str:
+    return reverse("kiosk-home", args=[kiosk.code])
+
+
+def _render(
+    request: HttpRequest,
+    kiosk: Kiosk | None,
+    session: KioskSession | None,
+    template: str,
+    context: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    base = {
+        "kiosk": kiosk,
+        "person": session.applicant if session else None,
+        "idle_seconds": int(selectors.IDLE.total_seconds()),
+    }
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+def _error(
+    request: HttpRequest, kiosk: Kiosk | None, session: KioskSession | None, exc: DomainError
+) -> HttpResponse:
+    return _render(request, kiosk, session, "kiosk/error.html", {"error": exc}, exc.status)
+
+
+def kiosk_page(view: View) -> View:
+    """Resolve the terminal and the live session around a kiosk view: an idle session is
+    ended here (and its cookie dropped), a live one is kept alive, and any domain error
+    becomes the terminal's own error page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args: str, **kwargs: str) -> HttpResponse:
+        try:
+            kiosk = selectors.kiosk_by_code(code)
+        except NotFound as exc:
+            response = _error(request, None, None, exc)
+            add_never_cache_headers(response)
+            return response
+        token = request.COOKIES.get(SESSION_COOKIE, "")
+        session = selectors.session_by_token(kiosk, token)
+        if session is not None and selectors.is_idle(session):
+            services.end_session(session, "idle")
+            session = None
+        elif session is not None:
+            services.touch(session)
+        try:
+            response = view(request, kiosk, session, *args, **kwargs)
+        except DomainError as exc:
+            response = _error(request, kiosk, session, exc)
+        if token and session is None and SESSION_COOKIE not in response.cookies:
+            response.delete_cookie(SESSION_COOKIE, path=_base(kiosk))
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
+
+
+def _identify_first(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
+    return redirect(f"{reverse('kiosk-identify', args=[kiosk.code])}?next={quote(request.path)}")
+
+
+def _next_url(request: HttpRequest, kiosk: Kiosk) -> str:
+    """Only back into this terminal's own pages."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    base = _base(kiosk)
+    if target.startswith(base) and "//" not in target and "\\" not in target:
+        return target
+    return base
+
+
+@kiosk_page
+def home(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    return _render(request, kiosk, session, "kiosk/home.html")
+
+
+@kiosk_page
+@require_http_methods(["GET", "POST"])
+def identify(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """Step 1: the ID number (a new person: whoever was signed in here is signed out).
+    Step 2: the code sent to the phone registered for that number."""
+    context = {"next": _next_url(request, kiosk), "step": "number"}
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "begin":
+        if session is not None:
+            services.end_session(session, "next_person")
+            session = None
+        try:
+            reference = IDENTITY_CHECK.begin(request.POST.get("id_number", ""))
+        except DomainError as exc:
+            return _render(
+                request, kiosk, None, "kiosk/identify.html", {**context, "error": exc}, exc.status
+            )
+        context["step"] = "code"
+        response = _render(request, kiosk, None, "kiosk/identify.html", context)
+        response.delete_cookie(SESSION_COOKIE, path=_base(kiosk))
+        response.set_cookie(
+            PENDING_COOKIE,
+            pending_token(kiosk.code, reference),
+            path=_base(kiosk),
+            httponly=True,
+            samesite="Strict",
+        )
+        return response
+    if action == "finish":
+        begun, reference = read_pending(kiosk.code, request.COOKIES.get(PENDING_COOKIE, ""))
+        if not begun:
+            error = InvalidInput("验证已超时，请重新输入证件号码", "timed out: enter the ID again")
+            return _render(
+                request, kiosk, None, "kiosk/identify.html", {**context, "error": error}, 422
+            )
+        try:
+            applicant = IDENTITY_CHECK.finish(reference, request.POST.get("code", ""))
+        except DomainError as exc:
+            context.update(step="code", error=exc)
+            return _render(request, kiosk, None, "kiosk/identify.html", context, exc.status)
+        _, token = services.open_session(kiosk, applicant, IDENTITY_CHECK.method)
+        response = redirect(context["next"])
+        response.set_cookie(
+            SESSION_COOKIE, token, path=_base(kiosk), httponly=True, samesite="Strict"
+        )
+        response.delete_cookie(PENDING_COOKIE, path=_base(kiosk))
+        return response
+    return _render(request, kiosk, session, "kiosk/identify.html", context)
+
+
+@kiosk_page
+@require_POST
+def leave(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """退出: the session ends now; the next person starts from the home page."""
+    if session is not None:
+        services.end_session(session, "exit")
+    response = redirect("kiosk-home", code=kiosk.code)
+    response.delete_cookie(SESSION_COOKIE, path=_base(kiosk))
+    response.delete_cookie(PENDING_COOKIE, path=_base(kiosk))
+    return response
+
+
+@kiosk_page
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """办理进度查询 for anyone holding the case number and the ID number's last four
+    characters: status, steps and dates, and the applicant's name masked — no identifier,
+    no materials, no notes. A case number is tried at most a few times per quarter hour
+    (counted in the process's cache), so the four characters cannot simply be run through."""
+    if request.method != "POST":
+        return _render(request, kiosk, session, "kiosk/progress.html")
+    case_no = request.POST.get("case_no", "").strip()[:32]
+    tries_key = f"kiosk:progress:{sha256(case_no.encode()).hexdigest()}"
+    cache.add(tries_key, 0, PROGRESS_WINDOW_SECONDS)
+    if cache.incr(tries_key) > PROGRESS_TRIES:
+        raise TooManyTries(
+            "查询次数过多，请稍后再试或到窗口咨询", "too many tries: wait or ask at a window"
+        )
+    case = selectors.case_by_number_and_tail(case_no, request.POST.get("tail", ""))
+    if case is None:
+        error = NotFound(
+            "未查到该办件，请核对办件编号和证件号码后四位",
+            "no such case: check the case number and the last four characters of the ID",
+        )
+        return _render(
+            request,
+            kiosk,
+            session,
+            "kiosk/progress.html",
+            {"error": error, "case_no": case_no},
+            404,
+        )
+    context = {
+        "case": case,
+        "steps": case.steps.order_by("position"),
+        "children": case.children.order_by("case_no"),
+    }
+    return _render(request, kiosk, session, "kiosk/progress.html", context)
+
+
+@kiosk_page
+def my_cases(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    if session is None:
+        return _identify_first(request, kiosk)
+    rows = [(c, cases.alert_of(c)) for c in cases.cases_of(session.applicant, 20)]
+    return _render(request, kiosk, session, "kiosk/cases.html", {"rows": rows})
+
+
+@kiosk_page
+def case_page(
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, case_no: str
+) -> HttpResponse:
+    if session is None:
+        return _identify_first(request, kiosk)
+    case = cases.case_for_applicant(session.applicant, case_no)
+    context = {
+        "case": case,
+        "steps": case.steps.order_by("position"),
+        "children": case.children.order_by("case_no"),
+        "events": cases.history(case, staff=False),
+        "alert": cases.alert_of(case),
+    }
+    return _render(request, kiosk, session, "kiosk/case.html", context)
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@kiosk_page
+def receipt_pdf(
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, case_no: str
+) -> HttpResponse:
+    if session is None:
+        return _identify_first(request, kiosk)
+    case = cases.case_for_applicant(session.applicant, case_no)
+    if case.accepted_on is None:
+        raise InvalidInput("办件尚未受理，没有受理回执", "not accepted yet: no receipt")
+    return _pdf(documents.Receipt.of(case).pdf(), f"receipt-{case_no}.pdf")
+
+
+@kiosk_page
+@require_http_methods(["GET", "POST"])
+def proofs(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """开具证明: the person's request and ticked consent are the consent for this one query,
+    bound to this session; the department is asked, the proof signed and traced."""
+    if session is None:
+        return _identify_first(request, kiosk)
+    applicant = session.applicant
+    kinds = [(k, ProofKind(k).label) for k, s in SPECS.items() if s.holder_kind == applicant.kind]
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in dict(kinds):
+            raise InvalidInput("请选择证明类别", "choose a kind of proof", field="kind")
+        if request.POST.get("consent") != "yes":
+            raise InvalidInput(
+                "须同意本次查询后才能出具证明",
+                "the proof needs your consent to this query",
+                field="consent",
+            )
+        proof = licences.self_service_proof(
+            applicant=applicant,
+            kind=kind,
+            purpose=PROOF_PURPOSE,
+            session=session.session_id,
+            channel=Channel.KIOSK,
+        )
+        return redirect("kiosk-proof", code=kiosk.code, number=proof.number)
+    return _render(request, kiosk, session, "kiosk/proofs.html", {"kinds": kinds})
+
+
+@kiosk_page
+def proof_page(
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, number: str
+) -> HttpResponse:
+    if session is None:
+        return _identify_first(request, kiosk)
+    proof = selectors.proof_of_session(session, number)
+    return _render(request, kiosk, session, "kiosk/proof.html", {"proof": proof})
+
+
+@kiosk_page
+def proof_document(
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, number: str
+) -> HttpResponse:
+    """The signed PDF with its QR code, for the terminal's printer; each print is traced."""
+    if session is None:
+        return _identify_first(request, kiosk)
+    proof = selectors.proof_of_session(session, number)
+    licences.trace_proof_read(proof, actor=proof.holder.subject, role=SELF, purpose=PROOF_PURPOSE)
+    return _pdf(proof_pdf(proof), f"proof-{proof.number}.pdf")
+
+
+@kiosk_page
+def items(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """自助申报: the items this terminal offers, found by name or pinyin initials."""
+    query = request.GET.get("q", "").strip()[:32]
+    rows = selectors.kiosk_items(kiosk, query)
+    return _render(request, kiosk, session, "kiosk/items.html", {"rows": rows, "q": query})
+
+
+@kiosk_page
+@require_http_methods(["GET", "POST"])
+def apply(
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, item_code: str
+) -> HttpResponse:
+    """One item through the one intake service, on the kiosk channel: what the government
+    holds is resolved by the service, the rest comes from the terminal's scanner (a file
+    input); an incomplete application is told everything missing at once and not stored."""
+    if session is None:
+        return _identify_first(request, kiosk)
+    version = selectors.kiosk_item(kiosk, item_code)
+    actor = Actor.of_applicant(session.applicant)
+    plan = intake.plan_for(item_code=version.item.code)
+    needs = intake.preview(session.applicant, plan, actor=actor)
+    context: dict = {
+        "plan": plan,
+        "needs": needs,
+        "item_code": item_code,
+        "delivery_methods": DeliveryMethod.choices,
+    }
+    if request.method == "POST":
+        files = {
+            need.key: FileIn(f.name, f.read())
+            for need, _state in needs
+            if (f := request.FILES.get(f"file-{need.key}"))
+        }
+        try:
+            case = intake.submit(
+                actor=actor,
+                applicant=session.applicant,
+                channel=Channel.KIOSK,
+                item_code=version.item.code,
+                files=files,
+                consent=bool(request.POST.get("consent")),
+                delivery_method=request.POST.get("delivery_method", ""),
+            )
+        except Incomplete as exc:
+            context["problems"] = exc.problems
+        except DomainError as exc:
+            context["error"] = exc
+        else:
+            return redirect("kiosk-case", code=kiosk.code, case_no=case.case_no)
+    failure = context.get("error")
+    status = failure.status if failure else 422 if "problems" in context else 200
+    return _render(request, kiosk, session, "kiosk/apply.html", context, status)
