@@ -14,6 +14,7 @@ from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.catalog.models import ServiceItem
+from ninhaoban.demo import licences as demo_licences
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -21,6 +22,22 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 XIANAN, CHONGYANG, TONGSHAN = "421202000000", "421223000000", "421224000000"
 GETIHU = "个体工商户设立登记"
+# the application form of the items whose approval issues a licence: its face fields
+BUSINESS_LICENCE_FORM = {
+    "type": "个体工商户",
+    "legal_representative": "经营者本人",
+    "registered_capital": "5万元",
+    "founded_on": "2026-09-28",
+    "address": "崇阳县天城镇城关街1号",
+    "scope": "餐饮服务",
+}
+FOOD_LICENCE_FORM = {
+    "operator": "经营者本人",
+    "premises": "崇阳县天城镇城关街1号",
+    "category": "小餐饮",
+    "items": "热食类食品制售",
+}
+FORMS = {GETIHU: BUSINESS_LICENCE_FORM, "企业设立登记": BUSINESS_LICENCE_FORM}
 
 
 def ofd_bytes(with_root: bool = True) -> bytes:
@@ -28,6 +45,12 @@ def ofd_bytes(with_root: bool = True) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("OFD.xml" if with_root else "other.xml", "<ofd:OFD/>")
     return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def licence_types(db) -> None:
+    """The demo licence types, which the catalog's items name as what an approval issues."""
+    demo_licences.seed_types()
 
 
 @pytest.fixture
@@ -75,4 +98,5 @@ def window_case(
         channel=Channel.WINDOW,
         item_code=item(name, region).code,
         files=files_for(name, region),
+        form=dict(FORMS.get(name, {})),
     )

@@ -1,5 +1,6 @@
 import pytest
 
+from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.cases import services
 from ninhaoban.cases.models import Case, CaseMaterial, Channel, Outcome, Status
 from ninhaoban.cases.services import Actor
@@ -7,7 +8,13 @@ from ninhaoban.cases.services.bundles import derived_status
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.catalog.models import Bundle
 from ninhaoban.core.errors import Conflict
-from tests.cases.conftest import PDF, person, staff
+from tests.cases.conftest import (
+    BUSINESS_LICENCE_FORM,
+    FOOD_LICENCE_FORM,
+    PDF,
+    person,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 S = Status
@@ -23,6 +30,7 @@ def _bundle_case(code: str = "kaiban-canyindian") -> Case:
         channel=Channel.WINDOW,
         bundle_code=code,
         files=files,
+        form={**BUSINESS_LICENCE_FORM, **FOOD_LICENCE_FORM},
     )
 
 
@@ -114,7 +122,8 @@ def test_the_parent_status_is_derived(children, parent):
 def test_parallel_steps_of_joint_approval_are_worked_at_the_same_time(today):
     from tests.cases.conftest import window_case
 
-    case = window_case("建设工程规划许可证核发", "421223000000")
+    builder = Applicant.objects.filter(kind=ApplicantKind.ORGANIZATION).order_by("pk").first()
+    case = window_case("建设工程规划许可证核发", "421223000000", applicant=builder)
     admin = staff("admin")
     services.accept(case, staff("clerk.chongyang"))
     active = list(case.steps.filter(state="active").order_by("position"))
@@ -128,6 +137,7 @@ def test_parallel_steps_of_joint_approval_are_worked_at_the_same_time(today):
     assert list(case.steps.filter(state="active").values_list("name", flat=True)) == [
         "批前公示与决定"
     ]
-    services.decide(case, admin, outcome=Outcome.APPROVED)
+    permit = {"project": "综合楼", "location": "崇阳县天城镇", "scale": "5000平方米"}
+    services.decide(case, admin, outcome=Outcome.APPROVED, licence_fields=permit)
     assert Case.objects.get(pk=case.pk).status == S.DECIDED
     assert not case.steps.exclude(state="done").exists()

@@ -9,6 +9,14 @@ from tests.cases.conftest import PDF
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Xianning-2026"
+FACE = {
+    "type": "个体工商户",
+    "legal_representative": "经营者本人",
+    "registered_capital": "3万元",
+    "founded_on": "2026-11-30",
+    "address": "崇阳县天城镇",
+    "scope": "日用百货零售",
+}
 
 
 def _login(tab, username: str) -> None:
@@ -51,6 +59,10 @@ def test_walk_in_approved_and_seen_as_closed(page, tmp_path):
     page.get_by_role("button", name="完成 审查").click()
     page.wait_for_load_state()
     assert page.locator("#case-status").inner_text() == "审查中"
+    # the catalog says the approval issues a 营业执照: the approver fills in its face only
+    assert page.locator("#licence_type").count() == 0
+    for key, value in FACE.items():
+        page.fill(f"#field-{key}", value)
     page.get_by_role("button", name="准予许可").click()
     page.wait_for_load_state()
     assert page.locator("#case-status").inner_text() == "办结"

@@ -1,11 +1,17 @@
 """The electronic licence an approval produces, through the licences app.
 
-The catalog does not (yet) say which licence type an item results in, so the officer who
-approves names it (one of the types the competent department issues to this kind of
-holder); its face fields come from the application form and the officer's additions.
+The catalog version a case was made under says which licence type the item issues
+(`licence_type_code`), so the approver does not choose it; only for an item whose version
+names none may the approver still name one (one of the types the competent department
+issues to this kind of holder). The catalog can only check the code's form (it sits below
+licences), so this is where a named type is checked against the licences app. The face
+fields come from the application form and the officer's additions.
 """
 
+from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import Q
 
 from ninhaoban.cases.models import Case
 from ninhaoban.core.errors import InvalidInput
@@ -18,9 +24,51 @@ def licence_types_for(case: Case) -> list[tuple[str, str]]:
     if case.department_id is None:
         return []
     rows = LicenceType.objects.filter(
-        issuing_department_type=case.department.dept_type, holder_kind=case.applicant.kind
+        Q(holder_kind=case.applicant.kind) | Q(holder_kind=""),
+        issuing_department_type=case.department.dept_type,
     ).order_by("code")
     return [(t.code, t.name) for t in rows]
+
+
+def licence_type_of(case: Case, chosen: str = "") -> str:
+    """The licence type an approval of this case issues ("" for none): the one its catalog
+    version names, or the approver's choice where the version names none."""
+    named = case.item_version.licence_type_code if case.item_version_id else ""
+    chosen = (chosen or "").strip()
+    if named and chosen and chosen != named:
+        raise InvalidInput(
+            f"本事项签发的证照类型由事项目录规定（{named}），不能改为{chosen}",
+            f"the catalog says this item issues licence type {named}, not {chosen}",
+            field="licence_type",
+        )
+    return named or chosen
+
+
+@dataclass(frozen=True)
+class LicenceForm:
+    """What the approval page shows of the licence the catalog says an approval issues: its
+    type and its face fields, filled in from the application form where it has them."""
+
+    code: str
+    name: str
+    fields: list[tuple[str, str, str]]  # key, label, value from the form
+
+
+def licence_form(case: Case) -> LicenceForm | None:
+    from ninhaoban.licences.models import LicenceType
+
+    code = licence_type_of(case)
+    kind = LicenceType.objects.filter(code=code).first() if code else None
+    if kind is None:
+        return None
+    values = _form_values(case)
+    return LicenceForm(
+        kind.code, kind.name, [(key, label, str(values.get(key, ""))) for key, label in kind.layout]
+    )
+
+
+def _form_values(case: Case) -> dict[str, Any]:
+    return {k: v for k, v in case.form.items() if isinstance(v, str | int)}
 
 
 def issue(case: Case, licence_type_code: str, fields: dict[str, Any], actor: str) -> str:
@@ -34,7 +82,7 @@ def issue(case: Case, licence_type_code: str, fields: dict[str, Any], actor: str
             "to this applicant",
             field="licence_type",
         )
-    values = {**{k: v for k, v in case.form.items() if isinstance(v, str | int)}, **fields}
+    values = {**_form_values(case), **{k: v for k, v in fields.items() if v not in ("", None)}}
     licence = issue_licence(
         licence_type_code=licence_type_code,
         holder=case.applicant,

@@ -29,6 +29,7 @@ SCALARS = (
     "conditions",
     "legal_basis",
     "online_url",
+    "licence_type_code",
 )
 LISTS = ("delivery_methods", "special_procedures")
 

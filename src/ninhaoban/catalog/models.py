@@ -199,6 +199,8 @@ class ServiceItemVersion(models.Model):
     delivery_methods = models.JSONField("送达方式", default=list, blank=True)
     special_procedures = models.JSONField("特别程序", default=list, blank=True)
     online_url = models.CharField("网上办理地址", max_length=256, blank=True)
+    # a code, not a foreign key: licences sits above catalog (see rules.LICENCE_TYPE_CODE)
+    licence_type_code = models.CharField("签发证照类型代码", max_length=32, blank=True)
     created_by = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     published_by = models.CharField(max_length=64, blank=True)

@@ -26,6 +26,11 @@ from ninhaoban.catalog.models import (
 _BRACKETS = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 BASE_CODE = re.compile(r"^[0-9A-Z]{4,17}$")
+# 证照类型代码 in the national form: the defining agency's 18-character code and a 3-digit
+# serial (docs/contracts.md). The catalog checks the form only: whether such a type exists
+# is the licences app's to say, and licences sits above catalog, so the case that issues
+# the licence checks it at approval (cases.results) and says so in a 4xx.
+LICENCE_TYPE_CODE = re.compile(r"^[0-9A-Z]{18}[0-9]{3}$")
 COMMUNITY_ISSUERS = ("社区", "居委会", "村委会", "村民委员会", "居民委员会")
 
 
@@ -196,7 +201,15 @@ def clean_version(
         "delivery_methods": c.choices_list(data, "delivery_methods", DeliveryMethod),
         "special_procedures": c.choices_list(data, "special_procedures", SpecialProcedure),
         "online_url": c.text(data, "online_url", 256),
+        "licence_type_code": c.text(data, "licence_type_code", 32).upper(),
     }
+    if out["licence_type_code"] and not LICENCE_TYPE_CODE.match(out["licence_type_code"]):
+        c.add(
+            "licence_type_code",
+            f"签发证照类型代码“{out['licence_type_code']}”无效：应为18位发证机关代码加3位序号",
+            f"licence type code '{out['licence_type_code']}' is invalid: "
+            "an 18-character agency code and a 3-digit serial",
+        )
     if out["promised_days"] > out["legal_days"]:
         c.add(
             "promised_days",

@@ -38,6 +38,7 @@ VERSION_FIELDS = (
     "delivery_methods",
     "special_procedures",
     "online_url",
+    "licence_type_code",
 )
 MATERIAL_FIELDS = (
     "name",

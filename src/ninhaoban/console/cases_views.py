@@ -140,10 +140,16 @@ def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
             "active_steps": case.steps.filter(state=StepState.ACTIVE),
             "children": case.children.select_related("department").order_by("case_no"),
             "notices": selectors.notices(holder),
+            "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
             "allowed": allowed,
             "procedures": SpecialProcedure.choices,
             "delivery_methods": DeliveryMethod.choices,
-            "licence_types": results.licence_types_for(case) if case.department_id else [],
+            "licence": results.licence_form(case),
+            "licence_types": (
+                results.licence_types_for(case)
+                if case.department_id and not results.licence_type_of(case)
+                else []
+            ),
         },
     )
 
@@ -179,6 +185,11 @@ ACTIONS: dict[str, Callable[[Case, Actor, HttpRequest], object]] = {
         outcome=r.POST.get("outcome", ""),
         reason=r.POST.get("reason", ""),
         licence_type=r.POST.get("licence_type", ""),
+        licence_fields={
+            k.removeprefix("field-"): v.strip()
+            for k, v in r.POST.items()
+            if k.startswith("field-") and v.strip()
+        },
     ),
     "deliver": lambda c, a, r: services.deliver(
         c, a, method=r.POST.get("method", ""), tracking_no=r.POST.get("tracking_no", "")
@@ -216,9 +227,7 @@ def receipt(request: HttpRequest, case_no: str) -> HttpResponse:
 def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpResponse:
     _staff(request)
     case = selectors.case_for_staff(request.user, case_no)
-    notice = next((n for n in selectors.notices(case.parent or case) if n.pk == notice_id), None)
-    if notice is None:
-        raise InvalidInput(f"告知书{notice_id}不存在", f"no notice {notice_id}")
+    notice = selectors.notice_of(case, notice_id)
     return _pdf(documents.notice_pdf(notice), f"notice-{case.case_no}-{notice_id}.pdf")
 
 

@@ -36,6 +36,17 @@ ITEMS = [
     "特种设备使用登记",
     "药品零售企业许可",
 ]
+# what the application forms say that the licences the items issue carry on their face
+# (营业执照 for the registrations, 食品经营许可证 for the food permit)
+LICENCE_FORM = {
+    "type": "个体工商户",
+    "registered_capital": "10万元",
+    "address": "咸宁市咸安区温泉路8号",
+    "scope": "餐饮服务；预包装食品销售",
+    "premises": "咸宁市咸安区温泉路8号",
+    "category": "小餐饮",
+    "items": "热食类食品制售",
+}
 # target status, how many
 SPREAD = [
     (Status.SUBMITTED, 8),
@@ -156,7 +167,14 @@ def seed() -> str:
                     applicant=applicant,
                     channel=Channel.ONLINE if online else Channel.WINDOW,
                     item_code=item.code,
-                    form={"demo": True, "经营者": applicant.name},
+                    form={
+                        "demo": True,
+                        "经营者": applicant.name,
+                        "legal_representative": applicant.name,
+                        "operator": applicant.name,
+                        "founded_on": day.isoformat(),
+                        **LICENCE_FORM,
+                    },
                     files=_files(item, applicant, pdf),
                 )
                 _advance(case, target, office, day, rng)

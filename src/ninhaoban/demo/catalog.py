@@ -50,6 +50,20 @@ LICENCE = {
     "建设工程规划许可证": "11100000000013338W008",
 }
 
+# the licence an approval of the item issues (签发证照), by item name; the rest issue none
+ISSUES = {
+    "个体工商户设立登记": "营业执照",
+    "企业设立登记": "营业执照",
+    "食品经营许可": "食品经营许可证",
+    "不动产转移登记": "不动产权证书",
+    "国有建设用地使用权及房屋所有权首次登记": "不动产权证书",
+    "居民身份证换领": "居民身份证",
+    "结婚登记": "结婚证",
+    "建设工程规划许可证核发": "建设工程规划许可证",
+    "出生医学证明首次签发": "出生医学证明",
+    "社会保障卡申领": "社会保障卡",
+}
+
 
 def own(name: str, notes: str = "", requirement: str = "required", form: str = "either") -> dict:
     return {
@@ -954,6 +968,7 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
                 "delivery_methods": spec.get("delivery", ["window", "electronic"]),
                 "special_procedures": spec.get("special", []),
                 "online_url": "",
+                "licence_type_code": LICENCE.get(ISSUES.get(spec["name"], ""), ""),
                 "valid_from": VALID_FROM,
                 "materials": [dict(m) for m in spec["materials"]],
                 "fees": list(spec.get("fees", [])),

@@ -22,13 +22,14 @@ from ninhaoban.licences.models import Licence, LicenceType
 from ninhaoban.regions.models import DepartmentType
 
 PERSON, ORG = ApplicantKind.PERSON, ApplicantKind.ORGANIZATION
+EITHER = ""  # a company or a 个体工商户 (known by its 经营者, a person)
 # code, name, department type, holder kind, validity years, layout
 LICENCE_TYPES = [
     (
         "11100000000013338W001",
         "营业执照",
         DepartmentType.MARKET,
-        ORG,
+        EITHER,
         0,
         [
             ["type", "类型"],
@@ -43,7 +44,7 @@ LICENCE_TYPES = [
         "11100000000013338W002",
         "食品经营许可证",
         DepartmentType.MARKET,
-        ORG,
+        EITHER,
         5,
         [
             ["operator", "经营者名称"],

@@ -15,14 +15,18 @@ class LicenceStatus(models.TextChoices):
 
 class LicenceType(models.Model):
     """证照类型. `layout` lists the fields a licence of this type carries, in display order,
-    as [key, label] pairs; `validity_years` 0 means 长期 (no expiry)."""
+    as [key, label] pairs; `validity_years` 0 means 长期 (no expiry). An empty `holder_kind`
+    means either kind may hold it: a 营业执照 is held by a company and by a 个体工商户, whom
+    the platform knows as the natural person who runs it (经营者)."""
 
     code = models.CharField("证照类型代码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=64)
     issuing_department_type = models.CharField(
         "颁发部门类别", max_length=32, choices=DepartmentType.choices
     )
-    holder_kind = models.CharField("持证主体", max_length=16, choices=ApplicantKind.choices)
+    holder_kind = models.CharField(
+        "持证主体", max_length=16, choices=ApplicantKind.choices, blank=True
+    )
     validity_years = models.PositiveSmallIntegerField("有效期（年）", default=0)
     layout = models.JSONField("照面项", default=list)
 

@@ -87,7 +87,7 @@ def issue_licence(
     kind = LicenceType.objects.filter(code=licence_type_code).first()
     if kind is None:
         raise NotFound(f"证照类型{licence_type_code}不存在", f"no licence type {licence_type_code}")
-    if holder.kind != kind.holder_kind:
+    if kind.holder_kind and holder.kind != kind.holder_kind:
         raise InvalidInput(
             f"{kind.name}的持证主体应为{kind.get_holder_kind_display()}",
             f"a {kind.code} is held by a {kind.holder_kind}",

@@ -116,8 +116,9 @@ def decide(
     licence_fields: dict[str, Any] | None = None,
 ) -> Case:
     """准予 or 不予许可, which completes the process's final stage once the earlier ones are
-    done; a denial always says why (第38条). An approval that produces a licence issues it
-    in the same transaction, so there is never a decision without its licence; when the
+    done; a denial always says why (第38条). An approval of an item whose catalog version
+    names a licence type issues that licence (`licence_type` only where it names none) in
+    the same transaction, so there is never a decision without its licence; when the
     applicant chose electronic delivery, the result reaches them at once."""
     if outcome not in Outcome.values:
         raise InvalidInput(
@@ -129,6 +130,7 @@ def decide(
     if outcome == Outcome.DENIED and not text:
         raise InvalidInput("不予许可须说明理由", "a denial needs a reason", field="reason")
     case, t = begin(case, "decide", actor)
+    issues = results.licence_type_of(case, licence_type) if outcome == Outcome.APPROVED else ""
     steps = list(CaseStep.objects.select_for_update().filter(case=case))
     final = max((st.stage for st in steps), default=0)
     pending = [st.name for st in steps if st.stage < final and st.state != StepState.DONE]
@@ -149,8 +151,8 @@ def decide(
     case.decided_on = today
     case.due_date = clock.delivery_due(today)
     fields = ["outcome", "reason", "decided_on", "due_date"]
-    if outcome == Outcome.APPROVED and licence_type:
-        case.licence_ref = results.issue(case, licence_type, licence_fields or {}, actor.ledger)
+    if issues:
+        case.licence_ref = results.issue(case, issues, licence_fields or {}, actor.ledger)
         fields.append("licence_ref")
     move(
         case,
