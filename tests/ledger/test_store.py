@@ -47,6 +47,33 @@ def test_record_keeps_only_a_digest_of_the_payload():
     assert [e.pk for e in selectors.entries_about("person:abc")] == [entry.pk]
 
 
+def test_record_many_writes_entries_in_order_with_their_own_subjects():
+    entries = services.record_many(
+        [
+            ("test.first", "case:M1", "staff:1", {"n": 1}),
+            ("test.second", ["case:M1", "person:m"], "staff:1", {"n": 2}),
+            ("test.same", "case:M2", "staff:1", {"n": 3}),
+            ("test.same", "case:M2", "staff:1", {"n": 3}),
+        ]
+    )
+    ids = [e.pk for e in entries]
+    assert ids == sorted(ids) and len(set(ids)) == 4
+    stored = {e.pk: e for e in LedgerEntry.objects.filter(pk__in=ids)}
+    assert [stored[i].kind for i in ids] == ["test.first", "test.second", "test.same", "test.same"]
+    assert [e.pk for e in selectors.entries_about("case:M1")] == ids[:2]
+    assert [e.pk for e in selectors.entries_about("person:m")] == [ids[1]]
+    assert [e.pk for e in selectors.entries_about("case:M2")] == ids[2:]
+    assert LedgerPending.objects.filter(entry_id__in=ids).count() == 4
+    assert all(bytes(stored[e.pk].leaf_hash) == e.leaf_hash for e in entries)
+
+
+def test_record_many_refuses_the_whole_batch_for_one_malformed_entry():
+    before = LedgerEntry.objects.count()
+    with pytest.raises(InvalidInput):
+        services.record_many([("test.ok", "case:B1", "staff:1", {}), ("", "case:B2", "x", {})])
+    assert LedgerEntry.objects.count() == before
+
+
 @pytest.mark.parametrize(
     "kind,subject,actor", [("", "case:1", "x"), ("k", [], "x"), ("k", "c", "")]
 )
