@@ -2,11 +2,11 @@
 entry and the notice to the applicant, all in the caller's transaction."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 
 from ninhaoban.accounts.models import Applicant, Role
@@ -15,7 +15,7 @@ from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.cases.machine import APPLICANT, SYSTEM, Transition, transition
 from ninhaoban.cases.models import Case, CaseEvent, Status
 from ninhaoban.core.errors import Conflict, Forbidden, NotFound
-from ninhaoban.ledger.services import record
+from ninhaoban.ledger.services import record_many
 
 log = logging.getLogger("ninhaoban.cases")
 
@@ -149,7 +149,25 @@ def log_event(
     tell: bool = True,
 ) -> CaseEvent:
     """Append the history row and the ledger entry; tell the applicant after commit."""
-    event = CaseEvent.objects.create(
+    (event,) = log_events(
+        [
+            (
+                event_of(case, action, actor, from_status=from_status, note=note, visible=visible),
+                payload or {},
+            )
+        ],
+        actor,
+    )
+    if visible and tell:
+        tell_after_commit(case, action, note)
+    return event
+
+
+def event_of(
+    case: Case, action: str, actor: Actor, *, from_status: str, note: str = "", visible: bool = True
+) -> CaseEvent:
+    """The history row of `case` as it stands now (its status and due date), not yet saved."""
+    return CaseEvent(
         case=case,
         action=action,
         from_status=from_status,
@@ -160,24 +178,46 @@ def log_event(
         visible=visible,
         due_date=case.due_date,
     )
-    record(
-        f"case.{action}",
-        case.subject,
-        actor.ledger,
-        {
-            "event": event.pk,
-            "from": from_status,
-            "to": case.status,
-            "due": case.due_date.isoformat() if case.due_date else None,
-            **(payload or {}),
-        },
+
+
+def log_events(events: Sequence[tuple[CaseEvent, dict]], actor: Actor) -> list[CaseEvent]:
+    """History rows (with what each ledger entry adds) and their ledger entries, two
+    statements for any number: a case received and accepted at once writes both steps."""
+    saved = CaseEvent.objects.bulk_create([event for event, _ in events])
+    record_many(
+        [
+            (
+                f"case.{event.action}",
+                event.case.subject,
+                actor.ledger,
+                {
+                    "event": event.pk,
+                    "from": event.from_status,
+                    "to": event.to_status,
+                    "due": event.due_date.isoformat() if event.due_date else None,
+                    **payload,
+                },
+            )
+            for event, (_, payload) in zip(saved, events, strict=True)
+        ]
     )
-    if visible and tell:
-        _tell_after_commit(case, action, note)
-    return event
+    return saved
 
 
-def _tell_after_commit(case: Case, action: str, note: str) -> None:
+def holding(case: Case, **related: Sequence[models.Model]) -> Case:
+    """`case` with related rows already in hand, left as `prefetch_related` leaves them, so
+    whoever shows it next reads them from memory (what intake has just written, say) while
+    any further filtering still asks the database."""
+    cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        rows_in_hand = getattr(case, name).get_queryset()
+        rows_in_hand._result_cache = list(rows)
+        rows_in_hand._prefetch_done = True
+        cache[name] = rows_in_hand
+    return case
+
+
+def tell_after_commit(case: Case, action: str, note: str) -> None:
     applicant = case.applicant
     status = Status(case.status).label
     due = f"，办理期限至{case.due_date:%Y年%m月%d日}" if case.due_date else ""

@@ -29,10 +29,11 @@ from ninhaoban.cases.models import (
     Status,
     Upload,
 )
-from ninhaoban.cases.services.base import Actor, log_event
+from ninhaoban.cases.services.base import Actor, event_of, holding, log_events, tell_after_commit
+from ninhaoban.cases.services.steps import open_steps
 from ninhaoban.cases.services.transitions import (
     Incomplete,
-    accept_received,
+    accept_on_receipt,
     request_correction,
 )
 from ninhaoban.catalog import selectors as catalog
@@ -100,14 +101,7 @@ def plan_for(*, item_code: str = "", version: int | None = None, bundle_code: st
             "请选择一个事项或一件事", "choose exactly one item or one bundle", field="item"
         )
     if item_code:
-        # the version in force and its item in one query; the item alone only to say why not
-        current = (
-            ServiceItemVersion.objects.filter(catalog.valid_on_q(today), item__code=item_code)
-            .select_related(
-                "item", "item__base", "item__region", "item__region__parent", "item__department"
-            )
-            .first()
-        )
+        current = catalog.version_in_force(item_code, today)
         item = current.item if current is not None else catalog.get_item(item_code)
         pinned = _in_force(item, version, current)
         return Plan(
@@ -368,8 +362,11 @@ def _write(
     incomplete: bool,
     accept_at_once: bool,
 ) -> Case:
+    """The case (and a bundle's children), its materials, its history and ledger entries.
+    Accepted at once, the rows are checked and set to accepted before they are stored, so
+    receipt and acceptance are one insert of each kind, and the case comes back holding
+    what was written (its materials, steps and history) for the answer to show."""
     today = clock.today()
-    due = clock.acceptance_due(today)
     common = {
         "applicant": applicant,
         "intake_region_id": intake_region,
@@ -377,12 +374,12 @@ def _write(
         "status": Status.SUBMITTED,
         "form": fields,
         "received_on": today,
-        "due_date": due,
+        "due_date": clock.acceptance_due(today),
         "delivery_method": delivery_method,
     }
     if plan.bundle is None:
         version = plan.versions[0]
-        case = Case.objects.create(
+        case = Case(
             case_no=case_no,
             item=version.item,
             item_version=version,
@@ -396,7 +393,7 @@ def _write(
         )
         children = []
     else:
-        case = Case.objects.create(
+        case = Case(
             case_no=case_no,
             bundle=plan.bundle,
             title=plan.title,
@@ -407,7 +404,7 @@ def _write(
             **common,
         )
         children = [
-            Case.objects.create(
+            Case(
                 case_no=f"{case_no}-{i:02d}",
                 parent=case,
                 bundle=plan.bundle,
@@ -426,6 +423,51 @@ def _write(
                 zip(plan.versions, plan.stages, strict=True), start=1
             )
         ]
+    rows = _materials(case, plan, checked, resolved)
+    submit = TRANSITIONS["submit"]
+    events = [
+        (
+            event_of(target, submit.name, actor, from_status=""),
+            {
+                "channel": channel,
+                "intake_region": intake_region,
+                "version": target.item_version_id,
+                "materials": len(rows),
+            },
+        )
+        for target in (case, *children)
+    ]
+    accepting = accept_at_once and not incomplete
+    if accepting:
+        events += accept_on_receipt(case, children, rows, actor)
+    case.save(force_insert=True)
+    for child in children:
+        child.parent = case
+    Case.objects.bulk_create(children)
+    CaseMaterial.objects.bulk_create(rows)
+    history = log_events(events, actor)
+    steps = [
+        step
+        for target in (case, *children)
+        if accepting and target.item_version_id
+        for step in open_steps(target, actor)
+    ]
+    tell_after_commit(case, events[-1][0].action if accepting else submit.name, "")
+    if incomplete:
+        request_correction(case, actor)
+        case.refresh_from_db()
+        return case
+    holding(case, materials=rows, steps=steps, events=history, notices=[])
+    return case
+
+
+def _materials(
+    case: Case,
+    plan: Plan,
+    checked: dict[str, uploads.Checked],
+    resolved: dict[str, materials.Resolution],
+) -> list[CaseMaterial]:
+    """One row per document asked, each as intake resolved it; uploads stored by content."""
     known = Upload.objects.in_bulk([c.sha256 for c in checked.values()], field_name="sha256")
     rows = []
     for need in plan.needs:
@@ -446,25 +488,4 @@ def _write(
             found = resolved[need.key]
             row.state, row.reference, row.note = found.state, found.reference, found.note[:256]
         rows.append(row)
-    CaseMaterial.objects.bulk_create(rows)
-    t = TRANSITIONS["submit"]
-    for target in (case, *children):
-        log_event(
-            target,
-            t.name,
-            actor,
-            from_status="",
-            payload={
-                "channel": channel,
-                "intake_region": intake_region,
-                "version": target.item_version_id,
-                "materials": len(rows),
-            },
-            tell=target.parent_id is None,
-        )
-    if incomplete:
-        request_correction(case, actor)
-        case.refresh_from_db()
-    elif accept_at_once:
-        return accept_received(case, children, rows, actor)
-    return case
+    return rows

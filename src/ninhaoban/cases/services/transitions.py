@@ -15,6 +15,7 @@ from ninhaoban.cases import clock
 from ninhaoban.cases.machine import TRANSITIONS, transition
 from ninhaoban.cases.models import (
     Case,
+    CaseEvent,
     CaseMaterial,
     CaseStep,
     MaterialState,
@@ -28,6 +29,7 @@ from ninhaoban.cases.services.base import (
     authorize,
     begin,
     check_bundle,
+    event_of,
     locked,
     move,
 )
@@ -111,17 +113,28 @@ def accept(case: Case, actor: Actor, *, note: str = "") -> Case:
     return case
 
 
-def accept_received(
+def accept_on_receipt(
     case: Case, children: Sequence[Case], rows: Sequence[CaseMaterial], actor: Actor
-) -> Case:
-    """受理 at once of a case that intake has just written in the caller's transaction: the
-    same checks as accept, but the rows are this transaction's own and in hand (the case, its
-    children, its materials), so none of them is locked or read again."""
+) -> list[tuple[CaseEvent, dict]]:
+    """受理 at once of an application intake is about to store: the checks of accept, made
+    on the rows in hand (the case, its children, its materials), which are then set to
+    accepted before their first insert. Returns the history rows of the acceptance, which
+    intake writes with those of the receipt."""
     t = transition("accept", case.status)
     check_bundle(case, t.name)
     authorize(case, t, actor)
-    _accept_complete(case, [case, *children], _problems(rows), actor, "")
-    return case
+    problems = _problems(rows)
+    if problems:
+        raise Incomplete(problems)
+    on = clock.today()
+    events = []
+    for target in (case, *children):
+        before = target.status
+        _start_clock(target, on)
+        target.status = Status.ACCEPTED
+        event = event_of(target, t.name, actor, from_status=before, visible=t.visible)
+        events.append((event, {"region": target.region_id, "department": target.department_id}))
+    return events
 
 
 def _accept_complete(
