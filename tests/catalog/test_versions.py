@@ -114,6 +114,22 @@ def test_publishing_ends_the_previous_version_without_gap_or_overlap():
     ).exists()
 
 
+def test_the_version_in_force_is_read_once_then_only_checked_and_follows_publication():
+    item = demo_item("个人住房公积金提取", "421223000000")
+    day = dt.date(2026, 6, 1)
+    first = selectors.version_in_force(item.code, day)
+    assert first == selectors.version_on(item, day)
+    with CaptureQueriesContext(connection) as ctx:
+        again = selectors.version_in_force(item.code, day)
+        assert again.item.region.parent_id and again.item.department.name
+    assert again is first and len(ctx.captured_queries) == 1  # the check, not the join
+    draft = services.create_draft(item, actor="system", content=content_of(item))
+    services.publish(draft, actor="system", valid_from=day)
+    assert selectors.version_in_force(item.code, day) == draft
+    assert selectors.version_in_force(item.code, day - dt.timedelta(days=1)) == first
+    assert selectors.version_in_force("no-such-item", day) is None
+
+
 def test_a_start_that_would_overlap_is_refused():
     item = demo_item("个人住房公积金缴存证明")
     draft = services.create_draft(item, actor="system")

@@ -5,8 +5,10 @@ valid_from ≤ day < valid_to, with an open end while valid_to is empty.
 """
 
 import datetime as dt
+import time
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -65,6 +67,57 @@ def valid_on_q(day: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}state": VersionState.PUBLISHED, f"{prefix}valid_from__lte": day}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
     )
+
+
+# The version in force of an item, as intake needs it for every application: read once with
+# its item, base item, region and department, then only checked. Publishing a successor or
+# ending the item always sets the old version's valid_to, and versions never overlap, so a
+# version whose own row still says "in force on that day" is the one in force: the check is
+# one primary-key read, and a rolled-back or deleted version simply misses. The related rows
+# (names of regions and departments) are kept at most IN_FORCE_TTL seconds.
+_IN_FORCE: dict[tuple[str, dt.date], tuple[ServiceItemVersion, float]] = {}
+IN_FORCE_TTL = 300.0
+IN_FORCE_CACHE_SIZE = 4096
+
+
+def version_in_force(item_code: str, day: dt.date) -> ServiceItemVersion | None:
+    """The published version of the item valid on `day`, with its item, base item, region
+    (and its parent) and department; None when there is none (or no such item)."""
+    key = (item_code, day)
+    found = _IN_FORCE.get(key)
+    if found is not None and found[1] > time.monotonic() and _still_in_force(found[0], day):
+        return found[0]
+    version = (
+        ServiceItemVersion.objects.filter(valid_on_q(day), item__code=item_code)
+        .select_related(
+            "item", "item__base", "item__region", "item__region__parent", "item__department"
+        )
+        .first()
+    )
+    if version is None:
+        _IN_FORCE.pop(key, None)
+        return None
+    if len(_IN_FORCE) >= IN_FORCE_CACHE_SIZE:
+        _IN_FORCE.clear()
+    _IN_FORCE[key] = (version, time.monotonic() + IN_FORCE_TTL)
+    return version
+
+
+def _still_in_force(version: ServiceItemVersion, day: dt.date) -> bool:
+    table = ServiceItemVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE id = %s AND state = %s AND published_at = %s "
+            "AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)",
+            [
+                version.pk,
+                VersionState.PUBLISHED,
+                connection.ops.adapt_datetimefield_value(version.published_at),
+                day,
+                day,
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def get_base_item(code: str) -> BaseItem:
