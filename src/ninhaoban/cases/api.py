@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from ninhaoban.cases import selectors, services
-from ninhaoban.cases.models import Case, Channel
+from ninhaoban.cases.models import Case, Channel, NoticeKind
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import Forbidden, InvalidInput
@@ -175,6 +175,7 @@ def _detail(case: Case, actor: Actor) -> CaseDetail:
                 id=n.pk, issued_on=n.issued_on, problems=n.problems, answered_on=n.answered_on
             )
             for n in sorted(holder.notices.all(), key=lambda n: n.pk)
+            if n.kind == NoticeKind.CORRECTION
         ],
     )
 
