@@ -269,6 +269,30 @@ def test_accepted_in_xianan_for_a_chongyang_item_goes_to_chongyang(today):
     services.start_review(case, staff("approver.chongyang.market"))
 
 
+def test_a_kiosk_application_is_received_where_the_terminal_stands(today):
+    applicant = person()
+    code = item(GETIHU, CHONGYANG).code
+    town = "421223100000"  # 天城镇, a town of 崇阳县
+    case = services.submit(
+        actor=Actor.of_applicant(applicant),
+        applicant=applicant,
+        channel=Channel.KIOSK,
+        item_code=code,
+        files=files_for(GETIHU, CHONGYANG),
+        received_at=town,
+    )
+    assert case.intake_region_id == town and case.region_id == CHONGYANG
+    with pytest.raises(InvalidInput):
+        services.submit(
+            actor=Actor.of_applicant(applicant),
+            applicant=applicant,
+            channel=Channel.ONLINE,
+            item_code=code,
+            files=files_for(GETIHU, CHONGYANG),
+            received_at=town,
+        )
+
+
 def test_clerk_of_another_county_cannot_accept_an_online_case(today):
     applicant = person()
     case = services.submit(

@@ -16,7 +16,7 @@ from ninhaoban.cases.models import Case, Channel, MaterialState, Status
 from ninhaoban.core.canonical import digest
 from ninhaoban.exchange.models import Consent, DataQuery, Outcome
 from ninhaoban.exchange.sandbox import records
-from ninhaoban.kiosk.models import KioskSession
+from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.ledger.models import LedgerEntry, LedgerSubject
 from ninhaoban.licences.models import Proof, ProofKind
 from tests.cases.conftest import CHONGYANG, EXE, GETIHU, PDF, item, staff, window_case
@@ -332,6 +332,7 @@ def test_kiosk_intake_goes_through_the_one_intake_service(today, identified):
     case = Case.objects.get(applicant=person, item__code=code)
     assert response["Location"] == f"{BASE}cases/{case.case_no}/"
     assert case.channel == Channel.KIOSK and case.status == Status.SUBMITTED
+    assert case.intake_region_id == Kiosk.objects.get(code=KIOSK).hall.region_id
     assert client.get(response["Location"]).status_code == 200
 
 

@@ -363,6 +363,7 @@ def apply(
                 files=files,
                 consent=bool(request.POST.get("consent")),
                 delivery_method=request.POST.get("delivery_method", ""),
+                received_at=kiosk.hall.region_id,
             )
         except Incomplete as exc:
             context["problems"] = exc.problems

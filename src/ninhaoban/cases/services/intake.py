@@ -140,12 +140,15 @@ def _check_form(form: Any) -> dict[str, Any]:
     return {str(k)[:64]: v for k, v in form.items()}
 
 
-def _intake_region(actor: Actor, applicant: Applicant, plan: Plan) -> tuple[str, str]:
-    """Where the application is received, and the role the actor acts in."""
+def _intake_region(
+    actor: Actor, applicant: Applicant, plan: Plan, received_at: str
+) -> tuple[str, str]:
+    """Where the application is received, and the role the actor acts in: a clerk's hall,
+    the terminal's hall for a kiosk, else (online) the competent region itself."""
     if actor.kind == "applicant":
         if actor.applicant is None or actor.applicant.pk != applicant.pk:
             raise Forbidden("只能为本人申报", "you may only apply for yourself")
-        return plan.region.code, materials_role(actor.kind)
+        return received_at or plan.region.code, materials_role(actor.kind)
     grants = [g for g in roles_of(actor.user, [Role.CLERK]) if g.role in (Role.CLERK, Role.ADMIN)]
     if not grants and not (actor.user and actor.user.is_superuser):
         raise Forbidden("只有窗口人员可以代为申报", "only a clerk may take an application")
@@ -282,6 +285,7 @@ def submit(
     delivery_method: str = "",
     allow_incomplete: bool = False,
     accept_at_once: bool = False,
+    received_at: str = "",
 ) -> Case:
     """申报. With `allow_incomplete` (a clerk at the window) an incomplete application is
     received and answered at once with the 一次性告知书; otherwise it is refused with a 422
@@ -297,7 +301,11 @@ def submit(
             field="delivery_method",
         )
     plan = plan_for(item_code=item_code, version=version, bundle_code=bundle_code)
-    intake_region, role = _intake_region(actor, applicant, plan)
+    if received_at and channel != Channel.KIOSK:
+        raise InvalidInput(
+            "只有自助终端申报可指定收件地", "only a kiosk names where it received an application"
+        )
+    intake_region, role = _intake_region(actor, applicant, plan, received_at)
     fields = _check_form(form)
     checked = _checked_files(plan, files or {})
 
