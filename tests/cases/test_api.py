@@ -207,6 +207,37 @@ def test_corrections_through_the_api(today, staff_client):
     assert supplied.json()["status"] == "submitted"
 
 
+def test_clock_notices_are_in_the_answer_for_staff_and_applicant(today, staff_client):
+    case = window_case()
+    services.accept(case, staff("clerk.chongyang"))
+    approver, chief = (
+        staff_client("approver.chongyang.market"),
+        staff_client("chief.chongyang.market"),
+    )
+    url = f"/api/v1/cases/{case.case_no}"
+    approver.post(f"{url}/start-review")
+    due = approver.get(url).json()["due_date"]
+    suspended = approver.post(
+        f"{url}/suspend",
+        {"procedure": "expert_review", "reason": "须组织专家评审"},
+        content_type="application/json",
+    ).json()
+    (notice,) = suspended["notices"]
+    assert notice["kind"] == "special_procedure" and notice["procedure"] == "expert_review"
+    assert notice["due_before"] == due and notice["ended_on"] is None
+    resumed = approver.post(
+        f"{url}/resume", {"reason": "评审结束"}, content_type="application/json"
+    )
+    assert resumed.json()["notices"][0]["due_after"] == resumed.json()["due_date"]
+    extended = chief.post(
+        f"{url}/extend", {"days": 5, "reason": "情况复杂"}, content_type="application/json"
+    ).json()
+    assert [n["kind"] for n in extended["notices"]] == ["special_procedure", "extension"]
+    assert extended["notices"][1]["days"] == 5
+    seen = _applicant_client().get(url).json()["notices"]
+    assert [n["kind"] for n in seen] == ["special_procedure", "extension"]
+
+
 def test_openapi_documents_the_cases_router(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/cases/" in paths and "/api/v1/cases/{case_no}/decide" in paths

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from ninhaoban.cases import selectors, services
-from ninhaoban.cases.models import Case, Channel, NoticeKind
+from ninhaoban.cases.models import Case, Channel, Notice, NoticeKind
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import Forbidden, InvalidInput
@@ -70,9 +70,32 @@ class EventOut(Schema):
 
 class NoticeOut(Schema):
     id: int
+    kind: str = Field(description="correction, special_procedure or extension")
     issued_on: dt.date
-    problems: list[dict[str, str]]
-    answered_on: dt.date | None
+    problems: list[dict[str, str]] = Field(description="correction: every problem at once")
+    answered_on: dt.date | None = Field(description="correction: when the applicant answered")
+    procedure: str = Field(description="special_procedure: which (第45条)")
+    reason: str
+    days: int = Field(description="extension: working days added (第42条)")
+    due_before: dt.date | None
+    due_after: dt.date | None = Field(description="the due date once resumed or extended")
+    ended_on: dt.date | None = Field(description="special_procedure: when it ended")
+
+
+def _notice(n: Notice) -> NoticeOut:
+    return NoticeOut(
+        id=n.pk,
+        kind=n.kind,
+        issued_on=n.issued_on,
+        problems=n.problems,
+        answered_on=n.answered_on,
+        procedure=n.procedure,
+        reason=n.reason,
+        days=n.days,
+        due_before=n.due_before,
+        due_after=n.due_after,
+        ended_on=n.ended_on,
+    )
 
 
 class CaseOut(Schema):
@@ -130,6 +153,20 @@ def _out(case: Case) -> CaseOut:
     )
 
 
+def _notices(case: Case, holder: Case) -> list[Notice]:
+    """The correction notices of the case holding the materials and the clock notices of
+    this case (a bundle's child has its own clock)."""
+    own = list(case.notices.all())
+    held = own if holder is case else list(holder.notices.all())
+    return sorted(
+        [
+            *(n for n in held if n.kind == NoticeKind.CORRECTION),
+            *(n for n in own if n.kind != NoticeKind.CORRECTION),
+        ],
+        key=lambda n: n.pk,
+    )
+
+
 def _detail(case: Case, actor: Actor) -> CaseDetail:
     """Related rows come from the case when it holds them (intake's answer), else one query
     each."""
@@ -170,13 +207,7 @@ def _detail(case: Case, actor: Actor) -> CaseDetail:
             for e in sorted(case.events.all(), key=lambda e: e.pk)
             if e.visible or actor.is_staff
         ],
-        notices=[
-            NoticeOut(
-                id=n.pk, issued_on=n.issued_on, problems=n.problems, answered_on=n.answered_on
-            )
-            for n in sorted(holder.notices.all(), key=lambda n: n.pk)
-            if n.kind == NoticeKind.CORRECTION
-        ],
+        notices=[_notice(n) for n in _notices(case, holder)],
     )
 
 
@@ -324,7 +355,7 @@ def refuse(request: HttpRequest, case_no: str, data: ReasonIn) -> CaseDetail:
 def request_correction(request: HttpRequest, case_no: str, data: ProblemsIn) -> NoticeOut:
     case, actor = _case(request, case_no)
     n = services.request_correction(case, actor, problems=data.problems)
-    return NoticeOut(id=n.pk, issued_on=n.issued_on, problems=n.problems, answered_on=None)
+    return _notice(n)
 
 
 @router.post("/{case_no}/supply", response=CaseDetail, summary="提交补正材料")
