@@ -165,6 +165,27 @@ def test_approver_queue_is_scoped_and_sorted_by_due_date(today, staff_client):
     assert denied.status_code == 404
 
 
+def test_a_list_is_one_query_whatever_its_length(today, staff_client):
+    for i in range(3):
+        services.accept(window_case(applicant=person(i)), staff("clerk.chongyang"))
+    approver = staff_client("approver.chongyang.market")
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert approver.get("/api/v1/cases/").status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+
+    few = statements()
+    services.accept(window_case(applicant=person(3)), staff("clerk.chongyang"))
+    services.accept(window_case(applicant=person(4)), staff("clerk.chongyang"))
+    assert len(statements()) == len(few)
+    mine = _applicant_client()
+    with CaptureQueriesContext(connection) as ctx:
+        listed = mine.get("/api/v1/cases/").json()
+    reads = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert listed and listed[0]["department"] and len(reads) <= 4
+
+
 def test_the_whole_way_through_the_api(today, staff_client):
     case = window_case()
     services.accept(case, staff("clerk.chongyang"))
