@@ -47,13 +47,16 @@ def test_window_intake_shows_coverage_and_takes_a_complete_application(today, st
     assert page.status_code == 200
     assert "申请人居民身份证" in text and "需提交" in text
     assert person().masked_identifier in text
+    assert 'name="form-legal_representative"' in text  # the 营业执照's face fields, asked once
     data = {"id_number": person().identifier, "item": code, "accept": "1", "step": "submit"}
+    data["form-legal_representative"] = "李四"
     for key, f in files_for(GETIHU, CHONGYANG).items():
         data[f"file-{key}"] = _upload(f.name, f.data)
     response = clerk.post("/console/cases/new/", data)
     assert response.status_code == 302
     case = Case.objects.latest("pk")
     assert case.status == Status.ACCEPTED and response["Location"].endswith(f"/{case.case_no}/")
+    assert case.form["legal_representative"] == "李四"
     receipt = clerk.get(f"/console/cases/{case.case_no}/receipt/", {"format": "pdf"})
     assert receipt["Content-Type"] == "application/pdf"
     text = _pdf_text(receipt.content)

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ninhaoban.accounts.services import ensure_applicant_user
-from ninhaoban.cases import services
+from ninhaoban.cases import results, services
 from ninhaoban.cases.models import Case, Channel, MaterialState, Status
 from ninhaoban.cases.services import Actor
 from ninhaoban.catalog.models import MaterialSource
@@ -74,3 +74,32 @@ def test_complete_application_is_submitted_online(today):
     case = Case.objects.get(case_no=response["Location"].rstrip("/").split("/")[-1])
     assert case.channel == Channel.ONLINE and case.applicant_id == applicant.pk
     assert case.status == Status.SUBMITTED
+
+
+def test_the_licence_face_fields_are_asked_once_and_reach_the_approver(today):
+    applicant = person()
+    code = item(GETIHU, CHONGYANG).code
+    page = _client_for(applicant).get(f"/apply/?item={code}").content.decode()
+    assert 'name="form-legal_representative"' in page and "经营范围" in page
+    files = {
+        f"file-{n.key}": SimpleUploadedFile("material.pdf", PDF, "application/pdf")
+        for n, state in _needs(applicant, code)
+        if state not in (MaterialState.LICENCE, MaterialState.GOVERNMENT)
+    }
+    response = _client_for(applicant).post(
+        "/apply/",
+        {
+            "item": code,
+            "consent": "1",
+            "form-legal_representative": "张三",
+            "form-scope": "  日用百货零售  ",
+            "form-address": "",
+            **files,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get(case_no=response["Location"].rstrip("/").split("/")[-1])
+    assert case.form == {"note": "", "legal_representative": "张三", "scope": "日用百货零售"}
+    shown = {key: value for key, _, value in results.licence_form(case).fields}
+    assert shown["legal_representative"] == "张三" and shown["scope"] == "日用百货零售"
+    assert shown["address"] == ""

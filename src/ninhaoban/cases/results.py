@@ -8,12 +8,14 @@ licences), so this is where a named type is checked against the licences app. Th
 fields come from the application form and the officer's additions.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
 from ninhaoban.cases.models import Case
+from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import InvalidInput
 
 
@@ -42,6 +44,31 @@ def licence_type_of(case: Case, chosen: str = "") -> str:
             field="licence_type",
         )
     return named or chosen
+
+
+def application_fields(versions: Iterable[ServiceItemVersion]) -> list[tuple[str, str]]:
+    """(key, label) of the face fields of the licences these versions issue, each asked once
+    in the application: what the applicant writes there fills the approver's licence form,
+    so nobody types it twice."""
+    from ninhaoban.licences.models import LicenceType
+
+    codes = [v.licence_type_code for v in versions if v.licence_type_code]
+    layouts = dict(LicenceType.objects.filter(code__in=codes).values_list("code", "layout"))
+    asked: dict[str, str] = {}
+    for code in codes:
+        for key, label in layouts.get(code, []):
+            asked.setdefault(key, label)
+    return list(asked.items())
+
+
+def application_form(posted: Mapping[str, str], fields: Iterable[tuple[str, str]]) -> dict:
+    """The form an intake page stores: the note and every asked field that was filled in."""
+    form = {"note": posted.get("note", "")[:500]}
+    for key, _ in fields:
+        value = (posted.get(f"form-{key}") or "").strip()
+        if value:
+            form[key] = value[:500]
+    return form
 
 
 @dataclass(frozen=True)

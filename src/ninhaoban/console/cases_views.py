@@ -83,6 +83,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             )
             context["plan"] = plan
             context["needs"] = services.preview(context["applicant"], plan, actor=actor)
+            context["form_fields"] = results.application_fields(plan.versions)
         if source.get("step") == "submit" and "plan" in context:
             files = {
                 need.key: FileIn(f.name, f.read())
@@ -96,7 +97,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 item_code=context["item_code"],
                 bundle_code=context["bundle_code"],
                 files=files,
-                form={"note": request.POST.get("note", "")[:500]},
+                form=results.application_form(request.POST, context["form_fields"]),
                 delivery_method=request.POST.get("delivery_method", ""),
                 allow_incomplete=True,
                 accept_at_once=bool(request.POST.get("accept")),

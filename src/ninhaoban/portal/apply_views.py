@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ninhaoban.cases import services
+from ninhaoban.cases import results, services
 from ninhaoban.cases.models import Channel, DeliveryMethod
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.services.transitions import Incomplete
@@ -30,9 +30,11 @@ def apply(request: HttpRequest) -> HttpResponse:
     item_code, bundle_code = source.get("item", ""), source.get("bundle", "")
     plan = services.plan_for(item_code=item_code, bundle_code=bundle_code)
     needs = services.preview(actor.applicant, plan, actor=actor)
+    fields = results.application_fields(plan.versions)
     context = {
         "plan": plan,
         "needs": needs,
+        "form_fields": fields,
         "item_code": item_code,
         "bundle_code": bundle_code,
         "delivery_methods": DeliveryMethod.choices,
@@ -52,7 +54,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 item_code=item_code,
                 bundle_code=bundle_code,
                 files=files,
-                form={"note": request.POST.get("note", "")[:500]},
+                form=results.application_form(request.POST, fields),
                 consent=bool(request.POST.get("consent")),
                 delivery_method=request.POST.get("delivery_method", ""),
             )
