@@ -8,10 +8,10 @@ from django.test import Client
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.notify import LogProvider
-from tests.cases.conftest import today
+from tests.cases.conftest import licence_types, today
 from tests.exchange.conftest import _clean_exchange_state, sandbox, sources
 
-__all__ = ["_clean_exchange_state", "sandbox", "sources", "today"]
+__all__ = ["_clean_exchange_state", "licence_types", "sandbox", "sources", "today"]
 
 KIOSK = "CY-ZWZX-01"  # 崇阳县政务服务中心
 BASE = f"/kiosk/{KIOSK}/"

@@ -326,13 +326,15 @@ def test_kiosk_intake_goes_through_the_one_intake_service(today, identified):
         if state not in (MaterialState.LICENCE, MaterialState.GOVERNMENT)
     }
     response = client.post(
-        f"{BASE}apply/{code}/", {"consent": "1", "delivery_method": "electronic", **files}
+        f"{BASE}apply/{code}/",
+        {"consent": "1", "delivery_method": "electronic", "form-scope": "日用百货", **files},
     )
     assert response.status_code == 302, _page(response)[:3000]
     case = Case.objects.get(applicant=person, item__code=code)
     assert response["Location"] == f"{BASE}cases/{case.case_no}/"
     assert case.channel == Channel.KIOSK and case.status == Status.SUBMITTED
     assert case.intake_region_id == Kiosk.objects.get(code=KIOSK).hall.region_id
+    assert case.form["scope"] == "日用百货"  # the 营业执照's 经营范围, asked once
     assert client.get(response["Location"]).status_code == 200
 
 

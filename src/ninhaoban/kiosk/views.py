@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ninhaoban.cases import documents
+from ninhaoban.cases import documents, results
 from ninhaoban.cases import selectors as cases
 from ninhaoban.cases import services as intake
 from ninhaoban.cases.models import Channel, DeliveryMethod
@@ -342,9 +342,11 @@ def apply(
     actor = Actor.of_applicant(session.applicant)
     plan = intake.plan_for(item_code=version.item.code)
     needs = intake.preview(session.applicant, plan, actor=actor)
+    fields = results.application_fields(plan.versions)
     context: dict = {
         "plan": plan,
         "needs": needs,
+        "form_fields": fields,
         "item_code": item_code,
         "delivery_methods": DeliveryMethod.choices,
     }
@@ -361,6 +363,7 @@ def apply(
                 channel=Channel.KIOSK,
                 item_code=version.item.code,
                 files=files,
+                form=results.application_form(request.POST, fields),
                 consent=bool(request.POST.get("consent")),
                 delivery_method=request.POST.get("delivery_method", ""),
                 received_at=kiosk.hall.region_id,
