@@ -7,9 +7,11 @@ to a size limit; anything else — a renamed .exe included — is refused before
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from ninhaoban.core.errors import InvalidInput
 
@@ -29,6 +31,19 @@ class FileIn:
 
     name: str
     data: bytes
+
+
+def posted_files(
+    files: Mapping[str, UploadedFile], keys: Iterable[str] | None = None
+) -> dict[str, FileIn]:
+    """The files of a page's form, whose inputs are named "file-<material key>": those of
+    the given keys, or every one."""
+    wanted = None if keys is None else {f"file-{key}" for key in keys}
+    return {
+        name.removeprefix("file-"): FileIn(f.name, f.read())
+        for name, f in files.items()
+        if name.startswith("file-") and (wanted is None or name in wanted)
+    }
 
 
 @dataclass(frozen=True)

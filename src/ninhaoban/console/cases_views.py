@@ -16,7 +16,7 @@ from ninhaoban.cases import documents, results, selectors, services
 from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import Case, Channel, StepState
 from ninhaoban.cases.services import Actor
-from ninhaoban.cases.uploads import FileIn
+from ninhaoban.cases.uploads import posted_files
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import Bundle, DeliveryMethod, SpecialProcedure
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
@@ -85,11 +85,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             context["needs"] = services.preview(context["applicant"], plan, actor=actor)
             context["form_fields"] = results.application_fields(plan.versions)
         if source.get("step") == "submit" and "plan" in context:
-            files = {
-                need.key: FileIn(f.name, f.read())
-                for need, _ in context["needs"]
-                if (f := request.FILES.get(f"file-{need.key}"))
-            }
+            files = posted_files(request.FILES, (need.key for need, _ in context["needs"]))
             case = services.submit(
                 actor=actor,
                 applicant=context["applicant"],

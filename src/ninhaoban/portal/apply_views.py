@@ -15,7 +15,7 @@ from ninhaoban.cases import results, services
 from ninhaoban.cases.models import Channel, DeliveryMethod
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.services.transitions import Incomplete
-from ninhaoban.cases.uploads import FileIn
+from ninhaoban.cases.uploads import posted_files
 from ninhaoban.core.errors import DomainError, Forbidden
 
 
@@ -41,11 +41,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         "applicant": actor.applicant,
     }
     if request.method == "POST":
-        files = {
-            need.key: FileIn(f.name, f.read())
-            for need, _ in needs
-            if (f := request.FILES.get(f"file-{need.key}"))
-        }
+        files = posted_files(request.FILES, (need.key for need, _ in needs))
         try:
             case = services.submit(
                 actor=actor,

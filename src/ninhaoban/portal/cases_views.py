@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from ninhaoban.cases import documents, selectors, services
 from ninhaoban.cases.models import Case, Status
 from ninhaoban.cases.services import Actor
-from ninhaoban.cases.uploads import FileIn
+from ninhaoban.cases.uploads import posted_files
 from ninhaoban.core.errors import Forbidden, InvalidInput
 
 WITHDRAWABLE = (
@@ -82,11 +82,7 @@ def supply(request: HttpRequest, case_no: str) -> HttpResponse:
     if actor is None:
         return _login(request)
     case = selectors.case_for_applicant(actor.applicant, case_no)
-    files = {
-        key.removeprefix("file-"): FileIn(f.name, f.read())
-        for key, f in request.FILES.items()
-        if key.startswith("file-")
-    }
+    files = posted_files(request.FILES)
     if not files:
         raise InvalidInput("请选择要上传的补正材料", "choose the files to upload", field="files")
     services.supply_correction(case, actor, files)
