@@ -24,16 +24,15 @@ from ninhaoban.cases import selectors as cases
 from ninhaoban.cases import services as intake
 from ninhaoban.cases.models import Channel, DeliveryMethod
 from ninhaoban.cases.services import Actor, Incomplete
-from ninhaoban.cases.uploads import FileIn
+from ninhaoban.cases.uploads import posted_files
 from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
 from ninhaoban.exchange.models import SELF
 from ninhaoban.kiosk import selectors, services
 from ninhaoban.kiosk.identity import IDENTITY_CHECK, pending_token, read_pending
 from ninhaoban.kiosk.models import Kiosk, KioskSession
+from ninhaoban.licences import proofs as proofs_of
 from ninhaoban.licences import services as licences
 from ninhaoban.licences.documents import proof_pdf
-from ninhaoban.licences.models import ProofKind
-from ninhaoban.licences.proofs import SPECS
 
 SESSION_COOKIE = "nhb_kiosk"
 PENDING_COOKIE = "nhb_kiosk_pending"
@@ -276,17 +275,11 @@ def proofs(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> 
     if session is None:
         return _identify_first(request, kiosk)
     applicant = session.applicant
-    kinds = [(k, ProofKind(k).label) for k, s in SPECS.items() if s.holder_kind == applicant.kind]
+    kinds = proofs_of.kinds_for(applicant.kind)
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        if kind not in dict(kinds):
-            raise InvalidInput("请选择证明类别", "choose a kind of proof", field="kind")
-        if request.POST.get("consent") != "yes":
-            raise InvalidInput(
-                "须同意本次查询后才能出具证明",
-                "the proof needs your consent to this query",
-                field="consent",
-            )
+        kind = proofs_of.requested_kind(
+            request.POST.get("kind", ""), request.POST.get("consent") == "yes", applicant.kind
+        )
         proof = licences.self_service_proof(
             applicant=applicant,
             kind=kind,
@@ -351,11 +344,7 @@ def apply(
         "delivery_methods": DeliveryMethod.choices,
     }
     if request.method == "POST":
-        files = {
-            need.key: FileIn(f.name, f.read())
-            for need, _state in needs
-            if (f := request.FILES.get(f"file-{need.key}"))
-        }
+        files = posted_files(request.FILES, (need.key for need, _ in needs))
         try:
             case = intake.submit(
                 actor=actor,

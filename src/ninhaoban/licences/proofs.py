@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ninhaoban.accounts.models import ApplicantKind
+from ninhaoban.core.errors import InvalidInput
 from ninhaoban.core.pdf import Block, KeyValue, Paragraph, Table
 from ninhaoban.licences.models import ProofKind
 from ninhaoban.regions.models import DepartmentType
@@ -182,3 +183,22 @@ SPECS: dict[str, ProofSpec] = {
         ),
     )
 }
+
+
+def kinds_for(holder_kind: str) -> list[tuple[str, str]]:
+    """(kind, label) of the proofs a person or an organisation may ask for about itself."""
+    return [(k, ProofKind(k).label) for k, s in SPECS.items() if s.holder_kind == holder_kind]
+
+
+def requested_kind(kind: str, consented: bool, holder_kind: str) -> str:
+    """The kind asked for on a proof page (website or kiosk), once it is one this holder may
+    ask for and the one-time consent to the department query was given."""
+    if kind not in dict(kinds_for(holder_kind)):
+        raise InvalidInput("请选择证明类别", "choose a kind of proof", field="kind")
+    if not consented:
+        raise InvalidInput(
+            "须同意本次查询后才能出具证明",
+            "the proof needs your consent to this query",
+            field="consent",
+        )
+    return kind

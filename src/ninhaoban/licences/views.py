@@ -9,14 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from ninhaoban.accounts.models import Applicant, Role, Staff
 from ninhaoban.accounts.scoping import require_scope
-from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.core.errors import Forbidden, NotFound
 from ninhaoban.exchange.models import SELF
 from ninhaoban.exchange.selectors import describe_actor, describe_data, queries_about
 from ninhaoban.licences import selectors, services
 from ninhaoban.licences.documents import licence_pdf, proof_pdf
-from ninhaoban.licences.models import Licence, ProofKind
+from ninhaoban.licences.models import Licence
 from ninhaoban.licences.payloads import effective_status, verify_licence, verify_proof
-from ninhaoban.licences.proofs import SPECS
+from ninhaoban.licences.proofs import kinds_for, requested_kind
 
 PUBLIC = "public"
 STATUS_ROLES = (Role.APPROVER, Role.CHIEF)
@@ -110,18 +110,12 @@ def my_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
 def my_proofs(request: HttpRequest) -> HttpResponse:
     """Ask for a proof: the applicant consents to this one query, on this page, once."""
     applicant = _applicant(request)
-    kinds = [(k, ProofKind(k).label) for k, s in SPECS.items() if s.holder_kind == applicant.kind]
+    kinds = kinds_for(applicant.kind)
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
+        kind = requested_kind(
+            request.POST.get("kind", ""), request.POST.get("consent") == "yes", applicant.kind
+        )
         purpose = request.POST.get("purpose", "").strip() or "办事人自助打印"
-        if kind not in dict(kinds):
-            raise InvalidInput("请选择证明类别", "choose a kind of proof", field="kind")
-        if request.POST.get("consent") != "yes":
-            raise InvalidInput(
-                "须同意本次查询后才能出具证明",
-                "the proof needs your consent to this query",
-                field="consent",
-            )
         proof = services.self_service_proof(
             applicant=applicant,
             kind=kind,
