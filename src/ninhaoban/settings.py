@@ -146,6 +146,9 @@ if REDIS_URL:
             "KEY_PREFIX": "nhb",
         }
     }
+    # A signed-in request reads its session from Redis, not the database; writes (sign-in,
+    # the idle renewal, sign-out) still go to both, so a lost cache signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
