@@ -72,11 +72,17 @@ def test_a_draft_takes_the_code_and_a_published_version_keeps_it():
 
     draft = services.create_draft(it, actor="system")
     assert draft.licence_type_code == BUSINESS_LICENCE  # copied from the version in force
-    services.update_draft(draft, {**content_of(it), "licence_type_code": ""}, actor="system")
+    assert draft.establishes_organization
+    with pytest.raises(CatalogRejected) as refused:  # a new organization is given its licence
+        services.update_draft(draft, {**content_of(it), "licence_type_code": ""}, actor="system")
+    assert refused.value.problems[0].field == "establishes_organization"
+    no_licence = {"licence_type_code": "", "establishes_organization": False}
+    services.update_draft(draft, {**content_of(it), **no_licence}, actor="system")
     draft.refresh_from_db()
-    assert draft.licence_type_code == ""
+    assert draft.licence_type_code == "" and not draft.establishes_organization
     assert selectors.current_version(it).licence_type_code == BUSINESS_LICENCE
-    assert form_from_content(selectors.version_content(draft))["licence_type_code"] == ""
+    shown = form_from_content(selectors.version_content(draft))
+    assert shown["licence_type_code"] == "" and shown["establishes_organization"] is False
 
 
 @pytest.mark.parametrize("code", ["营业执照", "W001", "11100000000013338W00X"])

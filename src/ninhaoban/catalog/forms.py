@@ -46,7 +46,8 @@ def _lines(text: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 def content_from_form(post: Mapping[str, Any]) -> dict[str, Any]:
     content: dict[str, Any] = {f: post.get(f, "") for f in SCALARS}
-    content["kiosk_enabled"] = post.get("kiosk_enabled") in ("on", "1", "true")
+    for flag in ("kiosk_enabled", "establishes_organization"):
+        content[flag] = post.get(flag) in ("on", "1", "true")
     for field in LISTS:
         content[field] = post.get(field, "")
     content["materials"] = _lines(post.get("materials", ""), MATERIAL_COLUMNS)
@@ -81,6 +82,7 @@ def form_from_content(content: Mapping[str, Any] | None) -> dict[str, Any]:
         }
     values: dict[str, Any] = {f: content[f] for f in SCALARS}
     values["kiosk_enabled"] = content["kiosk_enabled"]
+    values["establishes_organization"] = content.get("establishes_organization", False)
     for field in LISTS:
         values[field] = " ".join(content[field])
     values["materials"] = _join(content["materials"], MATERIAL_COLUMNS)

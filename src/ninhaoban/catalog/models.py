@@ -201,6 +201,8 @@ class ServiceItemVersion(models.Model):
     online_url = models.CharField("网上办理地址", max_length=256, blank=True)
     # a code, not a foreign key: licences sits above catalog (see rules.LICENCE_TYPE_CODE)
     licence_type_code = models.CharField("签发证照类型代码", max_length=32, blank=True)
+    # 企业设立登记 and its like: the licence is the new organization's, not the founder's
+    establishes_organization = models.BooleanField("证照签发给新设立的法人", default=False)
     created_by = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     published_by = models.CharField(max_length=64, blank=True)

@@ -202,6 +202,7 @@ def clean_version(
         "special_procedures": c.choices_list(data, "special_procedures", SpecialProcedure),
         "online_url": c.text(data, "online_url", 256),
         "licence_type_code": c.text(data, "licence_type_code", 32).upper(),
+        "establishes_organization": c.boolean(data, "establishes_organization"),
     }
     if out["licence_type_code"] and not LICENCE_TYPE_CODE.match(out["licence_type_code"]):
         c.add(
@@ -209,6 +210,12 @@ def clean_version(
             f"签发证照类型代码“{out['licence_type_code']}”无效：应为18位发证机关代码加3位序号",
             f"licence type code '{out['licence_type_code']}' is invalid: "
             "an 18-character agency code and a 3-digit serial",
+        )
+    if out["establishes_organization"] and not out["licence_type_code"]:
+        c.add(
+            "establishes_organization",
+            "设立法人的事项须写明签发给该法人的证照类型",
+            "an item that establishes an organization names the licence type it issues to it",
         )
     if out["promised_days"] > out["legal_days"]:
         c.add(

@@ -41,6 +41,7 @@ VERSION_FIELDS = (
     "special_procedures",
     "online_url",
     "licence_type_code",
+    "establishes_organization",
 )
 MATERIAL_FIELDS = (
     "name",

@@ -169,6 +169,7 @@ ITEMS: list[dict[str, Any]] = [
         "visits": 0,
         "depth": 4,
         "kiosk": True,
+        "establishes": True,
         "basis": "《中华人民共和国公司法》；《中华人民共和国市场主体登记管理条例》第十九条、第二十一条",
         "conditions": "名称、住所、注册资本、股东、经营范围等符合法律、行政法规规定。",
         "materials": [
@@ -969,6 +970,7 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
                 "special_procedures": spec.get("special", []),
                 "online_url": "",
                 "licence_type_code": LICENCE.get(ISSUES.get(spec["name"], ""), ""),
+                "establishes_organization": spec.get("establishes", False),
                 "valid_from": VALID_FROM,
                 "materials": [dict(m) for m in spec["materials"]],
                 "fees": list(spec.get("fees", [])),
