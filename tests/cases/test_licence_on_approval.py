@@ -1,17 +1,21 @@
 """An approval issues the licence the catalog version names: the approver does not choose
 it, cannot swap it for another, and chooses only where the version names none."""
 
+import random
+
 import pytest
 
 from ninhaoban.cases import services
 from ninhaoban.cases.models import Case, CaseStep, Outcome, StepState
 from ninhaoban.core.errors import InvalidInput
+from ninhaoban.demo.accounts import organization_uscc
 from ninhaoban.licences.models import Licence
 from tests.cases.conftest import CHONGYANG, GETIHU, staff, window_case
 
 pytestmark = pytest.mark.django_db
 BUSINESS_LICENCE = "11100000000013338W001"
 APPROVER, CHIEF = "approver.chongyang.market", "chief.chongyang.market"
+NEW_USCC = organization_uscc(random.Random(7), CHONGYANG[:6])
 
 
 def _reviewed(name: str = GETIHU) -> Case:
@@ -47,13 +51,14 @@ def test_the_approver_cannot_swap_the_catalogs_licence(today):
 
 def test_a_licence_missing_face_fields_stops_the_approval(today, staff_client):
     case = window_case("企业设立登记", CHONGYANG)
-    Case.objects.filter(pk=case.pk).update(form={})
+    Case.objects.filter(pk=case.pk).update(form={"organization_name": "咸宁云帆科技有限公司"})
     services.accept(case, staff("clerk.chongyang"))
     step = CaseStep.objects.get(case=case, state=StepState.ACTIVE)
     services.complete_step(case, step.pk, staff(APPROVER))
     chief = staff_client(CHIEF)
     page = chief.get(f"/console/cases/{case.case_no}/").content.decode()
     assert "营业执照" in page and 'name="field-scope"' in page and 'name="licence_type"' not in page
+    assert 'name="field-uscc"' in page and 'value="咸宁云帆科技有限公司"' in page
     refused = chief.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
     assert refused.status_code == 422 and "经营范围" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).decided_on is None
@@ -65,7 +70,10 @@ def test_a_licence_missing_face_fields_stops_the_approval(today, staff_client):
         "field-address": "崇阳县天城镇",
         "field-scope": "软件开发",
     }
-    chief.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved", **face})
+    chief.post(
+        f"/console/cases/{case.case_no}/decide/",
+        {"outcome": "approved", "field-uscc": NEW_USCC, **face},
+    )
     case.refresh_from_db()
     assert Licence.objects.get(identifier=case.licence_ref).fields["scope"] == "软件开发"
 

@@ -327,7 +327,12 @@ class DecideIn(Schema):
     outcome: str = Field(..., description="approved or denied")
     reason: str = ""
     licence_type: str = Field("", description="licence type code to issue on approval")
-    licence_fields: dict[str, Any] = {}
+    licence_fields: dict[str, Any] = Field(
+        {},
+        description="face fields of the licence the approval issues (the application's own "
+        "fill the rest); for an item that establishes an organization also uscc, the code "
+        "its registration gave it (and organization_name if the application lacks it)",
+    )
 
 
 class DeliverIn(Schema):

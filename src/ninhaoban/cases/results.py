@@ -6,6 +6,10 @@ names none may the approver still name one (one of the types the competent depar
 issues to this kind of holder). The catalog can only check the code's form (it sits below
 licences), so this is where a named type is checked against the licences app. The face
 fields come from the application form and the officer's additions.
+
+An item that establishes an organization (企业设立登记) issues its licence to that new
+organization: the application names it, the approver enters the 统一社会信用代码 the
+registration gave it, and the approval registers it as an applicant and makes it the holder.
 """
 
 from collections.abc import Iterable, Mapping
@@ -14,19 +18,35 @@ from typing import Any
 
 from django.db.models import Q
 
+from ninhaoban.accounts.models import Applicant, ApplicantKind
+from ninhaoban.accounts.selectors import applicant_by_identifier
+from ninhaoban.accounts.services import register_organization
 from ninhaoban.cases.models import Case
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import InvalidInput
 
+NEW_ORGANIZATION_NAME = ("organization_name", "拟设立法人名称")
+NEW_ORGANIZATION_CODE = ("uscc", "统一社会信用代码")
+NEW_ORGANIZATION_KEYS = (NEW_ORGANIZATION_NAME[0], NEW_ORGANIZATION_CODE[0])
+
+
+def establishes_organization(case: Case) -> bool:
+    return bool(case.item_version_id and case.item_version.establishes_organization)
+
+
+def _holder_kind(case: Case) -> str:
+    return ApplicantKind.ORGANIZATION if establishes_organization(case) else case.applicant.kind
+
 
 def licence_types_for(case: Case) -> list[tuple[str, str]]:
-    """(code, name) of the licence types the competent department may issue this applicant."""
+    """(code, name) of the licence types the competent department may issue this applicant
+    (or the organization the case establishes)."""
     from ninhaoban.licences.models import LicenceType
 
     if case.department_id is None:
         return []
     rows = LicenceType.objects.filter(
-        Q(holder_kind=case.applicant.kind) | Q(holder_kind=""),
+        Q(holder_kind=_holder_kind(case)) | Q(holder_kind=""),
         issuing_department_type=case.department.dept_type,
     ).order_by("code")
     return [(t.code, t.name) for t in rows]
@@ -52,9 +72,12 @@ def application_fields(versions: Iterable[ServiceItemVersion]) -> list[tuple[str
     so nobody types it twice."""
     from ninhaoban.licences.models import LicenceType
 
+    versions = list(versions)
     codes = [v.licence_type_code for v in versions if v.licence_type_code]
     layouts = dict(LicenceType.objects.filter(code__in=codes).values_list("code", "layout"))
     asked: dict[str, str] = {}
+    if any(v.establishes_organization for v in versions):
+        asked.setdefault(*NEW_ORGANIZATION_NAME)
     for code in codes:
         for key, label in layouts.get(code, []):
             asked.setdefault(key, label)
@@ -89,8 +112,11 @@ def licence_form(case: Case) -> LicenceForm | None:
     if kind is None:
         return None
     values = _form_values(case)
+    layout = list(kind.layout)
+    if establishes_organization(case):
+        layout = [NEW_ORGANIZATION_NAME, NEW_ORGANIZATION_CODE, *layout]
     return LicenceForm(
-        kind.code, kind.name, [(key, label, str(values.get(key, ""))) for key, label in kind.layout]
+        kind.code, kind.name, [(key, label, str(values.get(key, ""))) for key, label in layout]
     )
 
 
@@ -110,12 +136,51 @@ def issue(case: Case, licence_type_code: str, fields: dict[str, Any], actor: str
             field="licence_type",
         )
     values = {**_form_values(case), **{k: v for k, v in fields.items() if v not in ("", None)}}
+    holder = case.applicant
+    if establishes_organization(case):
+        holder = _new_organization(case, licence_type_code, values, actor)
+        values = {k: v for k, v in values.items() if k not in NEW_ORGANIZATION_KEYS}
     licence = issue_licence(
         licence_type_code=licence_type_code,
-        holder=case.applicant,
+        holder=holder,
         fields=values,
         issuer_department=case.department,
         case_ref=case.case_no,
         actor=actor,
     )
     return licence.identifier
+
+
+def _new_organization(
+    case: Case, licence_type_code: str, values: dict[str, Any], actor: str
+) -> Applicant:
+    """The organization the approval establishes, registered in the caller's transaction (a
+    refused licence leaves no organization behind). Its name, its code and the licence's face
+    fields are checked together, so the approver hears of everything missing at once. A code
+    already registered is refused: a new organization never takes over another's licences."""
+    from ninhaoban.licences.models import LicenceType
+
+    layout = LicenceType.objects.filter(code=licence_type_code).values_list("layout", flat=True)
+    asked = [NEW_ORGANIZATION_NAME, NEW_ORGANIZATION_CODE, *(tuple(f) for f in layout.first())]
+    missing = [(key, label) for key, label in asked if not str(values.get(key) or "").strip()]
+    if missing:
+        raise InvalidInput(
+            f"请填写：{'、'.join(label for _, label in missing)}",
+            f"missing: {', '.join(key for key, _ in missing)}",
+            field="licence_fields",
+        )
+    code = str(values[NEW_ORGANIZATION_CODE[0]]).strip().upper()
+    existing = applicant_by_identifier(code)
+    if existing is not None:
+        raise InvalidInput(
+            f"统一社会信用代码{code}已登记给{existing.name}，不能再设立",
+            f"the unified social credit code {code} is already registered to {existing.name}",
+            field="uscc",
+        )
+    return register_organization(
+        uscc=code,
+        name=str(values[NEW_ORGANIZATION_NAME[0]]).strip(),
+        region=case.region,
+        legal_representative=str(values.get("legal_representative") or case.applicant.name),
+        actor=actor,
+    )

@@ -20,6 +20,7 @@ from ninhaoban.cases.uploads import FileIn
 from ninhaoban.catalog.models import MaterialSource, ServiceItem
 from ninhaoban.core import workdays
 from ninhaoban.core.pdf import Paragraph, render_pdf
+from ninhaoban.demo.accounts import organization_uscc
 from ninhaoban.licences.selectors import valid_licence_for
 
 # region, clerk, approver, chief (None: the approver decides)
@@ -127,6 +128,7 @@ def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.R
             decider,
             outcome=outcome,
             reason="经营场所不符合要求" if outcome == "denied" else "",
+            licence_fields=_registration(case),
         )
         if target == Status.DECIDED:
             return
@@ -136,6 +138,17 @@ def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.R
         )
         if target == Status.CLOSED:
             services.close(case, clerk)
+
+
+def _registration(case: Case) -> dict[str, str]:
+    """The 统一社会信用代码 the registration gives an organization the case establishes."""
+    if not case.item_version.establishes_organization:
+        return {}
+    rng = random.Random(case.case_no)
+    while True:
+        code = organization_uscc(rng, case.region_id[:6])
+        if not Applicant.objects.filter(identifier=code).exists():
+            return {"uscc": code}
 
 
 def seed() -> str:
@@ -172,6 +185,7 @@ def seed() -> str:
                         "经营者": applicant.name,
                         "legal_representative": applicant.name,
                         "operator": applicant.name,
+                        "organization_name": f"咸宁{applicant.name}商贸有限公司",
                         "founded_on": day.isoformat(),
                         **LICENCE_FORM,
                     },
