@@ -1,5 +1,6 @@
 """Fixtures for the kiosk: the department sandbox (proofs are made from its records), a
-settable today (intake), and a client that has passed a terminal's identity check."""
+settable today (intake), the terminals' enrolled browsers, and a client that has passed a
+terminal's identity check."""
 
 from collections.abc import Callable
 
@@ -8,6 +9,9 @@ from django.test import Client
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.notify import LogProvider
+from ninhaoban.kiosk import services
+from ninhaoban.kiosk.models import Kiosk
+from ninhaoban.kiosk.views import DEVICE_COOKIE
 from tests.cases.conftest import licence_types, today
 from tests.exchange.conftest import _clean_exchange_state, sandbox, sources
 
@@ -33,12 +37,40 @@ def _fresh_throttles():
     cache.clear()
 
 
+# terminal code -> the device key of its enrolled browser, for the running test
+DEVICE_KEYS: dict[str, str] = {}
+
+
+def enrolled(code: str) -> Client:
+    """A browser enrolled as that terminal now (any browser enrolled before stops being it)."""
+    kiosk = Kiosk.objects.get(code=code)
+    one_time, _ = services.issue_enrolment_code(kiosk, actor="test")
+    DEVICE_KEYS[code] = services.enrol(kiosk, one_time)
+    return terminal(code)
+
+
+def terminal(code: str = KIOSK) -> Client:
+    """Another browser of that terminal: a client holding its device key."""
+    client = Client()
+    client.cookies[DEVICE_COOKIE] = DEVICE_KEYS[code]
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _enrolled_terminals(db):
+    """Every terminal in service has its browser, as in a hall."""
+    for code in Kiosk.objects.filter(active=True).values_list("code", flat=True):
+        enrolled(code)
+    yield
+    DEVICE_KEYS.clear()
+
+
 @pytest.fixture
 def identified() -> Callable[[Applicant], Client]:
     """identified(person) -> a client at the terminal after that person's identity check."""
 
     def make(applicant: Applicant, client: Client | None = None) -> Client:
-        client = client or Client()
+        client = client or terminal()
         response = client.post(
             f"{BASE}identify/", {"action": "begin", "id_number": applicant.identifier}
         )

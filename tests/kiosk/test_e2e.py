@@ -1,12 +1,14 @@
-"""A person at the terminal, in Chromium: ID number, SMS code (typed on the on-screen
-keypad), a proof chosen and printed, the signed PDF behind the print button."""
+"""A person at the terminal, in Chromium: the terminal enrolled with its one-time code, then
+ID number, SMS code (typed on the on-screen keypad), a proof chosen and printed, the signed
+PDF behind the print button."""
 
 import pytest
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.exchange.sandbox import records
-from ninhaoban.kiosk.models import KioskSession
-from tests.kiosk.conftest import BASE, sent_code
+from ninhaoban.kiosk import services
+from ninhaoban.kiosk.models import Kiosk, KioskSession
+from tests.kiosk.conftest import BASE, KIOSK, sent_code
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +19,14 @@ def test_identify_and_print_a_proof(page, sources):
         for p in Applicant.objects.filter(kind="person").exclude(phone="").order_by("pk")
         if records.insurance_record(p.identifier, p.name)
     )
+    one_time, _ = services.issue_enrolment_code(Kiosk.objects.get(code=KIOSK), actor="test")
     page.goto(BASE)
+    assert "本设备不是该自助终端" in page.content() and "开具证明" not in page.content()
+    page.get_by_role("link", name="安装本终端").click()
+    for digit in one_time:
+        page.locator(f'.keypad button[data-key="{digit}"]').click()
+    page.get_by_role("button", name="安装").click()
+    page.wait_for_url(f"**{BASE}")
     assert person.display_name not in page.content()
     page.get_by_role("link", name="开具证明").click()
     page.wait_for_url(f"**{BASE}identify/**")

@@ -20,7 +20,7 @@ from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.ledger.models import LedgerEntry, LedgerSubject
 from ninhaoban.licences.models import Proof, ProofKind
 from tests.cases.conftest import CHONGYANG, EXE, GETIHU, PDF, item, staff, window_case
-from tests.kiosk.conftest import BASE, KIOSK, sent_code
+from tests.kiosk.conftest import BASE, KIOSK, enrolled, sent_code, terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +48,13 @@ def _page(response) -> str:
 def test_unknown_and_switched_off_terminals_are_404():
     for code in ("NO-SUCH-KIOSK", "CY-ZWZX-02"):
         for path in ("", "identify/", "proofs/", "progress/"):
-            response = Client().get(f"/kiosk/{code}/{path}")
+            response = terminal().get(f"/kiosk/{code}/{path}")
             assert response.status_code == 404, (code, path)
             assert "/console/" not in _page(response)
 
 
 def test_home_before_the_check_shows_no_person_and_no_way_to_staff_pages():
-    response = Client().get(BASE)
+    response = terminal().get(BASE)
     page = _page(response)
     assert response.status_code == 200
     assert "退出" in page and "办理进度查询" in page and "开具证明" in page
@@ -68,7 +68,7 @@ def test_home_before_the_check_shows_no_person_and_no_way_to_staff_pages():
 
 def test_pages_for_a_person_ask_for_the_check_first():
     for path in ("cases/", "proofs/", f"apply/{item(GETIHU, CHONGYANG).code}/"):
-        response = Client().get(f"{BASE}{path}")
+        response = terminal().get(f"{BASE}{path}")
         assert response.status_code == 302, path
         assert response["Location"].startswith(f"{BASE}identify/?next={BASE}{path}")
 
@@ -78,7 +78,7 @@ def test_pages_for_a_person_ask_for_the_check_first():
 
 def test_wrong_code_is_refused_and_the_right_one_opens_a_session(identified):
     person = _person()
-    client = Client()
+    client = terminal()
     client.post(f"{BASE}identify/", {"action": "begin", "id_number": person.identifier})
     code = sent_code(person.phone)
     wrong = "000000" if code != "000000" else "111111"
@@ -98,7 +98,7 @@ def test_wrong_code_is_refused_and_the_right_one_opens_a_session(identified):
 
 def test_too_many_wrong_codes_burn_the_code():
     person = _person()
-    client = Client()
+    client = terminal()
     client.post(f"{BASE}identify/", {"action": "begin", "id_number": person.identifier})
     code = sent_code(person.phone)
     wrong = "000000" if code != "000000" else "111111"
@@ -116,11 +116,11 @@ def test_an_unregistered_number_gets_the_same_answer_and_never_a_session():
     before = len(LogProvider.sent)
     answers = []
     for number in (registered.identifier, unknown):
-        response = Client().post(f"{BASE}identify/", {"action": "begin", "id_number": number})
+        response = terminal().post(f"{BASE}identify/", {"action": "begin", "id_number": number})
         answers.append((response.status_code, "验证码已发送" in _page(response)))
     assert answers[0] == answers[1] == (200, True)
     assert len(LogProvider.sent) == before + 1
-    client = Client()
+    client = terminal()
     client.post(f"{BASE}identify/", {"action": "begin", "id_number": unknown})
     assert (
         client.post(f"{BASE}identify/", {"action": "finish", "code": "123456"}).status_code == 403
@@ -128,16 +128,16 @@ def test_an_unregistered_number_gets_the_same_answer_and_never_a_session():
 
 
 def test_a_malformed_id_number_is_422():
-    response = Client().post(f"{BASE}identify/", {"action": "begin", "id_number": "123"})
+    response = terminal().post(f"{BASE}identify/", {"action": "begin", "id_number": "123"})
     assert response.status_code == 422
 
 
 def test_a_code_begun_at_one_terminal_cannot_finish_at_another():
     person = _person()
-    client = Client()
+    client = terminal()
     client.post(f"{BASE}identify/", {"action": "begin", "id_number": person.identifier})
     pending = client.cookies["nhb_kiosk_pending"].value
-    other = Client()
+    other = terminal("XN-SMZJ-01")
     other.cookies["nhb_kiosk_pending"] = pending
     response = other.post(
         "/kiosk/XN-SMZJ-01/identify/", {"action": "finish", "code": sent_code(person.phone)}
@@ -198,13 +198,13 @@ def test_progress_query_shows_status_and_nothing_personal(today):
     applicant = case.applicant
     tail = applicant.identifier[-4:]
     wrong_tail = "0000" if tail != "0000" else "1111"
-    miss = Client().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": wrong_tail})
+    miss = terminal().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": wrong_tail})
     assert miss.status_code == 404 and case.title not in _page(miss)
-    unknown = Client().post(f"{BASE}progress/", {"case_no": "4212230000002099", "tail": tail})
+    unknown = terminal().post(f"{BASE}progress/", {"case_no": "4212230000002099", "tail": tail})
     assert unknown.status_code == 404 and _page(unknown).count("未查到") == _page(miss).count(
         "未查到"
     )
-    hit = Client().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": tail.lower()})
+    hit = terminal().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": tail.lower()})
     page = _page(hit)
     assert hit.status_code == 200
     assert case.title in page and case.get_status_display() in page
@@ -220,8 +220,8 @@ def test_progress_query_is_throttled_per_case_number(today):
     tail = case.applicant.identifier[-4:]
     wrong_tail = "0000" if tail != "0000" else "1111"
     for _ in range(5):
-        Client().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": wrong_tail})
-    response = Client().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": tail})
+        terminal().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": wrong_tail})
+    response = terminal().post(f"{BASE}progress/", {"case_no": case.case_no, "tail": tail})
     assert response.status_code == 429 and case.title not in _page(response)
 
 
@@ -295,9 +295,9 @@ def test_a_proof_needs_consent_and_stays_with_its_session(sources, identified):
 
 
 def test_items_are_the_kiosk_enabled_ones_found_by_pinyin():
-    page = _page(Client().get(f"{BASE}apply/?q=gt"))
+    page = _page(terminal().get(f"{BASE}apply/?q=gt"))
     assert GETIHU in page and "企业设立登记" not in page
-    everything = _page(Client().get(f"{BASE}apply/"))
+    everything = _page(terminal().get(f"{BASE}apply/"))
     assert "企业设立登记" in everything and "食品经营许可" not in everything
 
 
@@ -363,12 +363,12 @@ def test_a_terminal_code_must_be_reachable():
         with pytest.raises(InvalidInput):
             register_kiosk(code=code, hall=hall, name="3号自助终端")
     kiosk = register_kiosk(code="CY-ZWZX-03", hall=hall, name="3号自助终端")
-    assert Client().get(f"/kiosk/{kiosk.code}/").status_code == 200
+    assert enrolled(kiosk.code).get(f"/kiosk/{kiosk.code}/").status_code == 200
     assert LedgerSubject.objects.filter(subject="kiosk:CY-ZWZX-03").exists()
 
 
 def test_the_terminal_speaks_english_after_the_switch():
-    client = Client()
+    client = terminal()
     client.cookies["django_language"] = "en"
     page = _page(client.get(BASE))
     assert "Check case progress" in page and "Exit" in page

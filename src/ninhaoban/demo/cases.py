@@ -23,6 +23,8 @@ from ninhaoban.core.pdf import Paragraph, render_pdf
 from ninhaoban.demo.accounts import organization_uscc
 from ninhaoban.licences.selectors import valid_licence_for
 
+# what the companies the demo's 企业设立登记 establish trade in (their names differ)
+TRADES = ["商贸", "科技", "农业", "餐饮", "建材", "物流"]
 # region, clerk, approver, chief (None: the approver decides)
 OFFICES = [
     ("421200000000", "clerk.city", "approver.city.market", "chief.city.market"),
@@ -185,7 +187,7 @@ def seed() -> str:
                         "经营者": applicant.name,
                         "legal_representative": applicant.name,
                         "operator": applicant.name,
-                        "organization_name": f"咸宁{applicant.name}商贸有限公司",
+                        "organization_name": f"咸宁{applicant.name}{TRADES[made % 6]}有限公司",
                         "founded_on": day.isoformat(),
                         **LICENCE_FORM,
                     },

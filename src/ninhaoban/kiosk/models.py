@@ -5,8 +5,10 @@ from ninhaoban.regions.models import ServiceHall
 
 
 class Kiosk(models.Model):
-    """自助服务终端: one terminal in a hall. Its pages are addressed by `code`, so a terminal
-    is set up by opening its URL once; an inactive terminal's pages answer 404."""
+    """自助服务终端: one terminal in a hall. Its pages are addressed by `code` but answer only
+    the terminal's own browser: the one enrolled with a one-time code an administrator
+    issued, which keeps a device key whose hash is `device_hash`. An inactive terminal's
+    pages answer 404."""
 
     code = models.SlugField("终端编号", max_length=32, unique=True)
     hall = models.ForeignKey(
@@ -14,6 +16,10 @@ class Kiosk(models.Model):
     )
     name = models.CharField("名称", max_length=64)
     active = models.BooleanField("启用", default=True)
+    device_hash = models.CharField(max_length=64, blank=True)
+    enrolment_hash = models.CharField(max_length=64, blank=True)
+    enrolment_expires = models.DateTimeField("安装码有效期至", null=True, blank=True)
+    enrolment_failures = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["code"]

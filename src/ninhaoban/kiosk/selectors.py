@@ -1,6 +1,7 @@
 """Reads for the kiosk pages: the terminal, the live session, what may be done there."""
 
 import datetime as dt
+import hmac
 
 from django.utils import timezone
 
@@ -29,6 +30,13 @@ def kiosk_by_code(code: str) -> Kiosk:
     if kiosk is None:
         raise NotFound(f"自助终端{code}不存在或已停用", f"no terminal {code} in service")
     return kiosk
+
+
+def is_terminal(kiosk: Kiosk, device_key: str) -> bool:
+    """Whether the browser holding this key is the terminal (enrolled, not replaced since)."""
+    return bool(kiosk.device_hash and device_key) and hmac.compare_digest(
+        kiosk.device_hash, token_hash(device_key)
+    )
 
 
 def session_by_token(kiosk: Kiosk, token: str) -> KioskSession | None:

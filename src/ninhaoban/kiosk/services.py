@@ -1,6 +1,8 @@
 """The only writers of the kiosk tables: terminals and the sessions people open on them."""
 
+import datetime as dt
 import hashlib
+import hmac
 import secrets
 import uuid
 
@@ -15,6 +17,9 @@ from ninhaoban.regions.models import ServiceHall
 
 # /kiosk/search/ is 智能导办's large-type page; a terminal with that code could not be reached.
 RESERVED_CODES = {"search"}
+ENROLMENT_MINUTES = 30
+# wrong codes typed before the code is void: 5 guesses at 10^8 codes
+ENROLMENT_TRIES = 5
 
 
 def token_hash(token: str) -> str:
@@ -104,3 +109,64 @@ def end_session(session: KioskSession, reason: str) -> None:
             session.applicant.subject,
             {"session": session.session_id, "reason": reason},
         )
+
+
+def _enrolment_hash(kiosk: Kiosk, code: str) -> str:
+    return token_hash(f"{kiosk.code}:{code.strip()}")
+
+
+@transaction.atomic
+def issue_enrolment_code(
+    kiosk: Kiosk, *, actor: str, minutes: int = ENROLMENT_MINUTES
+) -> tuple[str, dt.datetime]:
+    """A one-time code that makes the browser typing it at /kiosk/<code>/enrol/ this
+    terminal (the browser enrolled before stops being it), and when it expires. Only its
+    hash is kept; a new code voids the one before."""
+    code = f"{secrets.randbelow(10**8):08d}"
+    kiosk.enrolment_hash = _enrolment_hash(kiosk, code)
+    kiosk.enrolment_expires = timezone.now() + dt.timedelta(minutes=minutes)
+    kiosk.enrolment_failures = 0
+    kiosk.save(update_fields=["enrolment_hash", "enrolment_expires", "enrolment_failures"])
+    record(
+        "kiosk.enrolment_issued",
+        f"kiosk:{kiosk.code}",
+        actor,
+        {"expires": kiosk.enrolment_expires.isoformat()},
+    )
+    return code, kiosk.enrolment_expires
+
+
+def enrol(kiosk: Kiosk, code: str) -> str:
+    """The device key the terminal's browser keeps from now on, for the live code; a wrong
+    code is counted (and stays counted: the refusal comes after the commit), and the
+    ENROLMENT_TRIES-th wrong one voids the code."""
+    key = ""
+    with transaction.atomic():
+        row = Kiosk.objects.select_for_update().get(pk=kiosk.pk)
+        expires = row.enrolment_expires
+        live = bool(row.enrolment_hash) and expires is not None and expires > timezone.now()
+        if live and hmac.compare_digest(row.enrolment_hash, _enrolment_hash(row, code or "")):
+            key = secrets.token_urlsafe(32)
+            row.device_hash = token_hash(key)
+            row.enrolment_hash, row.enrolment_expires, row.enrolment_failures = "", None, 0
+            record("kiosk.enrolled", f"kiosk:{row.code}", f"kiosk:{row.code}", {})
+        elif live:
+            row.enrolment_failures += 1
+            if row.enrolment_failures >= ENROLMENT_TRIES:
+                row.enrolment_hash, row.enrolment_expires = "", None
+                record("kiosk.enrolment_voided", f"kiosk:{row.code}", "system", {})
+        row.save(
+            update_fields=[
+                "device_hash",
+                "enrolment_hash",
+                "enrolment_expires",
+                "enrolment_failures",
+            ]
+        )
+    if not key:
+        raise InvalidInput(
+            "安装码不正确或已失效，请向管理员重新申领",
+            "the enrolment code is wrong or no longer valid: ask an administrator for a new one",
+            field="code",
+        )
+    return key

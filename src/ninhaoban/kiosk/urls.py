@@ -4,6 +4,7 @@ from ninhaoban.kiosk import views
 
 urlpatterns = [
     path("<slug:code>/", views.home, name="kiosk-home"),
+    path("<slug:code>/enrol/", views.enrol, name="kiosk-enrol"),
     path("<slug:code>/identify/", views.identify, name="kiosk-identify"),
     path("<slug:code>/exit/", views.leave, name="kiosk-exit"),
     path("<slug:code>/progress/", views.progress, name="kiosk-progress"),

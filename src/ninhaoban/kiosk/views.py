@@ -1,10 +1,12 @@
 """The pages of a self-service terminal (自助服务终端) in a service hall.
 
-Every page is addressed by the terminal's code and knows nothing about the website's
-sign-in: a person is known here only through the terminal's own identity check, for a
-short session that ends on 退出, when the next person starts, or after a few idle minutes.
-Errors are shown on the terminal's own error page, which has no way out to the staff or
-portal pages. Nothing personal is cached by the browser.
+Every page is addressed by the terminal's code and answers only the terminal's own browser,
+the one enrolled with an administrator's one-time code (any other browser is told so and
+sees nothing else). The pages know nothing about the website's sign-in: a person is known
+here only through the terminal's own identity check, for a short session that ends on 退出,
+when the next person starts, or after a few idle minutes. Errors are shown on the
+terminal's own error page, which has no way out to the staff or portal pages. Nothing
+personal is cached by the browser.
 """
 
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from functools import wraps
 from hashlib import sha256
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +38,8 @@ from ninhaoban.licences import services as licences
 from ninhaoban.licences.documents import proof_pdf
 
 SESSION_COOKIE = "nhb_kiosk"
+DEVICE_COOKIE = "nhb_kiosk_device"
+DEVICE_COOKIE_SECONDS = 10 * 365 * 24 * 3600
 PENDING_COOKIE = "nhb_kiosk_pending"
 PROGRESS_TRIES = 5
 PROGRESS_WINDOW_SECONDS = 15 * 60
@@ -74,6 +79,20 @@ def _error(
     return _render(request, kiosk, session, "kiosk/error.html", {"error": exc}, exc.status)
 
 
+def _terminal(request: HttpRequest, code: str) -> Kiosk | HttpResponse:
+    """The terminal, or the page to show instead: not there, or not this browser."""
+    try:
+        kiosk = selectors.kiosk_by_code(code)
+    except NotFound as exc:
+        response = _error(request, None, None, exc)
+    else:
+        if selectors.is_terminal(kiosk, request.COOKIES.get(DEVICE_COOKIE, "")):
+            return kiosk
+        response = _render(request, kiosk, None, "kiosk/not_enrolled.html", status=403)
+    add_never_cache_headers(response)
+    return response
+
+
 def kiosk_page(view: View) -> View:
     """Resolve the terminal and the live session around a kiosk view: an idle session is
     ended here (and its cookie dropped), a live one is kept alive, and any domain error
@@ -81,12 +100,9 @@ def kiosk_page(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, *args: str, **kwargs: str) -> HttpResponse:
-        try:
-            kiosk = selectors.kiosk_by_code(code)
-        except NotFound as exc:
-            response = _error(request, None, None, exc)
-            add_never_cache_headers(response)
-            return response
+        kiosk = _terminal(request, code)
+        if isinstance(kiosk, HttpResponse):
+            return kiosk
         token = request.COOKIES.get(SESSION_COOKIE, "")
         session = selectors.session_by_token(kiosk, token)
         if session is not None and selectors.is_idle(session):
@@ -104,6 +120,38 @@ def kiosk_page(view: View) -> View:
         return response
 
     return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, code: str) -> HttpResponse:
+    """安装: the browser that types the terminal's live one-time code becomes the terminal."""
+    try:
+        kiosk = selectors.kiosk_by_code(code)
+    except NotFound as exc:
+        response = _error(request, None, None, exc)
+        add_never_cache_headers(response)
+        return response
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            key = services.enrol(kiosk, request.POST.get("code", ""))
+        except DomainError as exc:
+            error, status = exc, exc.status
+        else:
+            response = redirect(_base(kiosk))
+            response.set_cookie(
+                DEVICE_COOKIE,
+                key,
+                max_age=DEVICE_COOKIE_SECONDS,
+                path=_base(kiosk),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Strict",
+            )
+            return response
+    response = _render(request, kiosk, None, "kiosk/enrol.html", {"error": error}, status)
+    add_never_cache_headers(response)
+    return response
 
 
 def _identify_first(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
