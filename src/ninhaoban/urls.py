@@ -28,6 +28,7 @@ urlpatterns = [
         name="my-case-notice",
     ),
     path("console/catalog/", include("ninhaoban.catalog.console_urls")),
+    path("console/kiosks/", include("ninhaoban.kiosk.console_urls")),
     path("console/", include("ninhaoban.console.urls")),
     path("catalog/", include("ninhaoban.catalog.urls")),
     path("ledger/", include("ninhaoban.ledger.urls")),

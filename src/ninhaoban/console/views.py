@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ninhaoban.accounts.models import Role
 from ninhaoban.core.errors import Forbidden
 
 
@@ -11,4 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if staff is None:
         raise Forbidden("仅限工作人员使用", "for staff only")
     grants = staff.roles.select_related("region", "department")
-    return render(request, "console/home.html", {"staff": staff, "grants": grants})
+    is_admin = request.user.is_superuser or any(g.role == Role.ADMIN for g in grants)
+    return render(
+        request, "console/home.html", {"staff": staff, "grants": grants, "is_admin": is_admin}
+    )
