@@ -2,14 +2,14 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
 
 from ninhaoban.accounts import selectors, services
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.regions.selectors import get_region
 
-router = Router(tags=["applicants"], auth=django_auth)
+router = Router(tags=["applicants"], auth=API_AUTH)
 
 INTAKE_ROLES = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 

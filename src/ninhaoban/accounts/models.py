@@ -34,6 +34,29 @@ class Staff(models.Model):
         return f"staff:{self.pk}"
 
 
+class ApiToken(models.Model):
+    """A machine's key to the API (a department system, a window's own application): it
+    acts as the staff account it belongs to, with that account's roles and scope, and is
+    sent as `Authorization: Bearer <token>`. Only the token's SHA-256 is kept; `prefix`
+    names it in lists and in the ledger."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=64)
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    last_used_on = models.DateField("最近使用日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+
 class StaffRole(models.Model):
     """One role of one staff member, bound to a region subtree and optionally a department."""
 

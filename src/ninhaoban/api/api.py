@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from ninhaoban.core.errors import DomainError
 
@@ -17,6 +17,19 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "unauthenticated",
+            "message": "请先登录，或在 Authorization 头中提供有效的接口令牌（Bearer）",
+            "message_en": "sign in, or send a valid API token as Authorization: Bearer",
+        },
+        status=401,
+    )
 
 
 @api.exception_handler(ValidationError)

@@ -9,15 +9,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
+from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.cases import selectors, services
 from ninhaoban.cases.models import Case, Channel, Notice, NoticeKind
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import Forbidden, InvalidInput
 
-router = Router(tags=["cases"], auth=django_auth)
+router = Router(tags=["cases"], auth=API_AUTH)
 
 
 class FileBody(Schema):

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.catalog import audit, guides, selectors, stats
 from ninhaoban.catalog.guides import source_text
 from ninhaoban.catalog.permissions import visible_findings
@@ -133,7 +133,7 @@ def catalog_stats(request: HttpRequest, region: str = "") -> dict[str, Any]:
     return stats.catalog_stats(region=region if region.isdigit() else "")
 
 
-@router.get("/audit", auth=django_auth, summary="同事同标核查 / standardization audit")
+@router.get("/audit", auth=API_AUTH, summary="同事同标核查 / standardization audit")
 def catalog_audit(request: HttpRequest) -> dict[str, Any]:
     findings = visible_findings(request.user, audit.run_audit())
     return {"summary": audit.summary(findings), "findings": [f.as_dict() for f in findings]}

@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.core.errors import Forbidden, NotFound
 from ninhaoban.licences import selectors, services
 from ninhaoban.licences.models import Licence
@@ -121,7 +121,7 @@ def verify(request: HttpRequest, identifier: str) -> dict:
 
 
 @router.get(
-    "/{identifier}", response=LicenceOut, auth=django_auth, summary="证照详情（按权限范围，留痕）"
+    "/{identifier}", response=LicenceOut, auth=API_AUTH, summary="证照详情（按权限范围，留痕）"
 )
 def detail(request: HttpRequest, identifier: str, purpose: str = "工作人员查阅") -> dict:
     licence = _staff_licence(request, identifier)
@@ -141,7 +141,7 @@ def detail(request: HttpRequest, identifier: str, purpose: str = "工作人员�
 @router.post(
     "/{identifier}/status",
     response=VerificationOut,
-    auth=django_auth,
+    auth=API_AUTH,
     summary="暂扣、恢复、撤销、注销证照",
 )
 def change_status(request: HttpRequest, identifier: str, data: StatusIn) -> dict:
