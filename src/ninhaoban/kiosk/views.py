@@ -88,7 +88,9 @@ def _terminal(request: HttpRequest, code: str) -> Kiosk | HttpResponse:
     else:
         if selectors.is_terminal(kiosk, request.COOKIES.get(DEVICE_COOKIE, "")):
             return kiosk
-        response = _render(request, kiosk, None, "kiosk/not_enrolled.html", status=403)
+        response = _render(
+            request, kiosk, None, "kiosk/not_enrolled.html", {"unenrolled": True}, 403
+        )
     add_never_cache_headers(response)
     return response
 
@@ -149,7 +151,8 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
                 samesite="Strict",
             )
             return response
-    response = _render(request, kiosk, None, "kiosk/enrol.html", {"error": error}, status)
+    context = {"error": error, "unenrolled": True}
+    response = _render(request, kiosk, None, "kiosk/enrol.html", context, status)
     add_never_cache_headers(response)
     return response
 
