@@ -113,3 +113,13 @@ def test_without_a_session_or_token_it_is_401_and_a_failed_csrf_check_403(today,
     )
     assert forged.status_code == 403 and "CSRF" in forged.json()["message"]
     assert "CSRF" in forged.json()["message_en"]
+
+
+def test_a_token_reaches_the_staff_lookups_of_lower_layers():
+    """The ledger's subject lookup is mounted with the same sign-in as the rest of the API."""
+    _, secret = _token("supervisor")
+    auth = {"authorization": f"Bearer {secret}"}
+    found = Client().get("/api/v1/ledger/entries?subject=staff:1", headers=auth)
+    assert found.status_code == 200
+    assert Client().get("/api/v1/ledger/entries?subject=staff:1").status_code == 401
+    assert Client().get("/api/v1/openapi.json").status_code == 200

@@ -48,10 +48,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 def _mount() -> None:
     from ninhaoban.accounts.api import router as accounts_router
+    from ninhaoban.accounts.tokens import API_AUTH
     from ninhaoban.cases.api import router as cases_router
     from ninhaoban.catalog.api import router as catalog_router
     from ninhaoban.guidance.api import router as guidance_router
     from ninhaoban.ledger.api import router as ledger_router
+    from ninhaoban.ledger.api import staff_router as ledger_staff_router
     from ninhaoban.licences.api import router as licences_router
     from ninhaoban.regions.api import router as regions_router
 
@@ -60,6 +62,7 @@ def _mount() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/guidance", guidance_router)
     api.add_router("/ledger", ledger_router)
+    api.add_router("/ledger", ledger_staff_router, auth=API_AUTH)
     api.add_router("/licences", licences_router)
     api.add_router("/cases", cases_router)
 
