@@ -33,6 +33,11 @@ def _code(seed: int) -> str:
     return organization_uscc(random.Random(seed), CHONGYANG[:6])
 
 
+def _miswritten(code: str) -> str:
+    """The code with its last (check) character changed: one typo the check must catch."""
+    return code[:-1] + ("1" if code[-1] != "1" else "2")
+
+
 def test_the_application_asks_the_new_organizations_name_first():
     version = item(COMPANY, CHONGYANG).versions.get(state="published")
     asked = results.application_fields([version])
@@ -61,13 +66,13 @@ def test_approval_registers_the_organization_and_issues_it_the_licence(today):
     ("name", "code", "said"),
     [
         (NAME, "", "统一社会信用代码"),
-        ("", "valid", "拟设立法人名称"),
-        (NAME, "91421223MA4XXXXXX0", "统一社会信用代码无效"),
+        ("", _code(2), "拟设立法人名称"),
+        (NAME, _miswritten(_code(3)), "统一社会信用代码无效"),
     ],
 )
 def test_a_missing_or_wrong_name_or_code_stops_the_approval(today, name, code, said):
     case = _reviewed({"organization_name": name} if name else {})
-    fields = {"uscc": _code(2) if code == "valid" else code}
+    fields = {"uscc": code}
     before = Applicant.objects.count()
     with pytest.raises(InvalidInput) as refused:
         services.decide(case, staff(CHIEF), outcome=Outcome.APPROVED, licence_fields=fields)
