@@ -161,6 +161,21 @@ def _identify_first(request: HttpRequest, kiosk: Kiosk) -> HttpResponse:
     return redirect(f"{reverse('kiosk-identify', args=[kiosk.code])}?next={quote(request.path)}")
 
 
+def person_page(view: View) -> View:
+    """A kiosk page for the person the terminal has identified: without a session, the
+    identity check comes first and then leads back here."""
+
+    @wraps(view)
+    def for_person(
+        request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, *args: str, **kwargs: str
+    ) -> HttpResponse:
+        if session is None:
+            return _identify_first(request, kiosk)
+        return view(request, kiosk, session, *args, **kwargs)
+
+    return kiosk_page(for_person)
+
+
 def _next_url(request: HttpRequest, kiosk: Kiosk) -> str:
     """Only back into this terminal's own pages."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -275,20 +290,16 @@ def progress(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -
     return _render(request, kiosk, session, "kiosk/progress.html", context)
 
 
-@kiosk_page
-def my_cases(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
-    if session is None:
-        return _identify_first(request, kiosk)
+@person_page
+def my_cases(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpResponse:
     rows = [(c, cases.alert_of(c)) for c in cases.cases_of(session.applicant, 20)]
     return _render(request, kiosk, session, "kiosk/cases.html", {"rows": rows})
 
 
-@kiosk_page
+@person_page
 def case_page(
-    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, case_no: str
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession, case_no: str
 ) -> HttpResponse:
-    if session is None:
-        return _identify_first(request, kiosk)
     case = cases.case_for_applicant(session.applicant, case_no)
     context = {
         "case": case,
@@ -306,25 +317,21 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     return response
 
 
-@kiosk_page
+@person_page
 def receipt_pdf(
-    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, case_no: str
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession, case_no: str
 ) -> HttpResponse:
-    if session is None:
-        return _identify_first(request, kiosk)
     case = cases.case_for_applicant(session.applicant, case_no)
     if case.accepted_on is None:
         raise InvalidInput("办件尚未受理，没有受理回执", "not accepted yet: no receipt")
     return _pdf(documents.Receipt.of(case).pdf(), f"receipt-{case_no}.pdf")
 
 
-@kiosk_page
+@person_page
 @require_http_methods(["GET", "POST"])
-def proofs(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+def proofs(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpResponse:
     """开具证明: the person's request and ticked consent are the consent for this one query,
     bound to this session; the department is asked, the proof signed and traced."""
-    if session is None:
-        return _identify_first(request, kiosk)
     applicant = session.applicant
     kinds = proofs_of.kinds_for(applicant.kind)
     if request.method == "POST":
@@ -342,23 +349,19 @@ def proofs(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> 
     return _render(request, kiosk, session, "kiosk/proofs.html", {"kinds": kinds})
 
 
-@kiosk_page
+@person_page
 def proof_page(
-    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, number: str
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession, number: str
 ) -> HttpResponse:
-    if session is None:
-        return _identify_first(request, kiosk)
     proof = selectors.proof_of_session(session, number)
     return _render(request, kiosk, session, "kiosk/proof.html", {"proof": proof})
 
 
-@kiosk_page
+@person_page
 def proof_document(
-    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, number: str
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession, number: str
 ) -> HttpResponse:
     """The signed PDF with its QR code, for the terminal's printer; each print is traced."""
-    if session is None:
-        return _identify_first(request, kiosk)
     proof = selectors.proof_of_session(session, number)
     licences.trace_proof_read(proof, actor=proof.holder.subject, role=SELF, purpose=PROOF_PURPOSE)
     return _pdf(proof_pdf(proof), f"proof-{proof.number}.pdf")
@@ -372,16 +375,14 @@ def items(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> H
     return _render(request, kiosk, session, "kiosk/items.html", {"rows": rows, "q": query})
 
 
-@kiosk_page
+@person_page
 @require_http_methods(["GET", "POST"])
 def apply(
-    request: HttpRequest, kiosk: Kiosk, session: KioskSession | None, item_code: str
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession, item_code: str
 ) -> HttpResponse:
     """One item through the one intake service, on the kiosk channel: what the government
     holds is resolved by the service, the rest comes from the terminal's scanner (a file
     input); an incomplete application is told everything missing at once and not stored."""
-    if session is None:
-        return _identify_first(request, kiosk)
     version = selectors.kiosk_item(kiosk, item_code)
     actor = Actor.of_applicant(session.applicant)
     plan = intake.plan_for(item_code=version.item.code)
