@@ -69,12 +69,13 @@ def add(request: HttpRequest) -> HttpResponse:
         raise InvalidInput(
             "请选择您管理范围内的大厅", "choose a hall in your scope", field="hall"
         ) from None
-    code = request.POST.get("code", "").strip()
-    if Kiosk.objects.filter(code=code).exists():
-        raise InvalidInput(
-            f"终端编号{code}已被使用", f"terminal code {code} is taken", field="code"
-        )
-    services.register_kiosk(code=code, hall=hall, name=request.POST.get("name", ""), actor=actor)
+    services.register_kiosk(
+        code=request.POST.get("code", ""),
+        hall=hall,
+        name=request.POST.get("name", ""),
+        new=True,
+        actor=actor,
+    )
     return redirect("kiosk-console:terminals")
 
 
@@ -94,8 +95,6 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
 def enrolment(request: HttpRequest, code: str) -> HttpResponse:
     actor = _actor(request)
     kiosk = _terminal(request, code)
-    if not kiosk.active:
-        raise InvalidInput("停用的终端不能安装，请先启用", "switch the terminal on first")
     one_time, expires = services.issue_enrolment_code(kiosk, actor=actor)
     response = render(
         request,

@@ -28,9 +28,16 @@ def token_hash(token: str) -> str:
 
 @transaction.atomic
 def register_kiosk(
-    *, code: str, hall: ServiceHall, name: str, active: bool = True, actor: str = "system"
+    *,
+    code: str,
+    hall: ServiceHall,
+    name: str,
+    active: bool = True,
+    new: bool = False,
+    actor: str = "system",
 ) -> Kiosk:
-    """Set a terminal up (or change it): the code becomes part of its pages' addresses."""
+    """Set a terminal up (or change it): the code becomes part of its pages' addresses.
+    `new`: refuse a code already in use, so adding a terminal never takes another over."""
     code = (code or "").strip()
     if (
         not code
@@ -50,6 +57,10 @@ def register_kiosk(
         )
     if not (name or "").strip():
         raise InvalidInput("终端名称不能为空", "the terminal needs a name", field="name")
+    if new and Kiosk.objects.filter(code=code).exists():
+        raise InvalidInput(
+            f"终端编号{code}已被使用", f"terminal code {code} is taken", field="code"
+        )
     kiosk, _ = Kiosk.objects.update_or_create(
         code=code, defaults={"hall": hall, "name": name.strip(), "active": active}
     )
@@ -121,7 +132,9 @@ def issue_enrolment_code(
 ) -> tuple[str, dt.datetime]:
     """A one-time code that makes the browser typing it at /kiosk/<code>/enrol/ this
     terminal (the browser enrolled before stops being it), and when it expires. Only its
-    hash is kept; a new code voids the one before."""
+    hash is kept; a new code voids the one before. A switched-off terminal gets none."""
+    if not kiosk.active:
+        raise InvalidInput("停用的终端不能安装，请先启用", "switch the terminal on first")
     code = f"{secrets.randbelow(10**8):08d}"
     kiosk.enrolment_hash = _enrolment_hash(kiosk, code)
     kiosk.enrolment_expires = timezone.now() + dt.timedelta(minutes=minutes)
