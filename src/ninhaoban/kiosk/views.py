@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ninhaoban.cases import documents, results
+from ninhaoban.cases import documents
 from ninhaoban.cases import selectors as cases
 from ninhaoban.cases import services as intake
-from ninhaoban.cases.models import Channel, DeliveryMethod
-from ninhaoban.cases.services import Actor, Incomplete
-from ninhaoban.cases.uploads import posted_files
+from ninhaoban.cases.application import application_page
+from ninhaoban.cases.models import Channel
+from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
 from ninhaoban.exchange.models import SELF
 from ninhaoban.kiosk import selectors, services
@@ -384,37 +384,15 @@ def apply(
     holds is resolved by the service, the rest comes from the terminal's scanner (a file
     input); an incomplete application is told everything missing at once and not stored."""
     version = selectors.kiosk_item(kiosk, item_code)
-    actor = Actor.of_applicant(session.applicant)
-    plan = intake.plan_for(item_code=version.item.code)
-    needs = intake.preview(session.applicant, plan, actor=actor)
-    fields = results.application_fields(plan.versions)
-    context: dict = {
-        "plan": plan,
-        "needs": needs,
-        "form_fields": fields,
-        "item_code": item_code,
-        "delivery_methods": DeliveryMethod.choices,
-    }
-    if request.method == "POST":
-        files = posted_files(request.FILES, (need.key for need, _ in needs))
-        try:
-            case = intake.submit(
-                actor=actor,
-                applicant=session.applicant,
-                channel=Channel.KIOSK,
-                item_code=version.item.code,
-                files=files,
-                form=results.application_form(request.POST, fields),
-                consent=bool(request.POST.get("consent")),
-                delivery_method=request.POST.get("delivery_method", ""),
-                received_at=kiosk.hall.region_id,
-            )
-        except Incomplete as exc:
-            context["problems"] = exc.problems
-        except DomainError as exc:
-            context["error"] = exc
-        else:
-            return redirect("kiosk-case", code=kiosk.code, case_no=case.case_no)
-    failure = context.get("error")
-    status = failure.status if failure else 422 if "problems" in context else 200
-    return _render(request, kiosk, session, "kiosk/apply.html", context, status)
+    page = application_page(
+        Actor.of_applicant(session.applicant),
+        intake.plan_for(item_code=version.item.code),
+        channel=Channel.KIOSK,
+        item_code=version.item.code,
+        post=request.POST if request.method == "POST" else None,
+        uploaded=request.FILES,
+        received_at=kiosk.hall.region_id,
+    )
+    if page.case is not None:
+        return redirect("kiosk-case", code=kiosk.code, case_no=page.case.case_no)
+    return _render(request, kiosk, session, "kiosk/apply.html", page.context, page.status)
