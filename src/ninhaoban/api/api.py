@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from ninhaoban.core.errors import DomainError
+from ninhaoban.core.errors import DomainError, Unauthenticated
 
 api = NinjaAPI(
     title="您好办 API",
@@ -21,14 +21,12 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
+    return domain_error(
         request,
-        {
-            "code": "unauthenticated",
-            "message": "请先登录，或在 Authorization 头中提供有效的接口令牌（Bearer）",
-            "message_en": "sign in, or send a valid API token as Authorization: Bearer",
-        },
-        status=401,
+        Unauthenticated(
+            "请先登录，或在 Authorization 头中提供有效的接口令牌（Bearer）",
+            "sign in, or send a valid API token as Authorization: Bearer",
+        ),
     )
 
 

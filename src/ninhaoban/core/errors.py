@@ -34,6 +34,11 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
