@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import roles_of
-from ninhaoban.cases import documents, results, selectors, services
+from ninhaoban.cases import documents, permissions, results, selectors, services
 from ninhaoban.cases.machine import TRANSITIONS
-from ninhaoban.cases.models import Case, Channel, StepState
+from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import posted_files
 from ninhaoban.catalog import selectors as catalog
@@ -63,7 +63,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     materials are already covered, take the files, and accept or issue the notice. Every
     step is a POST, so ID numbers never appear in URLs or access logs."""
     actor = _staff(request)
-    if not roles_of(request.user, [Role.CLERK]) and not request.user.is_superuser:
+    if not permissions.may_take_applications(request.user):
         raise Forbidden("只有窗口人员可以受理申请", "only a clerk takes applications")
     source = request.POST
     context: dict[str, Any] = {
@@ -118,12 +118,9 @@ def _regions(request: HttpRequest) -> list[str]:
 
 @login_required
 def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
-    _staff(request)
+    actor = _staff(request)
     case = selectors.case_for_staff(request.user, case_no)
     holder = case.parent or case
-    allowed = {
-        name for name, t in TRANSITIONS.items() if case.status in t.sources and name != "submit"
-    }
     return render(
         request,
         "console/cases/case.html",
@@ -134,11 +131,11 @@ def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
             "events": selectors.history(case, staff=True),
             "materials": holder.materials.order_by("pk"),
             "steps": case.steps.order_by("position"),
-            "active_steps": case.steps.filter(state=StepState.ACTIVE),
+            "workable_steps": permissions.workable_steps(actor, case),
             "children": case.children.select_related("department").order_by("case_no"),
             "notices": selectors.notices(holder),
             "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
-            "allowed": allowed,
+            "allowed": permissions.allowed_actions(actor, case),
             "procedures": SpecialProcedure.choices,
             "delivery_methods": DeliveryMethod.choices,
             "licence": results.licence_form(case),

@@ -7,19 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ninhaoban.cases import documents, selectors, services
-from ninhaoban.cases.models import Case, Status
+from ninhaoban.cases import documents, permissions, selectors, services
+from ninhaoban.cases.models import Case
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import posted_files
 from ninhaoban.core.errors import Forbidden, InvalidInput
-
-WITHDRAWABLE = (
-    Status.SUBMITTED,
-    Status.CORRECTION,
-    Status.ACCEPTED,
-    Status.IN_REVIEW,
-    Status.SUSPENDED,
-)
 
 
 def _applicant(request: HttpRequest) -> Actor | None:
@@ -37,6 +29,7 @@ def _login(request: HttpRequest) -> HttpResponse:
 
 def _context(case: Case, actor: Actor) -> dict:
     holder = case.parent or case
+    allowed = permissions.allowed_actions(actor, case)
     return {
         "case": case,
         "events": selectors.history(case, staff=False),
@@ -45,8 +38,8 @@ def _context(case: Case, actor: Actor) -> dict:
         "materials": holder.materials.order_by("pk"),
         "notices": selectors.notices(holder),
         "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
-        "open_notice": case.status == Status.CORRECTION,
-        "withdrawable": case.status in WITHDRAWABLE and case.parent_id is None,
+        "open_notice": "supply_correction" in allowed,
+        "withdrawable": "withdraw" in allowed,
         "alert": selectors.alert_of(case),
     }
 

@@ -9,12 +9,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 
-from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.notify import notify
-from ninhaoban.accounts.scoping import require_scope
-from ninhaoban.cases.machine import APPLICANT, SYSTEM, Transition, transition
+from ninhaoban.cases import permissions
+from ninhaoban.cases.machine import Transition
 from ninhaoban.cases.models import Case, CaseEvent, Status
-from ninhaoban.core.errors import Conflict, Forbidden, NotFound
+from ninhaoban.core.errors import Forbidden
 from ninhaoban.ledger.services import record_many
 
 log = logging.getLogger("ninhaoban.cases")
@@ -58,44 +58,6 @@ class Actor:
 SYSTEM_ACTOR = Actor("system", "system", "系统")
 
 
-def authorize(case: Case, t: Transition, actor: Actor, roles: Iterable[str] | None = None) -> None:
-    """Forbidden (403) unless the actor may make this transition on this case.
-
-    Staff act within the competent region and department; a clerk may also act on a case
-    submitted at a hall inside their scope (通办: accepted anywhere, decided where competent).
-    """
-    allowed = set(t.roles if roles is None else roles)
-    if actor.kind == "system":
-        if SYSTEM not in allowed:
-            raise _wrong_role(t, "system")
-        return
-    if actor.kind == "applicant":
-        if APPLICANT not in allowed:
-            raise _wrong_role(t, APPLICANT)
-        if actor.applicant is None or actor.applicant.pk != case.applicant_id:
-            raise NotFound(f"办件{case.case_no}不存在", f"no case {case.case_no}")
-        return
-    staff_roles = [r for r in allowed if r in Role.values]
-    if not staff_roles or actor.user is None:
-        raise _wrong_role(t, "staff")
-    try:
-        require_scope(actor.user, staff_roles, case.region_id, case.department_id)
-    except Forbidden:
-        if Role.CLERK not in staff_roles or case.intake_region_id == case.region_id:
-            raise
-        require_scope(actor.user, [Role.CLERK], case.intake_region_id)
-
-
-def _wrong_role(t: Transition, who: str) -> Forbidden:
-    labels = {APPLICANT: "申请人", SYSTEM: "系统"} | {r.value: r.label for r in Role}
-    allowed = "、".join(labels[r] for r in sorted(t.roles))
-    return Forbidden(
-        f"“{t.label}”只能由{allowed}办理",
-        f"'{t.name}' may only be done by: {', '.join(sorted(t.roles))} (not {who})",
-        field="role",
-    )
-
-
 def locked(case: Case) -> Case:
     """The case row, locked for this transaction and read afresh (its status may have moved)."""
     return (
@@ -105,36 +67,11 @@ def locked(case: Case) -> Case:
     )
 
 
-# made on a bundle's parent for all its children at once
-BUNDLE_WIDE = frozenset({"accept", "refuse", "withdraw", "reopen", "deliver", "close"})
-# made on each child by its own department
-CHILD_WORK = frozenset({"start_review", "suspend", "resume", "extend", "complete_step", "decide"})
-CORRECTIONS = frozenset({"request_correction", "supply_correction"})
-
-
-def check_bundle(case: Case, name: str) -> None:
-    accepted = case.accepted_on is not None
-    if case.parent_id and (name in BUNDLE_WIDE or (name in CORRECTIONS and not accepted)):
-        raise Conflict(
-            "一件事的子办件由一件事办件统一受理、补正、撤回和送达",
-            "a bundle's child case is accepted, corrected, withdrawn and delivered with its parent",
-        )
-    if case.is_bundle and (name in CHILD_WORK or (name in CORRECTIONS and accepted)):
-        raise Conflict(
-            "一件事受理后由各部门在子办件上分别办理",
-            "after acceptance a bundle is worked on its child cases",
-        )
-
-
-def begin(
-    case: Case, name: str, actor: Actor, roles: Iterable[str] | None = None
-) -> tuple[Case, Transition]:
-    """Lock, check the status (409) and the role (403): the start of every transition."""
+def begin(case: Case, name: str, actor: Actor) -> tuple[Case, Transition]:
+    """Lock, then ask the one rule of `permissions` (409 for the status, 403 for the role):
+    the start of every transition."""
     fresh = locked(case)
-    t = transition(name, fresh.status)
-    check_bundle(fresh, name)
-    authorize(fresh, t, actor, roles)
-    return fresh, t
+    return fresh, permissions.check(fresh, name, actor)
 
 
 def log_event(

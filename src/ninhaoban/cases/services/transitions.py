@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from ninhaoban.accounts.models import Role
-from ninhaoban.cases import clock
-from ninhaoban.cases.machine import TRANSITIONS, transition
+from ninhaoban.cases import clock, permissions
+from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import (
     Case,
     CaseEvent,
@@ -26,9 +25,7 @@ from ninhaoban.cases.models import (
 from ninhaoban.cases.services.base import (
     SYSTEM_ACTOR,
     Actor,
-    authorize,
     begin,
-    check_bundle,
     event_of,
     locked,
     move,
@@ -37,7 +34,7 @@ from ninhaoban.cases.services.bundles import for_whole_bundle, sync_parent
 from ninhaoban.cases.services.steps import open_steps
 from ninhaoban.catalog.models import SpecialProcedure
 from ninhaoban.core import workdays
-from ninhaoban.core.errors import Conflict, InvalidInput
+from ninhaoban.core.errors import InvalidInput
 
 
 def _reason(reason: str, what_zh: str, what_en: str) -> str:
@@ -120,9 +117,7 @@ def accept_on_receipt(
     on the rows in hand (the case, its children, its materials), which are then set to
     accepted before their first insert. Returns the history rows of the acceptance, which
     intake writes with those of the receipt."""
-    t = transition("accept", case.status)
-    check_bundle(case, t.name)
-    authorize(case, t, actor)
+    t = permissions.check(case, "accept", actor)
     problems = _problems(rows)
     if problems:
         raise Incomplete(problems)
@@ -188,9 +183,7 @@ def request_correction(
     """一次性告知: every problem at once — the materials still missing and those the officer
     found wrong. Before acceptance a clerk issues it; after acceptance an approver does and
     the clock stops until the applicant answers."""
-    fresh = Case.objects.select_for_update().get(pk=case.pk)
-    roles = (Role.CLERK,) if fresh.status == Status.SUBMITTED else (Role.APPROVER, Role.CHIEF)
-    case, t = begin(case, "request_correction", actor, roles)
+    case, t = begin(case, "request_correction", actor)
     holder = case.parent or case
     found = []
     for p in problems:
@@ -365,8 +358,6 @@ def extend(case: Case, actor: Actor, *, days: int, reason: str) -> Case:
     text = _reason(reason, "延期理由", "reason for the extension")
     case, t = begin(case, "extend", actor)
     cap = clock.extension_cap(case.joint)
-    if case.extended_days:
-        raise Conflict("本办件已经延期一次，不能再次延期", "this case was already extended once")
     if not 1 <= days <= cap:
         raise InvalidInput(
             f"延长期限应为1至{cap}个工作日",
