@@ -113,9 +113,12 @@ def test_approver_works_the_case_from_the_queue(today, staff_client):
     )
     step = case.steps.get(state="active")
     approver.post(f"/console/cases/{case.case_no}/complete_step/", {"step": step.pk})
-    approver.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
+    not_theirs = approver.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
+    assert not_theirs.status_code == 403 and "首席代表" in not_theirs.content.decode()
+    chief = staff_client("chief.chongyang.market")
+    chief.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
     assert Case.objects.get(pk=case.pk).status == Status.DECIDED
-    wrong = approver.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
+    wrong = chief.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
     assert wrong.status_code == 409
     timeline = approver.get(f"/console/cases/{case.case_no}/").content.decode()
     assert "decide" in timeline and "审查" in timeline

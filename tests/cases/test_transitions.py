@@ -213,6 +213,22 @@ def test_decision_needs_the_earlier_steps(today):
         services.decide(case, staff(CHIEF), outcome=Outcome.DENIED, reason="")
 
 
+def test_a_chiefs_decision_step_is_not_decided_by_an_approver(today):
+    case = case_in(S.IN_REVIEW)
+    final = CaseStep.objects.filter(case=case).order_by("-stage").first()
+    assert final.role == "chief" and final.state == StepState.ACTIVE
+    about = LedgerEntry.objects.filter(subjects__subject=case.subject)
+    before = about.count()
+    with pytest.raises(Forbidden, match="首席代表"):
+        services.decide(case, staff(APPROVER), outcome=Outcome.APPROVED)
+    case.refresh_from_db()
+    assert case.status == S.IN_REVIEW and case.decided_on is None
+    assert CaseStep.objects.get(pk=final.pk).state == StepState.ACTIVE
+    assert about.count() == before
+    services.decide(case, staff(CHIEF), outcome=Outcome.APPROVED)
+    assert Case.objects.get(pk=case.pk).status == S.DECIDED
+
+
 def test_history_is_append_only(today):
     case = case_in(S.ACCEPTED)
     event = CaseEvent.objects.filter(case=case).first()

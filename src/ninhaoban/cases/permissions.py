@@ -109,12 +109,37 @@ def check(case: Case, name: str, actor: "Actor") -> Transition:
 
 
 def may_work_step(actor: "Actor", case: Case, step: CaseStep) -> None:
-    """Forbidden unless the actor holds the step's own role over the case's department."""
+    """Forbidden unless the actor holds the step's own role over the case's department:
+    the one check for completing a step and for the decision that closes the final one."""
     if actor.user is None:
         raise Conflict("办理环节须由工作人员完成", "steps are worked by staff")
-    require_scope(
-        actor.user, STEP_ROLES.get(step.role, (step.role,)), case.region_id, case.department_id
-    )
+    roles = STEP_ROLES.get(step.role, (step.role,))
+    if not roles_of(actor.user, roles) and not actor.user.is_superuser:
+        label = Role(step.role).label if step.role in Role.values else step.role
+        raise Forbidden(
+            f"环节“{step.name}”须由{label}办理",
+            f"step '{step.name}' is for role {step.role}",
+            field="role",
+        )
+    require_scope(actor.user, roles, case.region_id, case.department_id)
+
+
+def closing_steps(steps: Sequence[CaseStep]) -> list[CaseStep]:
+    """The final stage's steps not done yet: the decision does them."""
+    final = max((st.stage for st in steps), default=0)
+    return [st for st in steps if st.stage == final and st.state != StepState.DONE]
+
+
+def may_decide(actor: "Actor", case: Case, steps: Sequence[CaseStep]) -> bool:
+    """The earlier stages are done and the actor may work every step the decision closes."""
+    if pending_before_final(steps):
+        return False
+    try:
+        for step in closing_steps(steps):
+            may_work_step(actor, case, step)
+    except DomainError:
+        return False
+    return True
 
 
 def pending_before_final(steps: Sequence[CaseStep]) -> list[str]:
@@ -150,7 +175,7 @@ def allowed_actions(actor: "Actor", case: Case) -> frozenset[str]:
         except DomainError:
             continue
         allowed.add(name)
-    if "decide" in allowed and pending_before_final(list(case.steps.all())):
+    if "decide" in allowed and not may_decide(actor, case, list(case.steps.all())):
         allowed.discard("decide")
     if workable_steps(actor, case):
         allowed.add("complete_step")

@@ -47,6 +47,7 @@ STAFF = [
     ("chief.city.market", "市市场监管局首席代表", Role.CHIEF, "421200000000", "market"),
     ("clerk.xianan", "咸安区综合窗口", Role.CLERK, "421202000000", None),
     ("approver.xianan.market", "咸安区市场监管局审批员", Role.APPROVER, "421202000000", "market"),
+    ("chief.xianan.market", "咸安区市场监管局首席代表", Role.CHIEF, "421202000000", "market"),
     ("clerk.chongyang", "崇阳县综合窗口", Role.CLERK, "421223000000", None),
     (
         "approver.chongyang.market",

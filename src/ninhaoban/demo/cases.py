@@ -25,12 +25,12 @@ from ninhaoban.licences.selectors import valid_licence_for
 
 # what the companies the demo's 企业设立登记 establish trade in (their names differ)
 TRADES = ["商贸", "科技", "农业", "餐饮", "建材", "物流"]
-# region, clerk, approver, chief (None: the approver decides)
+# region, clerk, approver, chief (who decides the items' 决定 steps)
 OFFICES = [
     ("421200000000", "clerk.city", "approver.city.market", "chief.city.market"),
     ("421223000000", "clerk.chongyang", "approver.chongyang.market", "chief.chongyang.market"),
     ("421224000000", "clerk.tongshan", "approver.tongshan.market", "chief.tongshan.market"),
-    ("421202000000", "clerk.xianan", "approver.xianan.market", None),
+    ("421202000000", "clerk.xianan", "approver.xianan.market", "chief.xianan.market"),
 ]
 ITEMS = [
     "个体工商户设立登记",
@@ -90,8 +90,7 @@ def _files(item: ServiceItem, applicant: Applicant, pdf: bytes) -> dict[str, Fil
 def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.Random) -> None:
     """Walk the case from 已申报 to `target`, one working day per step, never past today."""
     _, clerk, approver, chief = office
-    clerk, approver = _actor(clerk), _actor(approver)
-    decider = _actor(chief) if chief else approver
+    clerk, approver, decider = _actor(clerk), _actor(approver), _actor(chief)
     applicant = Actor.of_applicant(case.applicant)
     if target == Status.SUBMITTED:
         return

@@ -124,19 +124,20 @@ def decide(
     case, t = begin(case, "decide", actor)
     issues = results.licence_type_of(case, licence_type) if outcome == Outcome.APPROVED else ""
     steps = list(CaseStep.objects.select_for_update().filter(case=case))
-    final = max((st.stage for st in steps), default=0)
     pending = permissions.pending_before_final(steps)
     if pending:
         raise Conflict(
             f"尚有环节未完成：{'、'.join(pending)}", f"steps not finished: {', '.join(pending)}"
         )
     _check_stage_order(case)
+    closing = permissions.closing_steps(steps)
+    for st in closing:
+        permissions.may_work_step(actor, case, st)
     now = timezone.now()
-    for st in steps:
-        if st.stage == final and st.state != StepState.DONE:
-            st.state, st.done_by, st.done_at = StepState.DONE, actor.ledger, now
-            st.opinion = Outcome(outcome).label
-            st.save(update_fields=["state", "done_by", "done_at", "opinion"])
+    for st in closing:
+        st.state, st.done_by, st.done_at = StepState.DONE, actor.ledger, now
+        st.opinion = Outcome(outcome).label
+        st.save(update_fields=["state", "done_by", "done_at", "opinion"])
     today = clock.today()
     case.outcome = outcome
     case.reason = text[:500]
