@@ -9,6 +9,7 @@ import pytest
 from ninhaoban.cases import services
 from ninhaoban.cases.machine import TRANSITIONS, WrongStatus
 from ninhaoban.cases.models import Case, CaseEvent, CaseStep, Outcome, Status, StepState
+from ninhaoban.cases.permissions import allowed_actions
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import Forbidden, NotFound
@@ -217,6 +218,8 @@ def test_a_chiefs_decision_step_is_not_decided_by_an_approver(today):
     case = case_in(S.IN_REVIEW)
     final = CaseStep.objects.filter(case=case).order_by("-stage").first()
     assert final.role == "chief" and final.state == StepState.ACTIVE
+    assert "decide" not in allowed_actions(staff(APPROVER), case)
+    assert "decide" in allowed_actions(staff(CHIEF), case)
     about = LedgerEntry.objects.filter(subjects__subject=case.subject)
     before = about.count()
     with pytest.raises(Forbidden, match="首席代表"):
