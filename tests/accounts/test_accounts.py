@@ -257,3 +257,16 @@ def test_admin_refuses_a_bad_id_number(staff_client):
     assert response.status_code == 200
     assert "校验码应为X" in response.content.decode()
     assert not Applicant.objects.filter(identifier="110105194912310021").exists()
+
+
+def test_the_log_notifier_masks_the_phone_and_never_prints_a_code(caplog, settings):
+    from ninhaoban.core.idnumbers import mask_phone
+
+    settings.NHB_NOTIFIER = "log"
+    person = Applicant.objects.filter(kind="person").exclude(phone="").first()
+    with caplog.at_level("INFO", logger="ninhaoban.notify"):
+        services.send_login_code(person.phone)
+    code = LogProvider.sent[-1].text.split("验证码为")[1][:6]
+    printed = "\n".join(r.getMessage() for r in caplog.records if r.name == "ninhaoban.notify")
+    assert "登录验证码" in printed and mask_phone(person.phone) in printed
+    assert person.phone not in printed and code not in printed

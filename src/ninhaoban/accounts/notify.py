@@ -1,7 +1,8 @@
 """Telling people things: SMS, email, or (by default) the log.
 
-The provider is chosen by NHB_NOTIFIER; the log provider lets a developer see every SMS
-code and status notice without an SMS contract. Messages never carry full ID numbers.
+The provider is chosen by NHB_NOTIFIER; the log provider lets a developer see every status
+notice without an SMS contract, with the phone masked and a login code starred out (a log
+is read by more people than the phone's owner). Messages never carry full ID numbers.
 """
 
 import json
@@ -13,6 +14,8 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import send_mail
 
+from ninhaoban.core.idnumbers import mask_phone
+
 log = logging.getLogger("ninhaoban.notify")
 
 
@@ -22,6 +25,11 @@ class Message:
     email: str
     subject: str
     text: str
+    secret: str = ""  # a code inside `text` that only the recipient may see
+
+    @property
+    def loggable(self) -> str:
+        return self.text.replace(self.secret, "*" * len(self.secret)) if self.secret else self.text
 
 
 class Provider(Protocol):
@@ -34,7 +42,12 @@ class LogProvider:
     def send(self, message: Message) -> None:
         LogProvider.sent.append(message)
         del LogProvider.sent[:-200]
-        log.info("notify phone=%s subject=%s text=%s", message.phone, message.subject, message.text)
+        log.info(
+            "notify phone=%s subject=%s text=%s",
+            mask_phone(message.phone),
+            message.subject,
+            message.loggable,
+        )
 
 
 class SmsProvider:
@@ -64,10 +77,11 @@ PROVIDERS: dict[str, type[Provider]] = {
 }
 
 
-def notify(*, phone: str = "", email: str = "", subject: str, text: str) -> None:
+def notify(*, phone: str = "", email: str = "", subject: str, text: str, secret: str = "") -> None:
     """Send through the configured provider; a failing provider is logged, never raised, so a
-    notice can not undo the state change it reports."""
-    message = Message(phone=phone, email=email, subject=subject, text=text)
+    notice can not undo the state change it reports. `secret` names the code in `text`
+    that no log may print."""
+    message = Message(phone=phone, email=email, subject=subject, text=text, secret=secret)
     names = [n.strip() for n in settings.NHB_NOTIFIER.split(",") if n.strip()] or ["log"]
     for name in names:
         try:

@@ -162,7 +162,10 @@ def send_login_code(phone: str) -> None:
         expires_at=timezone.now() + dt.timedelta(minutes=LOGIN_CODE_MINUTES),
     )
     notify(
-        phone=phone, subject="登录验证码", text=f"【您好办】您的登录验证码为{code}，5分钟内有效。"
+        phone=phone,
+        subject="登录验证码",
+        text=f"【您好办】您的登录验证码为{code}，5分钟内有效。",
+        secret=code,
     )
 
 
