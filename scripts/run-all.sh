@@ -1,10 +1,42 @@
 #!/usr/bin/env bash
-# Runs the web server, the background worker and the department sandbox together;
-# Ctrl-C stops all of them.
+# Runs the web server, the background worker and the department sandbox together.
+#
+# The web server is gunicorn (its settings: src/ninhaoban/gunicorn_conf.py, from NHB_BIND and
+# NHB_WEB_WORKERS; static files by WhiteNoise from what `make run` collected); NHB_DEV=1
+# runs Django's development server instead. Ctrl-C or SIGTERM stops all three and waits
+# for them (exit 0); if one ends by itself the others are stopped too and its exit status
+# is returned.
 set -u
 BIN=.venv/bin
-trap 'kill 0' EXIT INT TERM
+BIND="${NHB_BIND:-127.0.0.1:8000}"
+pids=()
+
+stop() {
+    # Once: a second Ctrl-C while the children finish changes nothing.
+    trap '' INT TERM
+    trap - EXIT
+    kill -TERM "${pids[@]}" 2>/dev/null
+    for _ in $(seq 150); do
+        kill -0 "${pids[@]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "${pids[@]}" 2>/dev/null
+    wait
+    exit "$1"
+}
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
+
 $BIN/ninhaoban run_huey &
+pids+=($!)
 $BIN/ninhaoban sandbox &
-echo "您好办 is at http://127.0.0.1:8000 (Ctrl-C stops it)"
-$BIN/ninhaoban runserver "${NHB_BIND:-127.0.0.1:8000}" --noreload
+pids+=($!)
+if [ "${NHB_DEV:-0}" = 1 ]; then
+    $BIN/ninhaoban runserver "$BIND" --noreload &
+else
+    $BIN/gunicorn -c python:ninhaoban.gunicorn_conf ninhaoban.wsgi:application &
+fi
+pids+=($!)
+echo "您好办 is at http://$BIND (Ctrl-C stops it)"
+wait -n
+stop $?

@@ -203,7 +203,8 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "media")},
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic writes a gzip copy beside each file, which WhiteNoise serves
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -211,7 +212,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"quiet_sequencer": {"()": "ninhaoban.ledger.logfilter.QuietSequencer"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "huey": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["quiet_sequencer"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("NHB_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A handler of its own keeps run_huey from adding a second one (each line twice).
+        "huey": {"handlers": ["huey"], "propagate": False},
+    },
 }
