@@ -56,6 +56,7 @@ NHB_LEDGER_INTERVAL = int(os.environ.get("NHB_LEDGER_INTERVAL", "3"))
 NHB_LEDGER_WITNESSES = [
     k.strip() for k in os.environ.get("NHB_LEDGER_WITNESSES", "").split(",") if k.strip()
 ]
+NHB_LEDGER_COSIGN_PER_MINUTE = int(os.environ.get("NHB_LEDGER_COSIGN_PER_MINUTE", "10"))
 NHB_WITNESS_NAME = os.environ.get("NHB_WITNESS_NAME", "")
 
 INSTALLED_APPS = [

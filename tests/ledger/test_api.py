@@ -9,14 +9,20 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.cache import cache
 from django.test import Client
 
 from ninhaoban.ledger import keys, merkle, note, services
-from ninhaoban.ledger.models import Cosignature, LedgerLeaf
+from ninhaoban.ledger.models import Cosignature, LedgerEntry, LedgerLeaf
 from ninhaoban.ledger.witness import WitnessRefused, witness_once
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/ledger"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    cache.clear()
 
 
 @pytest.fixture
@@ -183,8 +189,15 @@ class ClientTransport:
         return response.json()
 
 
-def test_witness_cosigns_and_the_cosignature_is_shown(client, tmp_path, log):
+def _listed(settings, *named: tuple[str, Ed25519PrivateKey]) -> None:
+    settings.NHB_LEDGER_WITNESSES = [
+        note.verifier_for(name, key, note.COSIGNATURE_V1).encoded() for name, key in named
+    ]
+
+
+def test_witness_cosigns_and_the_cosignature_is_shown(client, settings, tmp_path, log):
     witness_key = Ed25519PrivateKey.generate()
+    _listed(settings, ("w.example/1", witness_key))
     seen = witness_once(
         ClientTransport(client), tmp_path, "w.example/1", witness_key, 1_800_000_000
     )
@@ -202,8 +215,9 @@ def test_witness_cosigns_and_the_cosignature_is_shown(client, tmp_path, log):
     assert "w.example/1" in client.get("/ledger/").content.decode()
 
 
-def test_witness_refuses_a_forked_checkpoint(client, tmp_path, log):
+def test_witness_refuses_a_forked_checkpoint(client, settings, tmp_path, log):
     witness_key = Ed25519PrivateKey.generate()
+    _listed(settings, ("w.example/2", witness_key))
     transport = ClientTransport(client)
     witness_once(transport, tmp_path, "w.example/2", witness_key, 1_800_000_000)
     # The log shows this witness a different history of the same size, then moves on.
@@ -222,16 +236,19 @@ def test_witness_refuses_a_forked_checkpoint(client, tmp_path, log):
     assert Cosignature.objects.filter(witness="w.example/2").count() == 1
 
 
-def test_witness_refuses_a_changed_log_key(client, tmp_path, log):
-    witness_once(ClientTransport(client), tmp_path, "w", Ed25519PrivateKey.generate(), 1)
+def test_witness_refuses_a_changed_log_key(client, settings, tmp_path, log):
+    first = Ed25519PrivateKey.generate()
+    _listed(settings, ("w", first))
+    witness_once(ClientTransport(client), tmp_path, "w", first, 1)
     other = note.verifier_for(keys.origin(), Ed25519PrivateKey.generate()).encoded()
     with pytest.raises(WitnessRefused, match="pinned"):
         witness_once(ClientTransport(client), tmp_path, "w", Ed25519PrivateKey.generate(), 2, other)
 
 
-def test_bad_cosignatures_are_refused(client, log):
+def test_bad_cosignatures_are_refused(client, settings, log):
     body = note.checkpoint_text(keys.origin(), log["size"], merkle.leaf_hash(b"x"))
     key = Ed25519PrivateKey.generate()
+    _listed(settings, ("w", key))
     line = note.cosign(body, "w", key, 5)
     vkey = note.verifier_for("w", key, note.COSIGNATURE_V1).encoded()
     response = client.post(
@@ -252,7 +269,7 @@ def test_bad_cosignatures_are_refused(client, log):
 
 def test_only_listed_witnesses_when_a_list_is_configured(client, settings, tmp_path, log):
     listed = Ed25519PrivateKey.generate()
-    settings.NHB_LEDGER_WITNESSES = [note.verifier_for("ok", listed, note.COSIGNATURE_V1).encoded()]
+    _listed(settings, ("ok", listed))
     witness_once(ClientTransport(client), tmp_path / "a", "ok", listed, 1)
     body = note.split_note(client.get(f"{API}/checkpoint").content.decode())[0]
     stranger = Ed25519PrivateKey.generate()
@@ -265,3 +282,50 @@ def test_only_listed_witnesses_when_a_list_is_configured(client, settings, tmp_p
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def _post_cosignature(client: Client, name: str, key: Ed25519PrivateKey, timestamp: int):
+    body = note.split_note(client.get(f"{API}/checkpoint").content.decode())[0]
+    return client.post(
+        f"{API}/witness/cosignatures",
+        {
+            "note": f"{body}\n{note.cosign(body, name, key, timestamp)}",
+            "verifier_key": note.verifier_for(name, key, note.COSIGNATURE_V1).encoded(),
+        },
+        content_type="application/json",
+    )
+
+
+def _cosigned_entries(size: int) -> int:
+    return LedgerEntry.objects.filter(
+        kind="ledger.cosigned", subjects__subject=f"checkpoint:{size}"
+    ).count()
+
+
+def test_no_witness_list_no_cosignatures(client, settings, log):
+    settings.NHB_LEDGER_WITNESSES = []
+    entries = LedgerEntry.objects.count()
+    response = _post_cosignature(client, "self-made", Ed25519PrivateKey.generate(), 1)
+    assert response.status_code == 403 and "见证名单" in response.json()["message"]
+    assert not Cosignature.objects.exists() and LedgerEntry.objects.count() == entries
+
+
+def test_one_ledger_entry_per_checkpoint_cosigned_not_per_post(client, settings, log):
+    a, b = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    _listed(settings, ("a", a), ("b", b))
+    size = services.sequence() or log["size"]
+    for timestamp in range(1, 4):
+        assert _post_cosignature(client, "a", a, timestamp).status_code == 201
+    assert _post_cosignature(client, "b", b, 9).status_code == 201
+    assert Cosignature.objects.filter(checkpoint__size=size).count() == 2
+    assert _cosigned_entries(size) == 1
+    grown = client.get(f"{API}/checkpoint").content.decode()
+    assert grown.count("\n— ") == 3  # the log's signature and one line per listed witness
+
+
+def test_cosignature_posts_are_rate_limited(client, settings, log):
+    settings.NHB_LEDGER_COSIGN_PER_MINUTE = 3
+    key = Ed25519PrivateKey.generate()
+    _listed(settings, ("a", key))
+    answers = [_post_cosignature(client, "a", key, t).status_code for t in range(1, 6)]
+    assert answers[:3] == [201, 201, 201] and answers[3:] == [429, 429]

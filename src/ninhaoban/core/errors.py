@@ -49,3 +49,10 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class TooManyTries(DomainError):
+    """Too many attempts from one source in a short time: try again later."""
+
+    status = 429
+    code = "too_many_tries"

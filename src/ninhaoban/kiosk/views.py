@@ -28,7 +28,7 @@ from ninhaoban.cases import services as intake
 from ninhaoban.cases.application import application_page
 from ninhaoban.cases.models import Channel
 from ninhaoban.cases.services import Actor
-from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
+from ninhaoban.core.errors import DomainError, InvalidInput, NotFound, TooManyTries
 from ninhaoban.exchange.models import SELF
 from ninhaoban.kiosk import selectors, services
 from ninhaoban.kiosk.identity import IDENTITY_CHECK, pending_token, read_pending
@@ -46,11 +46,6 @@ PROGRESS_WINDOW_SECONDS = 15 * 60
 PROOF_PURPOSE = "自助终端打印"
 
 View = Callable[..., HttpResponse]
-
-
-class TooManyTries(DomainError):
-    status = 429
-    code = "too_many_tries"
 
 
 def _base(kiosk: Kiosk) -> str:

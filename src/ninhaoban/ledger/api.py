@@ -155,9 +155,15 @@ def witness(request: HttpRequest, old_size: int = 0) -> WitnessOut:
     )
 
 
-@router.post("/witness/cosignatures", response={201: CosignatureOut}, summary="提交见证签名")
+@router.post(
+    "/witness/cosignatures",
+    response={201: CosignatureOut},
+    summary="提交见证签名（仅限见证名单中的见证方，按来源限速）",
+)
 def cosign(request: HttpRequest, data: CosignatureIn) -> Status:
-    stored = services.add_cosignature(data.note, data.verifier_key)
+    stored = services.add_cosignature(
+        data.note, data.verifier_key, source=request.META.get("REMOTE_ADDR", "")
+    )
     return Status(
         201,
         CosignatureOut(

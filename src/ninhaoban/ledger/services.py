@@ -9,15 +9,17 @@ rolls the whole batch back, so no committed entry is lost, no index is used twic
 checkpoint exists only for a tree whose hashes were committed with it.
 """
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ninhaoban.core.canonical import canonical_json, digest
-from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.core.errors import Forbidden, InvalidInput, TooManyTries
 from ninhaoban.ledger import keys, merkle, note
 from ninhaoban.ledger.models import (
     FIRST_STORED_LEVEL,
@@ -219,21 +221,38 @@ def sequence(batch_size: int | None = None) -> int:
             return total
 
 
-def add_cosignature(signed_note: str, verifier_key: str) -> Cosignature:
-    """Store a witness's cosignature on one of our checkpoints after checking it.
+def _count_post(source: str) -> None:
+    """At most NHB_LEDGER_COSIGN_PER_MINUTE posts a minute from one address, refused ones
+    included: checking a signature costs the log more than sending one costs a caller."""
+    key = "ledger:cosign:" + hashlib.sha256(source.encode()).hexdigest()
+    cache.add(key, 0, 60)
+    if cache.incr(key) > settings.NHB_LEDGER_COSIGN_PER_MINUTE:
+        raise TooManyTries(
+            "提交见证签名过于频繁，请稍后再试", "too many cosignatures posted: try again later"
+        )
 
-    With NHB_LEDGER_WITNESSES set only the listed witnesses count; without it any witness
-    whose signature verifies is shown, since a cosignature can only add assurance.
+
+def add_cosignature(signed_note: str, verifier_key: str, *, source: str) -> Cosignature:
+    """Store a listed witness's cosignature on one of our checkpoints after checking it.
+
+    Only the witnesses of NHB_LEDGER_WITNESSES count (none when it is empty), so nobody can
+    grow the published checkpoint with self-made keys. The first cosignature of a checkpoint
+    is its one ledger entry; later ones (another witness, a witness posting again) are kept
+    beside the checkpoint and add none.
     """
+    _count_post(source)
     try:
         verifier = note.parse_verifier(verifier_key)
+    except note.NoteError as exc:
+        raise InvalidInput("见证方公钥无效", f"invalid witness key: {exc}") from None
+    listed = {note.parse_verifier(k).encoded() for k in settings.NHB_LEDGER_WITNESSES}
+    if verifier.encoded() not in listed:
+        raise Forbidden("该见证方不在本存证库的见证名单中", "this witness is not on the log's list")
+    try:
         body, timestamp, line = note.verify_cosignature(signed_note, verifier)
         checkpoint = note.parse_checkpoint(body)
     except note.NoteError as exc:
         raise InvalidInput("见证签名无效", f"invalid cosignature: {exc}") from None
-    allowed = settings.NHB_LEDGER_WITNESSES
-    if allowed and verifier.encoded() not in {note.parse_verifier(k).encoded() for k in allowed}:
-        raise Forbidden("该见证方不在本存证库的见证名单中", "this witness is not on the log's list")
     stored = Checkpoint.objects.filter(size=checkpoint.size).first()
     if stored is None or note.split_note(stored.note)[0] != body:
         raise InvalidInput(
@@ -241,6 +260,8 @@ def add_cosignature(signed_note: str, verifier_key: str) -> Cosignature:
             "the cosigned checkpoint is not one this log signed",
         )
     with transaction.atomic():
+        Checkpoint.objects.select_for_update().filter(pk=stored.pk).first()
+        first = not Cosignature.objects.filter(checkpoint=stored).exists()
         cosignature, created = Cosignature.objects.get_or_create(
             checkpoint=stored,
             key_id=verifier.key_id.hex(),
@@ -251,7 +272,7 @@ def add_cosignature(signed_note: str, verifier_key: str) -> Cosignature:
                 "line": line,
             },
         )
-        if created:
+        if created and first:
             record(
                 "ledger.cosigned",
                 f"checkpoint:{stored.size}",
