@@ -35,6 +35,9 @@ class SubmitIn(Schema):
     files: dict[str, FileBody] = Field({}, description="material key -> file")
     consent: bool = Field(True, description="the applicant agrees to shared-data queries")
     delivery_method: str = ""
+    post_address: dict[str, str] = Field(
+        {}, description="for delivery by post: post_recipient, post_phone, post_address"
+    )
     allow_incomplete: bool = Field(False, description="staff only: issue a correction notice")
     accept: bool = Field(False, description="clerk only: accept at once when complete")
 
@@ -266,6 +269,7 @@ def submit(request: HttpRequest, data: SubmitIn) -> Status:
         files=_files(data.files),
         consent=data.consent,
         delivery_method=data.delivery_method,
+        post_address=data.post_address,
         allow_incomplete=data.allow_incomplete,
         accept_at_once=data.accept,
     )

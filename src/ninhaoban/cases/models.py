@@ -143,6 +143,10 @@ class Case(models.Model):
         "送达方式", max_length=16, choices=DeliveryMethod.choices, blank=True
     )
     tracking_no = models.CharField("快递单号", max_length=64, blank=True)
+    # where 邮政快递送达 goes: asked and checked at intake, shown to the clerk who posts it
+    post_recipient = models.CharField("收件人", max_length=32, blank=True)
+    post_phone = models.CharField("收件人电话", max_length=20, blank=True)
+    post_address = models.CharField("邮寄地址", max_length=200, blank=True)
     licence_ref = models.CharField("证照标识", max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -218,6 +222,19 @@ class Upload(models.Model):
     size = models.PositiveIntegerField()
     file = models.FileField(upload_to="cases/uploads/")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class HeldUpload(models.Model):
+    """A valid file of an application refused for another reason, kept for its holder a
+    short while: a browser cannot fill a file input again, so the page carries this
+    unguessable token instead and the file need not be chosen twice."""
+
+    token = models.CharField(max_length=64, unique=True)
+    holder = models.CharField(max_length=64)  # the actor's ledger name
+    key = models.CharField(max_length=96)
+    name = models.CharField("文件名", max_length=128)
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
 
 class MaterialState(models.TextChoices):

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases import documents, permissions, results, selectors, services
+from ninhaoban.cases.application import Attempt, MaterialRow, typed_fields
 from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor
-from ninhaoban.cases.uploads import posted_files
+from ninhaoban.cases.services.intake import POSTAL_FIELDS
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import Bundle, DeliveryMethod, SpecialProcedure
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
@@ -73,7 +74,9 @@ def intake(request: HttpRequest) -> HttpResponse:
         "items": catalog.current_versions().filter(item__region_id__in=_regions(request)),
         "bundles": Bundle.objects.order_by("code"),
         "delivery_methods": DeliveryMethod.choices,
+        "typed": source if source.get("step") == "submit" else {},
     }
+    attempt = None
     try:
         if context["id_number"]:
             context["applicant"] = selectors.applicant_by_number(context["id_number"])
@@ -82,25 +85,31 @@ def intake(request: HttpRequest) -> HttpResponse:
                 item_code=context["item_code"], bundle_code=context["bundle_code"]
             )
             context["plan"] = plan
-            context["needs"] = services.preview(context["applicant"], plan, actor=actor)
-            context["form_fields"] = results.application_fields(plan.versions)
+            needs = services.preview(context["applicant"], plan, actor=actor)
+            context["rows"] = [MaterialRow(need, state) for need, state in needs]
+            fields = results.application_fields(plan.versions)
+            context["form_fields"] = typed_fields(fields, context["typed"])
         if source.get("step") == "submit" and "plan" in context:
-            files = posted_files(request.FILES, (need.key for need, _ in context["needs"]))
+            attempt = Attempt(actor, needs, source, request.FILES)
             case = services.submit(
                 actor=actor,
                 applicant=context["applicant"],
                 channel=Channel.WINDOW,
                 item_code=context["item_code"],
                 bundle_code=context["bundle_code"],
-                files=files,
-                form=results.application_form(request.POST, context["form_fields"]),
-                delivery_method=request.POST.get("delivery_method", ""),
+                files=attempt.files,
+                form=results.application_form(source, fields),
+                delivery_method=source.get("delivery_method", ""),
+                post_address={name: source.get(name, "") for name in POSTAL_FIELDS},
                 allow_incomplete=True,
-                accept_at_once=bool(request.POST.get("accept")),
+                accept_at_once=bool(source.get("accept")),
             )
+            attempt.made()
             return redirect("console:case", case_no=case.case_no)
     except DomainError as exc:
         context["error"] = exc
+        if attempt is not None:
+            context.update(attempt.refused(exc))
     return render(
         request, "console/cases/intake.html", context, status=422 if "error" in context else 200
     )

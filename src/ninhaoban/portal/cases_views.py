@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ninhaoban.cases import documents, permissions, selectors, services
+from ninhaoban.cases.application import Attempt, MaterialRow
 from ninhaoban.cases.models import Case
 from ninhaoban.cases.services import Actor
-from ninhaoban.cases.uploads import posted_files
-from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 
 
 def _applicant(request: HttpRequest) -> Actor | None:
@@ -30,12 +30,14 @@ def _login(request: HttpRequest) -> HttpResponse:
 def _context(case: Case, actor: Actor) -> dict:
     holder = case.parent or case
     allowed = permissions.allowed_actions(actor, case)
+    materials = list(holder.materials.order_by("pk"))
     return {
         "case": case,
         "events": selectors.history(case, staff=False),
         "steps": case.steps.order_by("position"),
         "children": case.children.order_by("case_no"),
-        "materials": holder.materials.order_by("pk"),
+        "materials": materials,
+        "rows": [MaterialRow(m, m.state) for m in materials if not m.covered],
         "notices": selectors.notices(holder),
         "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
         "open_notice": "supply_correction" in allowed,
@@ -75,10 +77,19 @@ def supply(request: HttpRequest, case_no: str) -> HttpResponse:
     if actor is None:
         return _login(request)
     case = selectors.case_for_applicant(actor.applicant, case_no)
-    files = posted_files(request.FILES)
-    if not files:
-        raise InvalidInput("请选择要上传的补正材料", "choose the files to upload", field="files")
-    services.supply_correction(case, actor, files)
+    context = _context(case, actor)
+    asked = [(row.need, row.state) for row in context["rows"]]
+    attempt = Attempt(actor, asked, request.POST, request.FILES)
+    try:
+        if not attempt.files:
+            raise InvalidInput(
+                "请选择要上传的补正材料", "choose the files to upload", field="files"
+            )
+        services.supply_correction(case, actor, attempt.files)
+    except DomainError as exc:
+        context.update(attempt.refused(exc))
+        return render(request, "portal/cases/case.html", context, status=exc.status)
+    attempt.made()
     messages.info(request, "补正材料已提交 / corrections submitted")
     return redirect("my-case", case_no=case_no)
 

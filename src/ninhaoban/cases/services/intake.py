@@ -8,6 +8,7 @@ when the application then turns out incomplete.
 """
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,9 @@ from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.regions.models import Region
 
 MAX_FORM_FIELDS = 100
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+POSTAL_FIELDS = ("post_recipient", "post_phone", "post_address")
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,35 @@ def materials_role(kind: str) -> str:
     """The role other departments' data is asked in: the window clerk, or the platform
     itself for an applicant's own online application."""
     return "system" if kind == "applicant" else Role.CLERK
+
+
+def postal_address(method: str, given: Mapping[str, str] | None) -> dict[str, str]:
+    """邮政快递送达 needs somewhere to go: a recipient, a phone the courier can call (a
+    mobile or a landline number) and an address; other methods keep none."""
+    if method != DeliveryMethod.POST:
+        return dict.fromkeys(POSTAL_FIELDS, "")
+    given = given or {}
+    recipient, phone, address = (str(given.get(f) or "").strip() for f in POSTAL_FIELDS)
+    if not recipient or len(recipient) > 32:
+        raise InvalidInput(
+            "邮寄送达请填写收件人姓名（32字以内）",
+            "post needs the recipient's name (at most 32 characters)",
+            field="post_recipient",
+        )
+    phone = phone.replace(" ", "")
+    if not (MOBILE.fullmatch(phone) or LANDLINE.fullmatch(phone)):
+        raise InvalidInput(
+            "邮寄送达请填写正确的收件人电话（11位手机号或带区号的固定电话）",
+            "post needs the recipient's phone: an 11-digit mobile or a landline with area code",
+            field="post_phone",
+        )
+    if not 5 <= len(address) <= 200:
+        raise InvalidInput(
+            "邮寄送达请填写详细地址（5至200字）",
+            "post needs the full address (5 to 200 characters)",
+            field="post_address",
+        )
+    return {"post_recipient": recipient, "post_phone": phone, "post_address": address}
 
 
 def _checked_files(plan: Plan, files: Mapping[str, uploads.FileIn]) -> dict[str, uploads.Checked]:
@@ -283,6 +316,7 @@ def submit(
     files: Mapping[str, uploads.FileIn] | None = None,
     consent: bool = True,
     delivery_method: str = "",
+    post_address: Mapping[str, str] | None = None,
     allow_incomplete: bool = False,
     accept_at_once: bool = False,
     received_at: str = "",
@@ -300,6 +334,7 @@ def submit(
             f"unknown delivery method: {delivery_method}",
             field="delivery_method",
         )
+    address = postal_address(delivery_method, post_address)
     plan = plan_for(item_code=item_code, version=version, bundle_code=bundle_code)
     if received_at and channel != Channel.KIOSK:
         raise InvalidInput(
@@ -348,7 +383,7 @@ def submit(
         fields,
         checked,
         resolved,
-        delivery_method,
+        {"delivery_method": delivery_method, **address},
         incomplete=bool(problems),
         accept_at_once=accept_at_once,
     )
@@ -365,7 +400,7 @@ def _write(
     fields: dict[str, Any],
     checked: dict[str, uploads.Checked],
     resolved: dict[str, materials.Resolution],
-    delivery_method: str,
+    delivery: dict[str, str],
     *,
     incomplete: bool,
     accept_at_once: bool,
@@ -383,7 +418,7 @@ def _write(
         "form": fields,
         "received_on": today,
         "due_date": clock.acceptance_due(today),
-        "delivery_method": delivery_method,
+        **delivery,
     }
     if plan.bundle is None:
         version = plan.versions[0]
