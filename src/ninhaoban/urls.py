@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ninhaoban.api.api import api
 from ninhaoban.portal import apply_views as portal_apply
@@ -12,6 +14,8 @@ admin.site.site_title = "您好办"
 urlpatterns = [
     path("", portal.home, name="home"),
     path("healthz", portal.healthz, name="healthz"),
+    # for pages that name no icon (the admin's) and browsers that ask this path anyway
+    path("favicon.ico", RedirectView.as_view(url=static("ninhaoban/favicon.ico"), permanent=True)),
     path("login/", portal.applicant_login, name="applicant-login"),
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from ninhaoban.api.docs import PlatformSwagger
 from ninhaoban.core.errors import DomainError, Unauthenticated
 
 api = NinjaAPI(
@@ -11,6 +12,7 @@ api = NinjaAPI(
     version="1",
     description="政务服务平台接口 / Government services platform API",
     urls_namespace="api",
+    docs=PlatformSwagger(),
 )
 
 
