@@ -46,6 +46,16 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("NHB_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 NHB_BASE_URL = os.environ.get("NHB_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Hosts a catalog's 网上办理地址 may point at (ALLOWED_HOSTS syntax: `.gov.cn` is the domain
+# and its subdomains, `*` any host); only http(s) addresses are ever accepted.
+NHB_CATALOG_URL_HOSTS = [
+    h.strip()
+    for h in os.environ.get(
+        "NHB_CATALOG_URL_HOSTS",
+        NHB_BASE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] + ",.gov.cn",
+    ).split(",")
+    if h.strip()
+]
 # The ledger: its name in checkpoints (the signing key is generated into VAR_DIR/ledger_key),
 # how often and in what batches the sequencer runs, and the witnesses whose cosignatures count.
 NHB_LEDGER_ORIGIN = os.environ.get("NHB_LEDGER_ORIGIN") or (

@@ -26,6 +26,7 @@ from ninhaoban.catalog.models import (
 )
 from ninhaoban.catalog.rules import critical_path, material_key, plan_days
 from ninhaoban.core.errors import NotFound
+from ninhaoban.core.weburls import web_url
 from ninhaoban.regions.models import ServiceHall
 
 DATA_NAMES = {
@@ -146,10 +147,11 @@ def guide_for(item: ServiceItem, day: dt.date | None = None) -> Guide:
 
 
 def guide_of_version(item: ServiceItem, version: ServiceItemVersion) -> Guide:
-    """Also used to preview a draft before it is published."""
-    online = version.online_url or (
-        apply_url(item) if version.online_depth >= ONLINE_MIN_DEPTH else ""
-    )
+    """Also used to preview a draft before it is published. A stored address that is not
+    http(s) (written before the catalog refused them) is never offered as a link."""
+    online = version.online_url if web_url(version.online_url) else ""
+    if not online and version.online_depth >= ONLINE_MIN_DEPTH:
+        online = apply_url(item)
     return Guide(
         item=item,
         version=version,

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from ninhaoban.accounts.models import Role
 from ninhaoban.catalog.models import (
     CaseKind,
@@ -22,6 +24,7 @@ from ninhaoban.catalog.models import (
     Requirement,
     SpecialProcedure,
 )
+from ninhaoban.core.weburls import host_allowed
 
 _BRACKETS = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -104,6 +107,19 @@ class Checker:
             self.add(field, f"{field}不能为空", f"{field} is required")
         if len(value) > max_length:
             self.add(field, f"{field}超过{max_length}个字符", f"{field} exceeds {max_length}")
+        return value
+
+    def web_url(self, data: Mapping[str, Any], field: str, max_length: int) -> str:
+        value = self.text(data, field, max_length)
+        if value and not host_allowed(value, settings.NHB_CATALOG_URL_HOSTS):
+            self.add(
+                field,
+                "网上办理地址须为以 https:// 或 http:// 开头的网址，且其网站在允许之列"
+                f"（{'、'.join(settings.NHB_CATALOG_URL_HOSTS)}）",
+                "the online web address must be an https:// or http:// address on an allowed "
+                f"host ({', '.join(settings.NHB_CATALOG_URL_HOSTS)})",
+            )
+            return ""
         return value
 
     def integer(self, data: Mapping[str, Any], field: str, *, low=0, high=10_000, default=None):
@@ -200,7 +216,7 @@ def clean_version(
         "legal_basis": c.text(data, "legal_basis", 10_000),
         "delivery_methods": c.choices_list(data, "delivery_methods", DeliveryMethod),
         "special_procedures": c.choices_list(data, "special_procedures", SpecialProcedure),
-        "online_url": c.text(data, "online_url", 256),
+        "online_url": c.web_url(data, "online_url", 256),
         "licence_type_code": c.text(data, "licence_type_code", 32).upper(),
         "establishes_organization": c.boolean(data, "establishes_organization"),
     }
