@@ -9,6 +9,16 @@
 set -u
 BIN=.venv/bin
 BIND="${NHB_BIND:-127.0.0.1:8000}"
+# With no SMS gateway of its own the demo's messages (login codes too) go to the sandbox,
+# which writes them to its log: the demo persons' phones.
+if [ -z "${NHB_SMS_URL:-}" ]; then
+    SANDBOX="${NHB_SANDBOX_URL:-http://127.0.0.1:8010}"
+    export NHB_SMS_URL="${SANDBOX%/}/sms"
+    case ",${NHB_NOTIFIER:-log}," in
+        *,sms,*) ;;
+        *) export NHB_NOTIFIER="${NHB_NOTIFIER:-log},sms" ;;
+    esac
+fi
 pids=()
 
 stop() {

@@ -6,6 +6,7 @@ people with the same valid 居民身份证号码 and 统一社会信用代码.
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -119,17 +120,37 @@ def seed_staff() -> list[tuple[str, str, str]]:
     return created
 
 
-@transaction.atomic
-def seed_applicants(persons: int = 200, organizations: int = 50) -> dict[str, int]:
-    rng = random.Random(421200)
+# The first this many demo persons also have the demo password.
+PASSWORD_PERSONS = 20
+
+
+def _persons(rng: random.Random, count: int) -> Iterator[tuple[str, str, str, str]]:
+    """The demo persons as (ID number, name, phone, region code), drawn from `rng` in the
+    order seeding has always drawn them, so the same numbers come out every time."""
     villages = list(Region.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
-    for i in range(persons):
+    for i in range(count):
         county = COUNTY_CODES[i % len(COUNTY_CODES)]
         number = person_id_number(rng, county)
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         phone = _phone(rng)
         home = [v for v in villages if v.startswith(county)]
-        region_code = rng.choice(home) if home else county + "000000"
+        yield number, name, phone, rng.choice(home) if home else county + "000000"
+
+
+def demo_persons(count: int = 200) -> list[tuple[Applicant, bool]]:
+    """The seeded demo persons with whether they have the demo password. Only the numbers
+    the demo generates are looked up, so a deployment's real applicants never show."""
+    numbers = [number for number, *_ in _persons(random.Random(421200), count)]
+    found = Applicant.objects.select_related("region").in_bulk(numbers, field_name="identifier")
+    return [
+        (found[number], i < PASSWORD_PERSONS) for i, number in enumerate(numbers) if number in found
+    ]
+
+
+@transaction.atomic
+def seed_applicants(persons: int = 200, organizations: int = 50) -> dict[str, int]:
+    rng = random.Random(421200)
+    for i, (number, name, phone, region_code) in enumerate(_persons(rng, persons)):
         if Applicant.objects.filter(identifier=number).exists():
             continue
         person = services.register_person(
@@ -139,7 +160,7 @@ def seed_applicants(persons: int = 200, organizations: int = 50) -> dict[str, in
             phone=phone,
             assurance=AssuranceLevel.FACE if i % 3 else AssuranceLevel.PHONE,
         )
-        if i < 20:
+        if i < PASSWORD_PERSONS:
             services.set_applicant_password(person, DEMO_PASSWORD)
     for i in range(organizations):
         county = COUNTY_CODES[i % len(COUNTY_CODES)]

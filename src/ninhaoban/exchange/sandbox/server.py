@@ -4,16 +4,25 @@
 `POST /_control` with `{"down": ["hrss"], "up": [...], "latency_ms": 200}` takes a
 department down or up and sets a delay before each answer, so outages and slow systems can
 be shown in the demo and tested; `GET /_control` tells the current state.
+
+`POST /sms` with `{"phone", "text"}` stands in for an SMS gateway and the phones behind it
+(`NHB_NOTIFIER=sms` with `NHB_SMS_URL` at it, as `scripts/run-all.sh` sets for the demo): it
+writes each message, login codes included, to its own log, which is where a demo person's
+phone is.
 """
 
 import json
+import logging
 import threading
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ninhaoban.core.idnumbers import mask_phone
 from ninhaoban.exchange.sandbox.records import DEPARTMENTS, RECORDS
+
+phones = logging.getLogger("ninhaoban.sandbox.sms")
 
 
 class SandboxState:
@@ -68,6 +77,12 @@ class Handler(BaseHTTPRequestHandler):
                 if "latency_ms" in body:
                     state.latency_ms = max(0, int(body["latency_ms"]))
             self._send(HTTPStatus.OK, state.as_dict())
+            return
+        if self.path == "/sms":
+            phones.info(
+                "短信 SMS to %s: %s", mask_phone(str(body.get("phone", ""))), body.get("text")
+            )
+            self._send(HTTPStatus.OK, {"sent": True})
             return
         department, _, action = self.path.strip("/").partition("/")
         if department not in DEPARTMENTS or action != "query":
