@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
-    "ninja",  # serves the API documentation's Swagger UI from here, not from a CDN
     "ninhaoban.ledger",
     "ninhaoban.regions",
     "ninhaoban.accounts",
