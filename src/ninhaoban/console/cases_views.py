@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +16,7 @@ from ninhaoban.cases import documents, permissions, results, selectors, services
 from ninhaoban.cases.application import Attempt, MaterialRow, typed_fields
 from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import Case, Channel
-from ninhaoban.cases.services import Actor
+from ninhaoban.cases.services import Actor, files
 from ninhaoban.cases.services.intake import POSTAL_FIELDS
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import Bundle, DeliveryMethod, SpecialProcedure
@@ -232,6 +232,15 @@ def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpRespon
     case = selectors.case_for_staff(request.user, case_no)
     notice = selectors.notice_of(case, notice_id)
     return _pdf(documents.notice_pdf(notice), f"notice-{case.case_no}-{notice_id}.pdf")
+
+
+@login_required
+def material_file(request: HttpRequest, case_no: str, material_id: int) -> HttpResponse:
+    """An applicant's file, opened by staff who may see the case; the read is traced."""
+    actor = _staff(request)
+    case = selectors.case_for_staff(request.user, case_no)
+    opened = files.open_material(case, material_id, actor)
+    return FileResponse(opened.file, content_type=opened.content_type, filename=opened.name)
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:

@@ -14,5 +14,10 @@ urlpatterns = [
         cases_views.notice_pdf,
         name="case-notice",
     ),
+    path(
+        "cases/<str:case_no>/materials/<int:material_id>/",
+        cases_views.material_file,
+        name="case-material",
+    ),
     path("cases/<str:case_no>/<str:action>/", cases_views.act, name="case-act"),
 ]

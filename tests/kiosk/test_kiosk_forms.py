@@ -1,0 +1,40 @@
+"""The kiosk's 自助申报 form: consent starts unticked, and a refused scan keeps the rest."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ninhaoban.accounts.models import Applicant, ApplicantKind
+from ninhaoban.cases import services
+from ninhaoban.cases.models import Case, MaterialState
+from tests.cases.conftest import CHONGYANG, EXE, GETIHU, PDF, item
+from tests.kiosk.conftest import BASE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_refused_scan_keeps_the_form_and_consent_starts_unticked(today, identified):
+    person = Applicant.objects.filter(kind=ApplicantKind.PERSON).order_by("pk").first()
+    client = identified(person)
+    code = item(GETIHU, CHONGYANG).code
+    blank = client.get(f"{BASE}apply/{code}/").content.decode()
+    assert re.search(r'name="consent" value="1"\s*>', blank)
+    actor = services.Actor.of_applicant(person)
+    needs = services.preview(person, services.plan_for(item_code=code), actor=actor)
+    keys = [
+        n.key
+        for n, state in needs
+        if n.source != "shared_data"
+        and state not in (MaterialState.LICENCE, MaterialState.GOVERNMENT)
+    ]
+    files = {f"file-{k}": SimpleUploadedFile(f"{k}.pdf", PDF) for k in keys[1:]}
+    files[f"file-{keys[0]}"] = SimpleUploadedFile("scan.pdf", EXE)
+    response = client.post(
+        f"{BASE}apply/{code}/", {"consent": "1", "form-scope": "日用百货", **files}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422 and not Case.objects.filter(applicant=person).exists()
+    assert 'value="日用百货"' in page and re.search(r'name="consent" value="1"\s*checked', page)
+    assert f'id="file-{keys[0]}-error"' in page
+    assert all(f'name="held-{k}"' in page for k in keys[1:])
