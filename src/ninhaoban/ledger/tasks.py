@@ -23,7 +23,7 @@ log = logging.getLogger("ninhaoban.ledger")
 def sequence_task() -> int:
     added = services.sequence()
     if added:
-        log.info("sequencer integrated %d entries", added)
+        log.info("sequencer integrated entries: %d", added)
     return added
 
 
