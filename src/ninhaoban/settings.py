@@ -56,11 +56,10 @@ NHB_CATALOG_URL_HOSTS = [
     ).split(",")
     if h.strip()
 ]
-# The ledger: its name in checkpoints (the signing key is generated into VAR_DIR/ledger_key),
+# The ledger: its name in checkpoints, an override checked against the one fixed at first run
+# in VAR_DIR/ledger_origin (the signing key is generated into VAR_DIR/ledger_key),
 # how often and in what batches the sequencer runs, and the witnesses whose cosignatures count.
-NHB_LEDGER_ORIGIN = os.environ.get("NHB_LEDGER_ORIGIN") or (
-    NHB_BASE_URL.split("://", 1)[-1].split("/", 1)[0] + "/ledger"
-)
+NHB_LEDGER_ORIGIN = os.environ.get("NHB_LEDGER_ORIGIN", "")
 NHB_LEDGER_BATCH = int(os.environ.get("NHB_LEDGER_BATCH", "50000"))
 NHB_LEDGER_INTERVAL = int(os.environ.get("NHB_LEDGER_INTERVAL", "3"))
 NHB_LEDGER_WITNESSES = [

@@ -201,3 +201,39 @@ def test_the_minute_task_schedules_the_sequencer_every_few_seconds(settings):
         assert HUEY.scheduled_count() - before == 11
     finally:
         HUEY.flush()
+
+
+def _origin_of(checkpoint: Checkpoint) -> str:
+    return note.parse_checkpoint(note.split_note(checkpoint.note)[0]).origin
+
+
+def test_the_origin_is_fixed_at_first_run_not_by_the_base_url(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.NHB_LEDGER_ORIGIN = ""
+    settings.NHB_BASE_URL = "http://first.example"
+    fill(2, "case:O")
+    services.sequence()
+    first = _origin_of(selectors.latest_checkpoint())
+    assert (tmp_path / "ledger_origin").read_text().strip() == first
+    settings.NHB_BASE_URL = "http://another.example:9000"  # a worker started elsewhere
+    fill(2, "case:P")
+    services.sequence()
+    assert _origin_of(selectors.latest_checkpoint()) == first == keys.origin()
+    assert audit() == []
+
+
+def test_an_explicit_origin_cannot_change_the_stored_one(settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.VAR_DIR = tmp_path
+    settings.NHB_LEDGER_ORIGIN = ""
+    stored = keys.origin()
+    settings.NHB_LEDGER_ORIGIN = stored
+    assert keys.origin() == stored
+    settings.NHB_LEDGER_ORIGIN = "renamed.example/ledger"
+    with pytest.raises(ImproperlyConfigured, match="renamed.example/ledger"):
+        keys.origin()
+    fill(1, "case:Q")
+    with pytest.raises(ImproperlyConfigured):
+        services.sequence()
+    assert (tmp_path / "ledger_origin").read_text().strip() == stored
