@@ -231,7 +231,7 @@ def test_an_explicit_origin_cannot_change_the_stored_one(settings, tmp_path):
     settings.NHB_LEDGER_ORIGIN = stored
     assert keys.origin() == stored
     settings.NHB_LEDGER_ORIGIN = "renamed.example/ledger"
-    with pytest.raises(ImproperlyConfigured, match="renamed.example/ledger"):
+    with pytest.raises(ImproperlyConfigured, match=r"renamed\.example/ledger"):
         keys.origin()
     fill(1, "case:Q")
     with pytest.raises(ImproperlyConfigured):
