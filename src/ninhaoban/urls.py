@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),
     path("apply/", portal_apply.apply, name="apply"),
+    path("progress/", portal_cases.progress_lookup, name="progress-lookup"),
     path("cases/", portal_cases.my_cases, name="my-cases"),
     path("cases/<str:case_no>/", portal_cases.case_page, name="my-case"),
     path("cases/<str:case_no>/progress/", portal_cases.progress, name="my-case-progress"),

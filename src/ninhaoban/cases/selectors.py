@@ -6,8 +6,10 @@ created_at); the statistics are range scans on the partial index of open due dat
 """
 
 from collections.abc import Iterable
+from hashlib import sha256
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 
 from ninhaoban.accounts.models import Applicant, Role
@@ -23,11 +25,18 @@ from ninhaoban.cases.models import (
     NoticeKind,
     Status,
 )
-from ninhaoban.core.errors import InvalidInput, NotFound
+from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
 from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
 
 STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 INTAKE_STATUSES = (Status.SUBMITTED, Status.CORRECTION, Status.DECIDED, Status.DELIVERING)
+PROGRESS_TRIES = 5
+PROGRESS_WINDOW_SECONDS = 15 * 60
+
+
+class TooManyTries(DomainError):
+    status = 429
+    code = "too_many_tries"
 
 
 def visible_to(user: User | AnonymousUser, roles: Iterable[str] = STAFF_READERS) -> QuerySet[Case]:
@@ -208,5 +217,32 @@ def applicant_by_number(number: str) -> Applicant:
             "该证件号码尚未登记为申请人，请先登记",
             "no applicant with that number: register them first",
             field="applicant",
+        )
+    return found
+
+
+def case_by_number_and_tail(case_no: str, tail: str) -> Case:
+    """办理进度查询 without signing in (the portal's and the kiosk's): the case number and the
+    last four characters of the applicant's ID number must both fit; a wrong pair and an
+    unknown case look the same. A case number is tried at most a few times per quarter hour
+    (counted in the cache), so the four characters cannot simply be run through."""
+    case_no, tail = (case_no or "").strip()[:32], (tail or "").strip().upper()
+    tries_key = f"progress:{sha256(case_no.encode()).hexdigest()}"
+    cache.add(tries_key, 0, PROGRESS_WINDOW_SECONDS)
+    if cache.incr(tries_key) > PROGRESS_TRIES:
+        raise TooManyTries(
+            "查询次数过多，请稍后再试或到窗口咨询", "too many tries: wait or ask at a window"
+        )
+    found = (
+        Case.objects.select_related("applicant", "region", "department")
+        .filter(case_no=case_no, parent__isnull=True)
+        .first()
+        if len(tail) == 4 and case_no
+        else None
+    )
+    if found is None or found.applicant.identifier[-4:].upper() != tail:
+        raise NotFound(
+            "未查到该办件，请核对办件编号和证件号码后四位",
+            "no such case: check the case number and the last four characters of the ID",
         )
     return found

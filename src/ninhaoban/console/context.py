@@ -3,11 +3,30 @@ the views enforce (so no link leads to a 403)."""
 
 from functools import partial
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
+from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases.permissions import may_take_applications
+from ninhaoban.catalog.permissions import REPORT_ROLES
+
+
+def _sections(user: User | AnonymousUser) -> dict[str, bool]:
+    """The console's sections this staff member may open, for the one console navigation."""
+    if user.is_authenticated and user.is_superuser:
+        return {"clerk": True, "catalog": True, "reports": True, "admin": True}
+    return {
+        "clerk": may_take_applications(user),
+        "catalog": bool(roles_of(user, [Role.CATALOG_ADMIN])),
+        "reports": bool(roles_of(user, REPORT_ROLES)),
+        "admin": bool(roles_of(user, [Role.ADMIN])),
+    }
 
 
 def console(request: HttpRequest) -> dict[str, object]:
-    # a callable: templates ask it only where a console navigation is drawn
-    return {"may_take_applications": partial(may_take_applications, request.user)}
+    # callables: templates ask them only where a console navigation is drawn
+    return {
+        "may_take_applications": partial(may_take_applications, request.user),
+        "console_roles": partial(_sections, request.user),
+    }

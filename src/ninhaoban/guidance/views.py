@@ -21,7 +21,8 @@ def _region_code(request: HttpRequest) -> str:
     return applicant.region_id if applicant is not None else ""
 
 
-def _context(request: HttpRequest) -> tuple[dict, int]:
+def search_context(request: HttpRequest) -> tuple[dict, int]:
+    """The query, its results and the region, for the portal's and the kiosk's pages."""
     q = request.GET.get("q", "")
     context: dict = {"q": q, "examples": EXAMPLES, "max_chars": MAX_QUERY_CHARS}
     try:
@@ -35,15 +36,15 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    context, status = _context(request)
+    context, status = search_context(request)
     return render(request, "guidance/search.html", context, status=status)
 
 
 def kiosk_page(request: HttpRequest) -> HttpResponse:
-    context, status = _context(request)
+    context, status = search_context(request)
     return render(request, "guidance/kiosk.html", context, status=status)
 
 
 def results(request: HttpRequest) -> HttpResponse:
-    context, status = _context(request)
+    context, status = search_context(request)
     return render(request, "guidance/_results.html", context, status=status)

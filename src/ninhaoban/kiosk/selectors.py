@@ -5,7 +5,6 @@ import hmac
 
 from django.utils import timezone
 
-from ninhaoban.cases.models import Case
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import NotFound
@@ -84,22 +83,6 @@ def kiosk_item(kiosk: Kiosk, item_code: str) -> ServiceItemVersion:
         raise NotFound(
             f"事项{item_code}不能在本终端办理", f"item {item_code} is not offered at this terminal"
         )
-    return found
-
-
-def case_by_number_and_tail(case_no: str, tail: str) -> Case | None:
-    """进度查询 without signing in: the case number and the last four characters of the
-    applicant's ID number must both fit; a wrong pair and an unknown case look the same."""
-    case_no, tail = (case_no or "").strip(), (tail or "").strip().upper()
-    if len(tail) != 4 or not case_no:
-        return None
-    found = (
-        Case.objects.select_related("applicant", "region", "department")
-        .filter(case_no=case_no, parent__isnull=True)
-        .first()
-    )
-    if found is None or found.applicant.identifier[-4:].upper() != tail:
-        return None
     return found
 
 

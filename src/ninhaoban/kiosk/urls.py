@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:code>/enrol/", views.enrol, name="kiosk-enrol"),
     path("<slug:code>/identify/", views.identify, name="kiosk-identify"),
     path("<slug:code>/exit/", views.leave, name="kiosk-exit"),
+    path("<slug:code>/search/", views.search, name="kiosk-terminal-search"),
     path("<slug:code>/progress/", views.progress, name="kiosk-progress"),
     path("<slug:code>/cases/", views.my_cases, name="kiosk-cases"),
     path("<slug:code>/cases/<str:case_no>/", views.case_page, name="kiosk-case"),

@@ -11,11 +11,9 @@ personal is cached by the browser.
 
 from collections.abc import Callable
 from functools import wraps
-from hashlib import sha256
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +28,7 @@ from ninhaoban.cases.models import Channel
 from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, InvalidInput, NotFound, TooManyTries
 from ninhaoban.exchange.models import SELF
+from ninhaoban.guidance.views import search_context
 from ninhaoban.kiosk import selectors, services
 from ninhaoban.kiosk.identity import IDENTITY_CHECK, pending_token, read_pending
 from ninhaoban.kiosk.models import Kiosk, KioskSession
@@ -41,8 +40,6 @@ SESSION_COOKIE = "nhb_kiosk"
 DEVICE_COOKIE = "nhb_kiosk_device"
 DEVICE_COOKIE_SECONDS = 10 * 365 * 24 * 3600
 PENDING_COOKIE = "nhb_kiosk_pending"
-PROGRESS_TRIES = 5
-PROGRESS_WINDOW_SECONDS = 15 * 60
 PROOF_PURPOSE = "自助终端打印"
 
 View = Callable[..., HttpResponse]
@@ -248,34 +245,32 @@ def leave(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> H
 
 
 @kiosk_page
+def search(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """智能导办 in the terminal's frame (its header, its 首页 and 退出), with the keys for
+    拼音首字母 input."""
+    context, status = search_context(request)
+    return _render(request, kiosk, session, "guidance/kiosk.html", context, status)
+
+
+@kiosk_page
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
     """办理进度查询 for anyone holding the case number and the ID number's last four
     characters: status, steps and dates, and the applicant's name masked — no identifier,
-    no materials, no notes. A case number is tried at most a few times per quarter hour
-    (counted in the process's cache), so the four characters cannot simply be run through."""
+    no materials, no notes (the lookup limits the tries per case number)."""
     if request.method != "POST":
         return _render(request, kiosk, session, "kiosk/progress.html")
     case_no = request.POST.get("case_no", "").strip()[:32]
-    tries_key = f"kiosk:progress:{sha256(case_no.encode()).hexdigest()}"
-    cache.add(tries_key, 0, PROGRESS_WINDOW_SECONDS)
-    if cache.incr(tries_key) > PROGRESS_TRIES:
-        raise TooManyTries(
-            "查询次数过多，请稍后再试或到窗口咨询", "too many tries: wait or ask at a window"
-        )
-    case = selectors.case_by_number_and_tail(case_no, request.POST.get("tail", ""))
-    if case is None:
-        error = NotFound(
-            "未查到该办件，请核对办件编号和证件号码后四位",
-            "no such case: check the case number and the last four characters of the ID",
-        )
+    try:
+        case = cases.case_by_number_and_tail(case_no, request.POST.get("tail", ""))
+    except NotFound as error:
         return _render(
             request,
             kiosk,
             session,
             "kiosk/progress.html",
             {"error": error, "case_no": case_no},
-            404,
+            error.status,
         )
     context = {
         "case": case,

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.cases import documents, permissions, selectors, services
 from ninhaoban.cases.application import Attempt, MaterialRow
 from ninhaoban.cases.models import Case
 from ninhaoban.cases.services import Actor
-from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
+from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 
 def _applicant(request: HttpRequest) -> Actor | None:
@@ -128,3 +128,24 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def progress_lookup(request: HttpRequest) -> HttpResponse:
+    """办理进度查询 without signing in, as on the kiosk: the case number and the ID number's
+    last four characters show the status, steps and dates, never the identifier or files.
+    A POST, so the four characters stay out of URLs and access logs."""
+    if request.method != "POST":
+        return render(request, "portal/progress_lookup.html")
+    case_no = request.POST.get("case_no", "").strip()[:32]
+    try:
+        case = selectors.case_by_number_and_tail(case_no, request.POST.get("tail", ""))
+    except NotFound as error:
+        context = {"error": error, "case_no": case_no}
+        return render(request, "portal/progress_lookup.html", context, status=error.status)
+    context = {
+        "case": case,
+        "steps": case.steps.order_by("position"),
+        "children": case.children.order_by("case_no"),
+    }
+    return render(request, "portal/progress_lookup.html", context)
