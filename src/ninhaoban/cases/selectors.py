@@ -25,18 +25,13 @@ from ninhaoban.cases.models import (
     NoticeKind,
     Status,
 )
-from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
+from ninhaoban.core.errors import InvalidInput, NotFound, TooManyTries
 from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
 
 STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 INTAKE_STATUSES = (Status.SUBMITTED, Status.CORRECTION, Status.DECIDED, Status.DELIVERING)
 PROGRESS_TRIES = 5
 PROGRESS_WINDOW_SECONDS = 15 * 60
-
-
-class TooManyTries(DomainError):
-    status = 429
-    code = "too_many_tries"
 
 
 def visible_to(user: User | AnonymousUser, roles: Iterable[str] = STAFF_READERS) -> QuerySet[Case]:

@@ -26,7 +26,7 @@ from ninhaoban.cases import services as intake
 from ninhaoban.cases.application import application_page
 from ninhaoban.cases.models import Channel
 from ninhaoban.cases.services import Actor
-from ninhaoban.core.errors import DomainError, InvalidInput, NotFound, TooManyTries
+from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
 from ninhaoban.exchange.models import SELF
 from ninhaoban.guidance.views import search_context
 from ninhaoban.kiosk import selectors, services
