@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ninhaoban.accounts.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ninhaoban.portal.middleware.DomainErrorMiddleware",
@@ -165,13 +166,21 @@ else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "ninhaoban.accounts.passwords.NotContainingUsernameValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["ninhaoban.accounts.backends.LockoutBackend"]
 LOGIN_URL = "/console/login/"
 NHB_LOGIN_MAX_FAILURES = int(os.environ.get("NHB_LOGIN_MAX_FAILURES", "5"))
 NHB_LOGIN_LOCK_MINUTES = int(os.environ.get("NHB_LOGIN_LOCK_MINUTES", "15"))
+# proxies in front that append to X-Forwarded-For (0: the peer's address is the client's)
+NHB_PROXY_HOPS = int(os.environ.get("NHB_PROXY_HOPS", "0"))
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("NHB_SESSION_IDLE_MINUTES", "30"))
 # the idle timeout slides with each request, renewed at most once a minute (accounts.middleware)
 SESSION_SAVE_EVERY_REQUEST = False

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from ninhaoban.accounts.signals import request_of
+
 RENEW_SECONDS = 60
 SEEN_KEY = "_nhb_seen"
 
@@ -37,3 +39,15 @@ class IdleSessionMiddleware:
             if now - seen >= RENEW_SECONDS:
                 session[SEEN_KEY] = now
         return response
+
+
+class ActorMiddleware:
+    """After AuthenticationMiddleware: an account change saved while serving a request (the
+    Django admin's) is recorded in the ledger as done by its signed-in user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_of(request):
+            return self.get_response(request)

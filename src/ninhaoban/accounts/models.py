@@ -182,11 +182,15 @@ class Organization(Applicant):
 
 
 class LoginThrottle(models.Model):
-    """Failed logins per username; locks the name for a while after too many."""
+    """Failed logins of one source: an account from one address (`acct:<digest>@<ip>`) or one
+    address whatever the account (`ip:<ip>`). Too many lock that source, each lock twice as
+    long as the one before; the account stays open to everyone else. The key holds a digest,
+    never the typed name (which is sometimes a password typed in the wrong field)."""
 
-    username = models.CharField(max_length=150, unique=True)
+    key = models.CharField(max_length=128, unique=True)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    lockouts = models.PositiveIntegerField(default=0)
 
 
 class LoginCode(models.Model):

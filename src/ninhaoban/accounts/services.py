@@ -7,6 +7,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from ninhaoban.accounts.models import (
     StaffRole,
 )
 from ninhaoban.accounts.notify import notify
+from ninhaoban.accounts.signals import acting_as
 from ninhaoban.core.errors import Forbidden, InvalidInput
 from ninhaoban.core.idnumbers import mask_phone, parse_id_number, parse_uscc
 from ninhaoban.ledger.services import record
@@ -95,10 +98,24 @@ def register_organization(
     return org
 
 
+def check_password_policy(password: str, user: User) -> None:
+    """AUTH_PASSWORD_VALIDATORS (length 12, not a common password, not all digits, not like
+    or containing the user name) as a domain error."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "密码不符合要求：" + "；".join(str(m) for m in exc.messages),
+            "the password does not meet the policy: " + "; ".join(exc.messages),
+            field="password",
+        ) from None
+
+
 @transaction.atomic
 def create_staff(
     *, username: str, name: str, password: str, phone: str = "", is_superuser: bool = False
 ) -> Staff:
+    check_password_policy(password, User(username=username))
     user = User.objects.create_user(username=username, password=password)
     if is_superuser:
         user.is_superuser = True
@@ -107,6 +124,16 @@ def create_staff(
     staff = Staff.objects.create(user=user, name=name, phone=_check_phone(phone))
     record("staff.created", f"staff:{staff.pk}", "system", {"username": username})
     return staff
+
+
+@transaction.atomic
+def set_staff_password(staff: Staff, password: str, *, actor: str) -> None:
+    """The ledger entry (staff.password_changed) is written by the save itself
+    (accounts.signals), so the admin's and `changepassword`'s changes are recorded too."""
+    check_password_policy(password, staff.user)
+    with acting_as(actor):
+        staff.user.set_password(password)
+        staff.user.save(update_fields=["password"])
 
 
 @transaction.atomic
@@ -123,15 +150,10 @@ def grant_role(
         raise InvalidInput(
             "部门不在该区划范围内", "the department is outside that region", field="department"
         )
-    grant, _ = StaffRole.objects.get_or_create(
-        staff=staff, role=role, region=region, department=department
-    )
-    record(
-        "staff.role_granted",
-        f"staff:{staff.pk}",
-        actor,
-        {"role": role, "region": region.code, "department": department.pk if department else None},
-    )
+    with acting_as(actor):  # a new grant is recorded by its save (accounts.signals)
+        grant, _ = StaffRole.objects.get_or_create(
+            staff=staff, role=role, region=region, department=department
+        )
     return grant
 
 
@@ -232,5 +254,6 @@ def ensure_applicant_user(applicant: Applicant) -> User:
 
 def set_applicant_password(applicant: Applicant, password: str) -> None:
     user = ensure_applicant_user(applicant)
+    check_password_policy(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -58,7 +58,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         if user is not None and hasattr(user, "staff"):
             login(request, user)
             return redirect(_next_url(request, "/console/"))
-        if is_locked(username):
+        if is_locked(request, username):
             error = (
                 "登录失败次数过多，账号已暂时锁定，请稍后再试。"
                 "/ Too many failed logins: the account is locked for a while."
