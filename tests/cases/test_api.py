@@ -262,3 +262,17 @@ def test_clock_notices_are_in_the_answer_for_staff_and_applicant(today, staff_cl
 def test_openapi_documents_the_cases_router(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/cases/" in paths and "/api/v1/cases/{case_no}/decide" in paths
+
+
+def test_an_applicant_cannot_claim_the_window_channel(today):
+    before = Case.objects.count()
+    response = _applicant_client().post(
+        "/api/v1/cases/", _body(channel="window"), content_type="application/json"
+    )
+    assert response.status_code == 403 and response.json()["field"] == "channel"
+    assert "窗口" in response.json()["message"] and "window" in response.json()["message_en"]
+    assert Case.objects.count() == before
+    ok = _applicant_client().post(
+        "/api/v1/cases/", _body(channel="online"), content_type="application/json"
+    )
+    assert ok.status_code == 201 and ok.json()["channel"] == "online"

@@ -328,6 +328,12 @@ def submit(
     nothing."""
     if channel not in Channel.values:
         raise InvalidInput(f"未知的申报渠道：{channel}", f"unknown channel: {channel}")
+    if channel == Channel.WINDOW and actor.kind == "applicant":
+        raise Forbidden(
+            "只有窗口人员受理的申请才是窗口渠道",
+            "only a window clerk's intake is the window channel",
+            field="channel",
+        )
     if delivery_method and delivery_method not in DeliveryMethod.values:
         raise InvalidInput(
             f"未知的送达方式：{delivery_method}",
