@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ninhaoban.core.idnumbers import (
+    PROVINCES,
     InvalidIdNumber,
     InvalidUscc,
     id_check_char,
@@ -58,12 +59,13 @@ def test_invalid_id_numbers_say_why(number, reason):
 
 
 @given(
-    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.sampled_from(sorted(PROVINCES)),
+    st.text(alphabet="0123456789", min_size=4, max_size=4),
     st.dates(dt.date(1900, 1, 1), TODAY),
     st.integers(0, 999),
 )
-def test_generated_numbers_round_trip(region, birth, seq):
-    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+def test_generated_numbers_round_trip(province, rest, birth, seq):
+    body = f"{province}{rest}{birth:%Y%m%d}{seq:03d}"
     parsed = parse_id_number(body + id_check_char(body), today=TODAY)
     assert parsed.birth_date == birth
 
@@ -104,3 +106,18 @@ def test_masking():
     assert mask_name("张三丰") == "张*丰"
     assert mask_name("李四") == "李*"
     assert mask_phone("13912345678") == "139****5678"
+
+
+@pytest.mark.parametrize("region", ["999999", "000000", "100105", "190000", "730000", "990101"])
+def test_a_region_code_outside_gb_t_2260_is_refused(region):
+    body = f"{region}19800101001"
+    with pytest.raises(InvalidIdNumber) as caught:
+        parse_id_number(body + id_check_char(body), today=TODAY)
+    assert region in caught.value.message_zh and "GB/T 2260" in caught.value.message_en
+    assert caught.value.field == "id_number"
+
+
+@pytest.mark.parametrize("region", ["110105", "421223", "810000", "710000", "654321"])
+def test_every_province_of_gb_t_2260_is_accepted(region):
+    body = f"{region}19800101001"
+    assert parse_id_number(body + id_check_char(body), today=TODAY).region_code == region

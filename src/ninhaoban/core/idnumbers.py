@@ -2,7 +2,8 @@
 
 The address code is deliberately not checked against the birth date or a current list of
 regions: codes are assigned when a number is issued, so a person born in 1950 may hold a
-code created in 1983, and abolished codes stay valid on old cards.
+code created in 1983, and abolished codes stay valid on old cards. Its first two digits must
+still name a province of GB/T 2260 (a code such as 999999 was never issued anywhere).
 """
 
 import datetime as dt
@@ -28,6 +29,23 @@ USCC_REGISTRARS = {
     "N": "农业",
     "Y": "其他",
 }
+
+
+# GB/T 2260 province-level codes (31 provinces, 香港 81, 澳门 82, 台湾 71), which have not
+# changed since 重庆 (50) in 1997; the ones abolished before the 18-digit number (1999) never
+# appear on one.
+PROVINCES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
+    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省",
+    "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省",
+    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
+    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
+    "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}  # fmt: skip
 
 
 class InvalidIdNumber(InvalidInput):
@@ -83,6 +101,11 @@ def parse_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
         raise InvalidIdNumber("前17位必须是数字", "the first 17 characters must be digits")
     if not (s[17].isdigit() or s[17] == "X") or not s[17].isascii():
         raise InvalidIdNumber("校验码必须是数字或X", "the check character must be a digit or X")
+    if s[:2] not in PROVINCES:
+        raise InvalidIdNumber(
+            f"地址码{s[:6]}不是GB/T 2260中的行政区划代码（省级代码{s[:2]}不存在）",
+            f"address code {s[:6]} is not a GB/T 2260 region code (no province {s[:2]})",
+        )
     try:
         birth = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
