@@ -374,3 +374,30 @@ class EscalationRun(models.Model):
 
     class Meta:
         ordering = ["-day"]
+
+
+class DueDateRecompute(models.Model):
+    """One calendar change's walk over the open cases whose due dates depended on it.
+
+    Written in the change's own transaction with what the walk needs to be resumed after a
+    crash and run again without effect: the working days before and after the change (from
+    the day before the first changed date on) and each affected case with the due date it
+    had then. A case whose due date has changed since is someone else's to decide.
+    """
+
+    reason = models.CharField("原因", max_length=128)
+    actor = models.CharField(max_length=64)
+    anchor = models.DateField()
+    old_working = models.JSONField(default=list)
+    new_working = models.JSONField(default=list)
+    last_day = models.DateField()
+    items = models.JSONField(default=list)  # [[case id, due date], …] in id order
+    done = models.PositiveIntegerField(default=0)
+    moved = models.JSONField(default=list)  # [[case_no, old due, new due], …]
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "办理期限重算"
+        verbose_name_plural = "办理期限重算"

@@ -2,7 +2,10 @@
 
 Deadlines in 行政许可法 are counted in working days, and holidays move every year by State
 Council notice (with 调休 Saturdays that become working days), so nothing here guesses from
-weekdays: a date the calendar does not cover raises `CalendarNotCovered`.
+weekdays: a date the calendar does not cover raises `CalendarNotCovered`. Years whose notice
+is not out yet are covered provisionally (weekends and the statutory holidays only), and
+every date that depends on them says so (`is_provisional`), so intake never stops waiting for
+a notice and nobody takes an estimate for a promise.
 
 The calendar keeps the ordinals of the working days in order and, for every covered date,
 how many working days there are up to and including it; both operations are then two array
@@ -36,6 +39,8 @@ class WorkdayCalendar:
     first: dt.date
     last: dt.date
     working: tuple[int, ...]  # ordinals of working days, ascending
+    # the first day of the first year with no official schedule (None: all official)
+    provisional_from: dt.date | None = None
     # upto[i]: how many working days there are among the dates first .. first + i
     upto: tuple[int, ...] = field(init=False, repr=False, compare=False)
     base: int = field(init=False, repr=False, compare=False)
@@ -53,7 +58,9 @@ class WorkdayCalendar:
         object.__setattr__(self, "base", base)
 
     @classmethod
-    def from_days(cls, days: Iterable[tuple[dt.date, bool]]) -> "WorkdayCalendar":
+    def from_days(
+        cls, days: Iterable[tuple[dt.date, bool]], provisional_from: dt.date | None = None
+    ) -> "WorkdayCalendar":
         """Build from (date, is_working) pairs that must form one gap-free run of dates."""
         ordered = sorted(days)
         if not ordered:
@@ -61,7 +68,12 @@ class WorkdayCalendar:
         first, last = ordered[0][0], ordered[-1][0]
         if (last - first).days + 1 != len(ordered):
             raise ValueError("the calendar has gaps or duplicate dates")
-        return cls(first, last, tuple(d.toordinal() for d, working in ordered if working))
+        working = tuple(d.toordinal() for d, is_working in ordered if is_working)
+        return cls(first, last, working, provisional_from)
+
+    def is_provisional(self, day: dt.date) -> bool:
+        """Whether a date counted up to `day` may still move when a notice is entered."""
+        return self.provisional_from is not None and day >= self.provisional_from
 
     def covers(self, day: dt.date) -> bool:
         return self.first <= day <= self.last
@@ -123,3 +135,7 @@ def working_days_between(a: dt.date, b: dt.date) -> int:
 
 def is_working_day(day: dt.date) -> bool:
     return current_calendar().is_working_day(day)
+
+
+def is_provisional(day: dt.date) -> bool:
+    return current_calendar().is_provisional(day)

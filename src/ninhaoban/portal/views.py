@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,6 +12,7 @@ from ninhaoban.accounts.backends import is_locked
 from ninhaoban.accounts.selectors import applicant_by_identifier
 from ninhaoban.core.errors import DomainError
 from ninhaoban.regions.models import Level, Region, ServiceHall
+from ninhaoban.regions.selectors import calendar_warning
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,7 +41,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"status": "error", "database": str(exc.__class__.__name__)}, status=503
         )
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    body = {"status": "ok", "database": connection.vendor}
+    year = calendar_warning(timezone.localdate())
+    if year is not None:
+        body["calendar"] = f"provisional for {year}"
+    return JsonResponse(body)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

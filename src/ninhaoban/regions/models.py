@@ -164,13 +164,17 @@ class DayKind(models.TextChoices):
 
 
 class WorkCalendar(models.Model):
-    """Every covered date and whether it is a working day; a year is added by an admin when
-    the State Council publishes its holiday notice."""
+    """Every stored date and whether it is a working day. A year is official once the State
+    Council's notice is imported; until then it is provisional (weekends and the statutory
+    holidays), computed on the fly or stored once an administrator edits one of its days."""
 
     date = models.DateField("日期", primary_key=True)
     is_working = models.BooleanField("工作日")
     kind = models.CharField("类别", max_length=8, choices=DayKind.choices)
-    note = models.CharField("说明", max_length=32, blank=True)
+    note = models.CharField("说明", max_length=64, blank=True)
+    provisional = models.BooleanField("预计（节假日安排未公布）", default=False)
+    # set by every change after the seed, so other processes see an edit that keeps the count
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["date"]

@@ -1,7 +1,10 @@
 """Reads of the region tree that other apps need."""
 
+import datetime as dt
+
 from django.db.models import Q
 
+from ninhaoban.core import workdays
 from ninhaoban.core.errors import NotFound
 from ninhaoban.regions.models import Region, code_prefix, normalize_region_code
 
@@ -37,3 +40,46 @@ def ancestors(region: Region) -> list[Region]:
         chain.append(node)
         node = node.parent
     return chain
+
+
+class YearState:
+    OFFICIAL = "official"
+    PROVISIONAL = "provisional"
+    MISSING = "missing"
+
+
+YEAR_STATE_LABELS = {
+    YearState.OFFICIAL: ("正式（已导入国务院通知）", "official (notice imported)"),
+    YearState.PROVISIONAL: (
+        "预计（通知未公布，仅含周末和法定节日）",
+        "provisional (no notice yet)",
+    ),
+    YearState.MISSING: ("未覆盖", "not covered"),
+}
+
+
+def year_states(years: range) -> dict[int, str]:
+    """Whether each year's working days are official, provisional or not covered at all
+    (from the cached calendar: cheap enough for every console page)."""
+    cal = workdays.current_calendar()
+    first = cal.provisional_from
+
+    def state(year: int) -> str:
+        if not cal.first.year <= year <= cal.last.year:
+            return YearState.MISSING
+        if first is not None and year >= first.year:
+            return YearState.PROVISIONAL
+        return YearState.OFFICIAL
+
+    return {year: state(year) for year in years}
+
+
+def calendar_warning(today: dt.date) -> int | None:
+    """The year an administrator must enter the notice for: this year while it is still
+    provisional, next year from 1 October on."""
+    states = year_states(range(today.year, today.year + 2))
+    if states[today.year] != YearState.OFFICIAL:
+        return today.year
+    if today >= dt.date(today.year, 10, 1) and states[today.year + 1] != YearState.OFFICIAL:
+        return today.year + 1
+    return None

@@ -159,7 +159,14 @@ def tell_after_commit(case: Case, action: str, note: str) -> None:
     status = Status(case.status).label
     due = f"，办理期限至{case.due_date:%Y年%m月%d日}" if case.due_date else ""
     text = f"【您好办】您的办件{case.case_no}（{case.title}）状态：{status}{due}。"
-    if note and action in ("request_correction", "refuse", "decide", "suspend", "extend"):
+    if note and action in (
+        "request_correction",
+        "refuse",
+        "decide",
+        "suspend",
+        "extend",
+        "recalendar",
+    ):
         text += f"说明：{note}"
     phone, email = applicant.phone, applicant.email
     transaction.on_commit(
