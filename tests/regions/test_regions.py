@@ -63,8 +63,15 @@ def test_region_api(client):
 
 def test_workdays_api(client):
     ok = client.get("/api/v1/regions/workdays/add", {"date": "2026-09-30", "n": 20})
-    assert ok.json()["result"] == "2026-11-03"
-    outside = client.get("/api/v1/regions/workdays/add", {"date": "2027-03-01", "n": 1})
+    assert ok.json()["result"] == "2026-11-03" and ok.json()["provisional"] is False
+    ahead = client.get("/api/v1/regions/workdays/add", {"date": "2027-03-01", "n": 1})
+    assert ahead.json() == {
+        "date": "2027-03-01",
+        "n": 1,
+        "result": "2027-03-02",
+        "provisional": True,
+    }
+    outside = client.get("/api/v1/regions/workdays/add", {"date": "2028-12-20", "n": 20})
     assert outside.status_code == 422
     assert "工作日历未覆盖" in outside.json()["message"]
     between = client.get(
@@ -81,4 +88,4 @@ def test_workdays_cli(capsys):
     call_command("workdays", "between", "2026-09-30", "2026-10-31")
     assert capsys.readouterr().out.strip() == "18"
     with pytest.raises(CommandError, match="工作日历未覆盖"):
-        call_command("workdays", "add", "2026-12-20", "20")
+        call_command("workdays", "add", "2028-12-20", "20")

@@ -20,6 +20,7 @@ from ninhaoban.catalog.models import (
     ServiceItemVersion,
     SpecialProcedure,
 )
+from ninhaoban.core import workdays
 from ninhaoban.core.errors import Conflict
 from ninhaoban.regions.models import Department, Region
 
@@ -179,6 +180,12 @@ class Case(models.Model):
     @property
     def subject(self) -> str:
         return f"case:{self.case_no}"
+
+    @property
+    def due_is_provisional(self) -> bool:
+        """The due date counts days of a year whose holiday notice is not out yet (预计): like
+        yellow and red, it follows from the date and the calendar and is never stale."""
+        return self.due_date is not None and workdays.is_provisional(self.due_date)
 
 
 class AppendOnly(Conflict):

@@ -22,6 +22,7 @@ class WorkdaysOut(Schema):
     date: dt.date
     n: int
     result: dt.date
+    provisional: bool = False  # counted over a year whose holiday notice is not out yet
 
 
 class BetweenOut(Schema):
@@ -43,7 +44,8 @@ def _region_out(region) -> RegionOut:
 
 @router.get("/workdays/add", response=WorkdaysOut, summary="第n个工作日 / n-th working day after")
 def add_working_days(request: HttpRequest, date: dt.date, n: int) -> WorkdaysOut:
-    return WorkdaysOut(date=date, n=n, result=workdays.add_working_days(date, n))
+    result = workdays.add_working_days(date, n)
+    return WorkdaysOut(date=date, n=n, result=result, provisional=workdays.is_provisional(result))
 
 
 @router.get("/workdays/between", response=BetweenOut, summary="两日之间的工作日数")
