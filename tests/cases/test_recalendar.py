@@ -63,7 +63,7 @@ def test_healthz_says_the_calendar_is_provisional(client):
 
 
 def test_cases_across_the_new_year_then_the_notice_moves_them(
-    today, django_capture_on_commit_callbacks
+    today, django_capture_on_commit_callbacks, staff_client
 ):
     LogProvider.sent.clear()
     today(D(2026, 12, 28))
@@ -77,6 +77,8 @@ def test_cases_across_the_new_year_then_the_notice_moves_them(
         assert workdays.is_provisional(case.due_date)
     # 5 working days after 12-28: 29, 30, 31, (元旦 01-01 off), 01-04, 01-05
     assert waiting.due_date == D(2027, 1, 5)
+    page = staff_client("clerk.chongyang").get(f"/console/cases/{waiting.case_no}/")
+    assert "预计" in page.content.decode()
     assert early.due_date == D(2027, 1, 19)
 
     today(D(2027, 1, 6))  # the early case is decided across the new year
