@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_notices_for_special_procedures_and_extensions")]
+    dependencies = [("cases", "0005_held_uploads_and_postal_address")]
     operations = [
         migrations.CreateModel(
             name="DueDateRecompute",
