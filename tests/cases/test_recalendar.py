@@ -208,3 +208,17 @@ def test_an_administrator_edits_one_day_with_a_reason(today):
     assert LedgerEntry.objects.filter(kind="calendar.day_changed").count() == before + 1
     with pytest.raises(CommandError, match="理由"):
         run("set-day", "2027-03-04", "--off", "--reason", " ")
+
+
+@pytest.mark.parametrize("day", [D(2026, 12, 4), D(2026, 12, 28), D(2027, 12, 20)])
+def test_every_demo_item_gets_its_dates_whatever_the_day(day):
+    """The measurement of the issue: on 2026-12-04, 22 of the 273 items could get no due
+    date, and from about 12-24 none could be taken in at all."""
+    from ninhaoban.catalog.selectors import current_versions
+
+    versions = list(current_versions(D(2026, 12, 4)))
+    assert len(versions) >= 273
+    for version in versions:
+        received = clock.acceptance_due(day)
+        due = clock.decision_due(received, max(version.legal_days, version.promised_days))
+        clock.delivery_due(due)
