@@ -75,3 +75,13 @@ def test_a_day_is_edited_with_a_reason():
     client.post(f"{PAGE}day/", {"date": "2027-03-03", "working": "0", "reason": "地方假日"})
     assert WorkCalendar.objects.get(date="2027-03-03").is_working is False
     assert client.post(f"{PAGE}day/", {"date": "x"}).status_code == 200
+
+
+def test_the_page_speaks_one_language_at_a_time():
+    client = _as("admin")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(PAGE).content.decode()
+    assert "Working-day calendar" in page and "provisional (no notice yet)" in page
+    assert "导入国务院节假日安排通知" not in page
+    refused = client.post(f"{PAGE}import/", {"notice": "一、元旦：1月1日放假。"}).content.decode()
+    assert "no year in the title" in refused and "未能从标题中读出年度" not in refused
