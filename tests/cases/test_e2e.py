@@ -59,7 +59,12 @@ def test_walk_in_approved_and_seen_as_closed(page, tmp_path):
     page.get_by_role("button", name="完成 审查").click()
     page.wait_for_load_state()
     assert page.locator("#case-status").inner_text() == "审查中"
-    # the catalog says the approval issues a 营业执照: the approver fills in its face only
+    assert page.get_by_role("button", name="准予许可").count() == 0  # the chief's step
+    _logout(page)
+
+    _login(page, "chief.chongyang.market")
+    page.goto(f"/console/cases/{case_no}/")
+    # the catalog says the approval issues a 营业执照: the chief fills in its face only
     assert page.locator("#licence_type").count() == 0
     for key, value in FACE.items():
         page.fill(f"#field-{key}", value)
