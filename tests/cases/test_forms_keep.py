@@ -242,3 +242,27 @@ def test_the_address_is_stored_and_shown_to_the_clerk_who_delivers(today, staff_
         allow_incomplete=True,
     )
     assert window.post_recipient == ""
+
+
+def test_a_refused_console_action_keeps_its_form(today, staff_client):
+    from tests.cases.test_transitions import case_in
+
+    case = case_in(Status.IN_REVIEW)
+    chief = staff_client("chief.chongyang.market")
+    url = f"/console/cases/{case.case_no}"
+    response = chief.post(f"{url}/extend/", {"days": "99", "reason": "需要现场核查"})
+    page = response.content.decode()
+    assert response.status_code == 422 and 'id="act-extend-error"' in page
+    assert 'value="99"' in page and 'value="需要现场核查"' in page
+    response = chief.post(f"{url}/decide/", {"outcome": "denied", "field-scope": "日用百货零售"})
+    page = response.content.decode()
+    assert response.status_code == 422 and 'id="act-decide-error"' in page
+    assert (
+        'value="日用百货零售"' in page and Case.objects.get(pk=case.pk).status == Status.IN_REVIEW
+    )
+    decided = case_in(Status.DECIDED)
+    clerk = staff_client("clerk.chongyang")
+    response = clerk.post(f"/console/cases/{decided.case_no}/deliver/", {"method": "post"})
+    page = response.content.decode()
+    assert response.status_code == 422 and 'id="act-deliver-error"' in page
+    assert re.search(r'<option value="post"\s*selected', page)

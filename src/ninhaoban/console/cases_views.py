@@ -2,11 +2,12 @@
 the actions its status allows. Thin: parse the form, call a cases service, render."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -129,32 +130,53 @@ def _regions(request: HttpRequest) -> list[str]:
 def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
     actor = _staff(request)
     case = selectors.case_for_staff(request.user, case_no)
+    return render(request, "console/cases/case.html", _case_context(actor, case))
+
+
+def _case_context(
+    actor: Actor,
+    case: Case,
+    failed: str = "",
+    failure: DomainError | None = None,
+    typed: QueryDict | None = None,
+) -> dict[str, Any]:
+    """The case page; after a refused action (`failed`), that action's form again with
+    what was typed and the error beside it."""
     holder = case.parent or case
-    return render(
-        request,
-        "console/cases/case.html",
-        {
-            "case": case,
-            "alert": ALERT_LABEL[selectors.alert_of(case)],
-            "alert_class": ALERT_CLASS[selectors.alert_of(case)],
-            "events": selectors.history(case, staff=True),
-            "materials": holder.materials.order_by("pk"),
-            "steps": case.steps.order_by("position"),
-            "workable_steps": permissions.workable_steps(actor, case),
-            "children": case.children.select_related("department").order_by("case_no"),
-            "notices": selectors.notices(holder),
-            "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
-            "allowed": permissions.allowed_actions(actor, case),
-            "procedures": SpecialProcedure.choices,
-            "delivery_methods": DeliveryMethod.choices,
-            "licence": results.licence_form(case),
-            "licence_types": (
-                results.licence_types_for(case)
-                if case.department_id and not results.licence_type_of(case)
-                else []
-            ),
-        },
-    )
+    typed = typed if failed and typed is not None else QueryDict()
+    materials = list(holder.materials.order_by("pk"))
+    said = dict(zip(typed.getlist("material"), typed.getlist("problem"), strict=False))
+    licence = results.licence_form(case)
+    if licence is not None and failed == "decide":
+        licence = replace(
+            licence,
+            fields=[(k, label, typed.get(f"field-{k}", v)) for k, label, v in licence.fields],
+        )
+    return {
+        "case": case,
+        "alert": ALERT_LABEL[selectors.alert_of(case)],
+        "alert_class": ALERT_CLASS[selectors.alert_of(case)],
+        "events": selectors.history(case, staff=True),
+        "materials": materials,
+        "correction_rows": [(m, said.get(m.name, "")) for m in materials],
+        "steps": case.steps.order_by("position"),
+        "workable_steps": permissions.workable_steps(actor, case),
+        "children": case.children.select_related("department").order_by("case_no"),
+        "notices": selectors.notices(holder),
+        "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
+        "allowed": permissions.allowed_actions(actor, case),
+        "procedures": SpecialProcedure.choices,
+        "delivery_methods": DeliveryMethod.choices,
+        "licence": licence,
+        "licence_types": (
+            results.licence_types_for(case)
+            if case.department_id and not results.licence_type_of(case)
+            else []
+        ),
+        "failed": failed,
+        "failure": failure,
+        "typed": typed,
+    }
 
 
 def _problems(request: HttpRequest) -> list[dict[str, str]]:
@@ -210,7 +232,11 @@ def act(request: HttpRequest, case_no: str, action: str) -> HttpResponse:
     handler = ACTIONS.get(action)
     if handler is None:
         raise InvalidInput(f"未知的操作：{action}", f"unknown action: {action}")
-    handler(case, actor, request)
+    try:
+        handler(case, actor, request)
+    except DomainError as exc:
+        context = _case_context(actor, case, action, exc, request.POST)
+        return render(request, "console/cases/case.html", context, status=exc.status)
     messages.info(request, f"{TRANSITIONS[action].label}：已完成 / done")
     return redirect("console:case", case_no=case_no)
 
