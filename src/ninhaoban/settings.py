@@ -94,6 +94,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ninhaoban.portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (static files come precompressed from WhiteNoise, above). BREACH
+    # needs a secret repeated in every response beside text the attacker controls: Django
+    # masks the CSRF token afresh on every response, and since 4.2 this middleware pads each
+    # response with random bytes in the gzip header ("Heal the Breach"), so lengths leak nothing.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ninhaoban.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -4,7 +4,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_home_login_and_language(page):
-    page.goto("/")
+    page.goto("/figures/")
     assert "咸宁市民之家" in page.content()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()

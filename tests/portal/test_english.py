@@ -49,8 +49,13 @@ def pages() -> list[tuple[str, list[str], list[str]]]:
     return [
         (
             "/",
-            ["Search", "Built once, used at four levels", "City and county government service"],
-            ["搜索", "一级开发、四级应用", "市、县政务服务大厅", "服务大厅、中心和服务点"],
+            ["Search", "For individuals", "For businesses and organizations", "Check progress"],
+            ["搜索", "个人办事", "法人办事", "办理进度查询", "一件事一次办"],
+        ),
+        (
+            "/figures/",
+            ["Built once, used at four levels", "City and county government service"],
+            ["一级开发、四级应用", "市、县政务服务大厅", "服务大厅、中心和服务点"],
         ),
         ("/console/login/", ["Username", "Password", "Log in"], ["用户名", "密码", "登录"]),
         (

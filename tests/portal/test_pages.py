@@ -3,8 +3,8 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_levels(client):
-    page = client.get("/").content.decode()
+def test_figures_page_shows_levels(client):
+    page = client.get("/figures/").content.decode()
     assert "咸宁市民之家" in page and "崇阳县政务服务中心" in page
     assert 'lang="zh-hans"' in page
 

@@ -241,3 +241,28 @@ def case_by_number_and_tail(case_no: str, tail: str) -> Case:
             "no such case: check the case number and the last four characters of the ID",
         )
     return found
+
+
+def hot_items(applicant_kind: str, limit: int = 8) -> list[dict[str, object]]:
+    """热门事项 for the portal home: the service items persons (or organizations) applied
+    for most, counted from the cases themselves, so the list follows what people do."""
+    return list(
+        Case.objects.filter(applicant__kind=applicant_kind, item__isnull=False)
+        .values("item__code", "item__base__name", "item__region__name")
+        .annotate(cases=Count("pk"))
+        .order_by("-cases", "item__code")[:limit]
+    )
+
+
+def events_of_applicant(applicant: Applicant, limit: int = 50) -> list[CaseEvent]:
+    """站内消息: every change of the applicant's cases they may see, newest first — the
+    same events the notifier texts them about, kept here for whoever missed the SMS."""
+    rows = (
+        CaseEvent.objects.filter(case__applicant=applicant, visible=True)
+        .select_related("case")
+        .order_by("-pk")
+    )
+    events = list(rows[:limit])
+    for event in events:
+        event.status_label = Status(event.to_status).label
+    return events

@@ -149,3 +149,12 @@ def progress_lookup(request: HttpRequest) -> HttpResponse:
         "children": case.children.order_by("case_no"),
     }
     return render(request, "portal/progress_lookup.html", context)
+
+
+def my_notices(request: HttpRequest) -> HttpResponse:
+    """站内消息: each change of the applicant's cases, newest first."""
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    events = selectors.events_of_applicant(actor.applicant)
+    return render(request, "portal/notices.html", {"events": events})

@@ -9,26 +9,45 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts import services as accounts
 from ninhaoban.accounts.backends import is_locked
+from ninhaoban.accounts.models import ApplicantKind
 from ninhaoban.accounts.selectors import applicant_by_identifier
+from ninhaoban.cases import selectors as cases
+from ninhaoban.catalog import selectors as catalog
 from ninhaoban.core.errors import DomainError
 from ninhaoban.regions.models import Level, Region, ServiceHall
 from ninhaoban.regions.selectors import calendar_warning
 
+HOME_BUNDLES = 6
+HOME_EVENTS = 5
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Built around what people come to do: search first, then 个人办事 and 法人办事 (the items
+    each applies for most), the life events, a progress lookup, and a signed-in applicant's
+    newest messages; the platform's own figures are a page of their own."""
+    applicant = getattr(request.user, "applicant", None)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "hot_person": cases.hot_items(ApplicantKind.PERSON),
+            "hot_organization": cases.hot_items(ApplicantKind.ORGANIZATION),
+            "bundles": catalog.bundles()[:HOME_BUNDLES],
+            "events": cases.events_of_applicant(applicant, HOME_EVENTS) if applicant else [],
+        },
+    )
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    """一级开发、四级应用 in numbers: regions at each level and the halls."""
     counts = {level: Region.objects.filter(level=level).count() for level in Level.values}
     halls = ServiceHall.objects.filter(region__level__in=[Level.CITY, Level.COUNTY]).select_related(
         "region"
     )
     return render(
         request,
-        "portal/home.html",
-        {
-            "counts": counts,
-            "levels": Level,
-            "halls": halls,
-            "hall_total": ServiceHall.objects.count(),
-        },
+        "portal/figures.html",
+        {"counts": counts, "halls": halls, "hall_total": ServiceHall.objects.count()},
     )
 
 
