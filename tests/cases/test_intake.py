@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from ninhaoban.cases import services
+from ninhaoban.cases import materials, services
 from ninhaoban.cases.models import (
     Case,
     CaseCounter,
@@ -201,19 +201,24 @@ def test_a_licence_the_applicant_holds_covers_the_material(today):
 
 
 def test_unavailable_shared_data_means_please_upload(today):
+    """No right to the data (the demo grants none here): the case is stored and the one
+    notice asks for the document, in words that do not say why it was not found."""
     applicant = person()
-    with pytest.raises(Incomplete, match=r"居民户口簿（未提交（.*未获授权"):
-        services.submit(
-            actor=staff("clerk.chongyang"),
-            applicant=applicant,
-            channel=Channel.WINDOW,
-            item_code=item("结婚登记", CHONGYANG).code,
-            files={
-                k: v
-                for k, v in files_for("结婚登记", CHONGYANG).items()
-                if not k.startswith("data:")
-            },
-        )
+    case = services.submit(
+        actor=staff("clerk.chongyang"),
+        applicant=applicant,
+        channel=Channel.WINDOW,
+        item_code=item("结婚登记", CHONGYANG).code,
+        files={
+            k: v for k, v in files_for("结婚登记", CHONGYANG).items() if not k.startswith("data:")
+        },
+        consent=True,
+    )
+    assert case.status == Status.CORRECTION
+    problems = Notice.objects.get(case=case).problems
+    assert problems == [
+        {"material": "居民户口簿", "problem": f"未提交（{materials.NOT_FOUND_NOTE}）"}
+    ]
     case = services.submit(
         actor=staff("clerk.chongyang"),
         applicant=applicant,

@@ -33,7 +33,12 @@ class SubmitIn(Schema):
     channel: str = Field("", description="online, window, kiosk or api")
     form: dict[str, Any] = {}
     files: dict[str, FileBody] = Field({}, description="material key -> file")
-    consent: bool = Field(True, description="the applicant agrees to shared-data queries")
+    consent: bool = Field(
+        False,
+        description="the applicant's consent to licence and shared-data lookups for this "
+        "application: an applicant's own, or from staff the clerk's confirmation (recorded "
+        "under the clerk's name) that the applicant is present with their ID card read",
+    )
     delivery_method: str = ""
     post_address: dict[str, str] = Field(
         {}, description="for delivery by post: post_recipient, post_phone, post_address"

@@ -4,7 +4,8 @@ data, the office itself, or the applicant's upload.
 This is the one seam between cases and the licences and exchange apps, and the one place
 intake decides 免提交. When a department answers "unavailable" (down, slow, no consent, no
 record), the material is simply not covered and the applicant is asked to upload it or to
-ask for 容缺 — never an invented result.
+ask for 容缺 — never an invented result, and always in the same words: whoever reads the
+answer learns nothing of what a department holds on the person (the trace keeps the outcome).
 """
 
 from collections.abc import Sequence
@@ -21,6 +22,9 @@ from ninhaoban.licences import services as licence_services
 
 # the stronger requirement wins when two items of a bundle ask for the same document
 STRENGTH = {Requirement.OPTIONAL: 0, Requirement.DEFERRABLE: 1, Requirement.REQUIRED: 2}
+NOT_FOUND_NOTE = "未能通过电子证照或共享数据获取，请上传"
+NO_CONSENT_NOTE = "未经申请人本人同意，不查询其电子证照或共享数据，请上传"
+LOOKUP_SOURCES = (MaterialSource.LICENCE, MaterialSource.SHARED_DATA)
 
 
 @dataclass
@@ -78,7 +82,7 @@ def needs_for(versions: Sequence[ServiceItemVersion]) -> list[Need]:
 def from_licence(need: Need, applicant: Applicant, actor: str, role: str) -> Resolution:
     licence = licence_selectors.valid_licence_for(applicant, need.licence_type_code)
     if licence is None:
-        return Resolution(MaterialState.MISSING, note="未查到有效的电子证照，请上传")
+        return Resolution(MaterialState.MISSING, note=NOT_FOUND_NOTE)
     licence_services.trace_licence_read(
         licence, actor=actor, role=role, purpose=f"办件申请材料：{need.name}"
     )
@@ -99,17 +103,46 @@ def from_shared_data(
     )
     if result.available:
         return Resolution(MaterialState.SHARED, reference=f"query:{result.query_id}")
-    return Resolution(MaterialState.MISSING, note=(result.message_zh or "共享数据不可用")[:200])
+    return Resolution(MaterialState.MISSING, note=NOT_FOUND_NOTE)
 
 
-def grant_consent(applicant: Applicant, needs: Sequence[Need], channel: str, case_no: str) -> None:
-    """The applicant agreed (a ticked box online, asked in person at the window) that the
-    named data sets may be fetched for this one application."""
+def grant_consent(
+    applicant: Applicant,
+    needs: Sequence[Need],
+    channel: str,
+    case_no: str,
+    *,
+    basis: str,
+    attested_by: str = "",
+) -> None:
+    """The applicant agreed (a ticked box online or at a kiosk, or confirmed in person at the
+    window by the clerk) that the named data sets may be fetched for this one application."""
     keys = [n.data_key for n in needs if n.source == MaterialSource.SHARED_DATA and n.data_key]
     if keys:
         exchange.grant_consent(
-            applicant=applicant, data_keys=keys, channel=channel, case_ref=case_no
+            applicant=applicant,
+            data_keys=keys,
+            channel=channel,
+            case_ref=case_no,
+            basis=basis,
+            attested_by=attested_by,
         )
+
+
+def consent_basis(actor_kind: str, actor: str, channel: str) -> tuple[str, str]:
+    """How a consent given with an application was given, and the clerk who confirmed it."""
+    if actor_kind == "applicant":
+        basis = exchange.ConsentBasis.KIOSK if channel == "kiosk" else exchange.ConsentBasis.SESSION
+        return basis, ""
+    return exchange.ConsentBasis.ATTESTED, actor
+
+
+def may_look_up(need: Need, consented: bool, own: bool) -> bool:
+    """Shared data is asked only with consent; a licence is read without it only for the
+    applicant's own application (their own records, in their own session)."""
+    if need.source == MaterialSource.SHARED_DATA:
+        return consented
+    return consented or own
 
 
 def resolve(need: Need, applicant: Applicant, actor: str, role: str, case_no: str) -> Resolution:

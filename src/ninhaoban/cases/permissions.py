@@ -85,10 +85,12 @@ def check_bundle(case: Case, name: str) -> None:
 
 def roles_for(case: Case, name: str) -> frozenset[str] | None:
     """Roles that differ from the transition table's by the case's stage: before acceptance
-    the window issues the 一次性告知书, after it the approver (the table names both)."""
+    the window issues the 一次性告知书 (or the platform, when the lookups made once an
+    application is stored leave documents missing), after it the approver (the table names
+    both)."""
     if name == "request_correction":
         if case.status == Status.SUBMITTED:
-            return frozenset({Role.CLERK})
+            return frozenset({Role.CLERK, SYSTEM})
         return frozenset({Role.APPROVER, Role.CHIEF})
     return None
 

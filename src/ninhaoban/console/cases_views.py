@@ -102,6 +102,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 form=results.application_form(source, fields),
                 delivery_method=source.get("delivery_method", ""),
                 post_address={name: source.get(name, "") for name in POSTAL_FIELDS},
+                consent=source.get("consent") == "present",
                 allow_incomplete=True,
                 accept_at_once=bool(source.get("accept")),
             )

@@ -191,6 +191,7 @@ def seed() -> str:
                         **LICENCE_FORM,
                     },
                     files=_files(item, applicant, pdf),
+                    consent=True,  # online their own; at the window present with their card
                 )
                 _advance(case, target, office, day, rng)
             made += 1

@@ -53,6 +53,14 @@ class DataAuthorization(models.Model):
         return f"{self.role} → {self.data_key} @ {self.item_code or '自助'}"
 
 
+class ConsentBasis(models.TextChoices):
+    """How the platform knows the applicant agreed: never assumed, always one of these."""
+
+    SESSION = "session", "本人登录后同意"
+    KIOSK = "kiosk", "本人在自助终端核验身份后同意"
+    ATTESTED = "attested", "窗口人员确认本人持证在场并同意"
+
+
 class Consent(models.Model):
     """The applicant's consent to fetch named data for one application or one kiosk session."""
 
@@ -61,6 +69,10 @@ class Consent(models.Model):
     case_ref = models.CharField("办件", max_length=64, blank=True, db_index=True)
     kiosk_session = models.CharField("终端会话", max_length=64, blank=True, db_index=True)
     channel = models.CharField("渠道", max_length=16)
+    basis = models.CharField(
+        "同意方式", max_length=16, choices=ConsentBasis.choices, default=ConsentBasis.SESSION
+    )
+    attested_by = models.CharField("确认人", max_length=64, blank=True)
     granted_at = models.DateTimeField("授权时间", auto_now_add=True)
     expires_at = models.DateTimeField("到期时间")
     revoked_at = models.DateTimeField("撤回时间", null=True, blank=True)

@@ -27,6 +27,7 @@ from ninhaoban.exchange.breaker import CircuitBreaker
 from ninhaoban.exchange.datasets import DATA_SETS, data_set_name
 from ninhaoban.exchange.models import (
     Consent,
+    ConsentBasis,
     DataAuthorization,
     DataQuery,
     DataSource,
@@ -134,8 +135,12 @@ def grant_consent(
     case_ref: str = "",
     kiosk_session: str = "",
     minutes: int | None = None,
+    basis: str = ConsentBasis.SESSION,
+    attested_by: str = "",
 ) -> Consent:
-    """The applicant agrees, for one application or one kiosk session, to named data sets."""
+    """The applicant agrees, for one application or one kiosk session, to named data sets:
+    signed in themselves, identified at a kiosk, or (ATTESTED) in person at a window, where
+    the clerk who confirmed it is named and is the ledger entry's actor."""
     keys = sorted(set(data_keys))
     for data_key in keys:
         _check_data_key(data_key)
@@ -144,20 +149,28 @@ def grant_consent(
             "同意须对应一个办件或一次终端会话",
             "a consent belongs to exactly one application or one kiosk session",
         )
+    if basis not in ConsentBasis.values or (basis == ConsentBasis.ATTESTED) != bool(attested_by):
+        raise InvalidInput(
+            "同意须注明方式，窗口确认须注明确认人",
+            "a consent names its basis, and a window attestation the clerk who made it",
+            field="consent",
+        )
     consent = Consent.objects.create(
         applicant=applicant,
         data_keys=keys,
         case_ref=case_ref,
         kiosk_session=kiosk_session,
         channel=channel,
+        basis=basis,
+        attested_by=attested_by,
         expires_at=timezone.now() + dt.timedelta(minutes=minutes or settings.NHB_CONSENT_MINUTES),
     )
     subjects = [applicant.subject] + ([f"case:{case_ref}"] if case_ref else [])
     record(
         "exchange.consent_granted",
         subjects,
-        applicant.subject,
-        {"consent": consent.pk, "data_keys": keys, "channel": channel},
+        attested_by or applicant.subject,
+        {"consent": consent.pk, "data_keys": keys, "channel": channel, "basis": basis},
     )
     return consent
 

@@ -16,7 +16,7 @@ from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.core.canonical import canonical_json
 from ninhaoban.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.exchange import services as exchange
-from ninhaoban.exchange.models import SELF, Outcome
+from ninhaoban.exchange.models import SELF, ConsentBasis, Outcome
 from ninhaoban.ledger.services import record
 from ninhaoban.licences.identifiers import make_licence_id, parse_licence_id
 from ninhaoban.licences.models import (
@@ -322,7 +322,11 @@ def self_service_proof(
     if spec is None:
         raise InvalidInput(f"未知的证明类别：{kind}", f"unknown proof kind {kind}", field="kind")
     exchange.grant_consent(
-        applicant=applicant, data_keys=[spec.data_key], channel=channel, kiosk_session=session
+        applicant=applicant,
+        data_keys=[spec.data_key],
+        channel=channel,
+        kiosk_session=session,
+        basis=ConsentBasis.KIOSK if channel == "kiosk" else ConsentBasis.SESSION,
     )
     return issue_proof(
         applicant=applicant,

@@ -2,9 +2,11 @@
 bundle with its published version pinned, one set of materials, each resolved by its source.
 
 Everything a person can get wrong (the item, the version, the files, a missing document)
-is checked before anything is written. Only then is a case number taken, the applicant's
-consent recorded and other departments asked for their data — reads that are traced even
-when the application then turns out incomplete.
+is checked before anything is written. Only then is a case number taken and the case
+stored, with the applicant's consent when they gave it (their own ticked box, or the
+clerk's confirmation that they are present with their ID card read); licences and other
+departments' data are looked up once the case exists, so every trace names a real case, and
+a document they do not cover is asked for in one 一次性告知书 like any other.
 """
 
 import datetime as dt
@@ -30,11 +32,20 @@ from ninhaoban.cases.models import (
     Status,
     Upload,
 )
-from ninhaoban.cases.services.base import Actor, event_of, holding, log_events, tell_after_commit
+from ninhaoban.cases.services.base import (
+    SYSTEM_ACTOR,
+    Actor,
+    event_of,
+    holding,
+    log_events,
+    tell_after_commit,
+)
 from ninhaoban.cases.services.steps import open_steps
 from ninhaoban.cases.services.transitions import (
     Incomplete,
+    accept,
     accept_on_receipt,
+    missing_materials,
     request_correction,
 )
 from ninhaoban.catalog import selectors as catalog
@@ -291,12 +302,16 @@ def attach_uploads(holder: Case, files: Mapping[str, uploads.FileIn], actor: Act
 
 
 def preview(applicant: Applicant, plan: Plan, *, actor: Actor) -> list[tuple[materials.Need, str]]:
-    """For the window: which documents are already covered by a licence the applicant holds
-    or by the office itself (shared data is only asked once the application is made)."""
+    """For the applicant: which documents are already covered by a licence they hold or by
+    the office itself; for the window, only the office's own (a clerk reads a person's
+    licences once the application is made with their consent, shared data likewise)."""
     role = materials_role(actor.kind)
+    own = actor.kind == "applicant"
     shown = []
     for need in plan.needs:
-        if need.source in (MaterialSource.LICENCE, MaterialSource.GOVERNMENT):
+        if need.source == MaterialSource.GOVERNMENT or (
+            own and need.source == MaterialSource.LICENCE
+        ):
             state = materials.resolve(need, applicant, actor.ledger, role, "").state
         else:
             state = MaterialState.MISSING
@@ -314,18 +329,22 @@ def submit(
     bundle_code: str = "",
     form: Any = None,
     files: Mapping[str, uploads.FileIn] | None = None,
-    consent: bool = True,
+    consent: bool = False,
     delivery_method: str = "",
     post_address: Mapping[str, str] | None = None,
     allow_incomplete: bool = False,
     accept_at_once: bool = False,
     received_at: str = "",
 ) -> Case:
-    """申报. With `allow_incomplete` (a clerk at the window) an incomplete application is
-    received and answered at once with the 一次性告知书; otherwise it is refused with a 422
-    naming every missing document and nothing is stored. `accept_at_once` (a clerk with a
-    complete application) accepts in the same transaction: received and accepted, or
-    nothing."""
+    """申报. With `allow_incomplete` (a clerk at the window) an application missing what the
+    applicant hands in is received and answered with the 一次性告知书; otherwise it is
+    refused with a 422 naming every missing document and nothing is stored or looked up.
+    `consent` is the applicant's own (signed in, or identified at a kiosk) or, from a
+    clerk, the confirmation that the applicant is present with their ID card read.
+    Documents that licences or shared data may cover are looked up once the case is stored;
+    what they leave missing is asked for in one 一次性告知书. `accept_at_once` (a clerk
+    with a complete application) accepts: with nothing to look up, in the same transaction
+    as the receipt."""
     if channel not in Channel.values:
         raise InvalidInput(f"未知的申报渠道：{channel}", f"unknown channel: {channel}")
     if channel == Channel.WINDOW and actor.kind == "applicant":
@@ -357,29 +376,18 @@ def submit(
     if own and not allow_incomplete:
         raise Incomplete([{"material": n.name, "problem": "未提交"} for n in own])
 
-    today = clock.today()
-    case_no = next_case_no(plan.region, today)
-    if consent:
-        materials.grant_consent(applicant, plan.needs, channel, case_no)
+    lookups = [
+        n for n in plan.needs if n.key not in checked and n.source in materials.LOOKUP_SOURCES
+    ]
     resolved = {
-        n.key: materials.resolve(n, applicant, actor.ledger, role, case_no)
+        n.key: materials.resolve(n, applicant, actor.ledger, role, "")
+        if n.source == MaterialSource.GOVERNMENT
+        else materials.Resolution(MaterialState.MISSING)
         for n in plan.needs
         if n.key not in checked
     }
-    problems = [
-        {"material": n.name, "problem": "未提交" + (f"（{r.note}）" if r.note else "")}
-        for n in plan.needs
-        if unresolved(n)
-        and (r := resolved[n.key]).state
-        not in (
-            MaterialState.LICENCE,
-            MaterialState.SHARED,
-            MaterialState.GOVERNMENT,
-        )
-    ]
-    if problems and not allow_incomplete:
-        raise Incomplete(problems)
-    return _write(
+    case_no = next_case_no(plan.region, clock.today())
+    case = _write(
         actor,
         applicant,
         plan,
@@ -390,9 +398,41 @@ def submit(
         checked,
         resolved,
         {"delivery_method": delivery_method, **address},
-        incomplete=bool(problems),
-        accept_at_once=accept_at_once,
+        incomplete=bool(own) and not lookups,
+        accept_at_once=accept_at_once and not lookups,
+        consent=materials.consent_basis(actor.kind, actor.ledger, channel) if consent else None,
     )
+    if not lookups:
+        return case
+    found = {}
+    for need in lookups:
+        if materials.may_look_up(need, consent, own=actor.kind == "applicant"):
+            found[need.key] = materials.resolve(need, applicant, actor.ledger, role, case_no)
+        else:
+            found[need.key] = materials.Resolution(
+                MaterialState.MISSING, note=materials.NO_CONSENT_NOTE
+            )
+    return _settle(case, found, actor, accept_at_once=accept_at_once)
+
+
+@transaction.atomic
+def _settle(
+    case: Case, found: dict[str, materials.Resolution], actor: Actor, *, accept_at_once: bool
+) -> Case:
+    """The lookups' results onto the stored materials, then the answer: the 一次性告知书 of
+    everything still missing (from the clerk, or the platform for an applicant's own
+    application), else acceptance when the clerk asked for it."""
+    rows = list(CaseMaterial.objects.select_for_update().filter(case=case, key__in=found))
+    for row in rows:
+        result = found[row.key]
+        row.state, row.reference, row.note = result.state, result.reference, result.note[:256]
+    CaseMaterial.objects.bulk_update(rows, ["state", "reference", "note"])
+    fresh = Case.objects.get(pk=case.pk)
+    if fresh.status == Status.SUBMITTED and missing_materials(fresh):
+        request_correction(fresh, actor if actor.is_staff else SYSTEM_ACTOR)
+    elif fresh.status == Status.SUBMITTED and accept_at_once:
+        accept(fresh, actor)
+    return Case.objects.get(pk=case.pk)
 
 
 @transaction.atomic
@@ -410,6 +450,7 @@ def _write(
     *,
     incomplete: bool,
     accept_at_once: bool,
+    consent: tuple[str, str] | None,
 ) -> Case:
     """The case (and a bundle's children), its materials, its history and ledger entries.
     Accepted at once, the rows are checked and set to accepted before they are stored, so
@@ -490,6 +531,11 @@ def _write(
     if accepting:
         events += accept_on_receipt(case, children, rows, actor)
     case.save(force_insert=True)
+    if consent is not None:
+        basis, attested_by = consent
+        materials.grant_consent(
+            applicant, plan.needs, channel, case_no, basis=basis, attested_by=attested_by
+        )
     for child in children:
         child.parent = case
     Case.objects.bulk_create(children)
