@@ -19,7 +19,6 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/ninhaoban migrate --noinput
 	$(BIN)/ninhaoban demo
-	$(BIN)/ninhaoban collectstatic --noinput -v0
 	bash scripts/run-all.sh
 
 lint: install

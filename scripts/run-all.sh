@@ -2,8 +2,8 @@
 # Runs the web server, the background worker and the department sandbox together.
 #
 # The web server is gunicorn (its settings: src/ninhaoban/gunicorn_conf.py, from NHB_BIND and
-# NHB_WEB_WORKERS; static files by WhiteNoise from what `make run` collected); NHB_DEV=1
-# runs Django's development server instead. Ctrl-C or SIGTERM stops all three and waits
+# NHB_WEB_WORKERS; static files by WhiteNoise, collected first with their gzip copies);
+# NHB_DEV=1 runs Django's development server instead. Ctrl-C or SIGTERM stops all three and waits
 # for them (exit 0); if one ends by itself the others are stopped too and its exit status
 # is returned.
 set -u
@@ -37,6 +37,7 @@ stop() {
 trap 'stop 0' INT TERM
 trap 'stop $?' EXIT
 
+$BIN/ninhaoban collectstatic --noinput -v0 || exit 1
 $BIN/ninhaoban run_huey &
 pids+=($!)
 $BIN/ninhaoban sandbox &

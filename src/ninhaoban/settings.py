@@ -251,7 +251,9 @@ STORAGES = {
     # collectstatic writes a gzip copy beside each file, which WhiteNoise serves
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Served from the apps' folders as they are (tests, NHB_DEV=1) or from what collectstatic
+# gathered with its gzip copies (which the apps' folders would shadow).
+WHITENOISE_USE_FINDERS = DEBUG or TESTING or env_bool("NHB_DEV")
 
 LOGGING = {
     "version": 1,
