@@ -184,6 +184,13 @@ AUTHENTICATION_BACKENDS = ["ninhaoban.accounts.backends.LockoutBackend"]
 LOGIN_URL = "/console/login/"
 NHB_LOGIN_MAX_FAILURES = int(os.environ.get("NHB_LOGIN_MAX_FAILURES", "5"))
 NHB_LOGIN_LOCK_MINUTES = int(os.environ.get("NHB_LOGIN_LOCK_MINUTES", "15"))
+# SMS login codes in 24 hours: per number (registered or not), per address, per browser, per
+# kiosk terminal; a CAPTCHA once an address or browser has failed this many times in a day.
+NHB_SMS_PER_PHONE_DAY = int(os.environ.get("NHB_SMS_PER_PHONE_DAY", "5"))
+NHB_SMS_PER_IP_DAY = int(os.environ.get("NHB_SMS_PER_IP_DAY", "30"))
+NHB_SMS_PER_DEVICE_DAY = int(os.environ.get("NHB_SMS_PER_DEVICE_DAY", "10"))
+NHB_SMS_PER_TERMINAL_DAY = int(os.environ.get("NHB_SMS_PER_TERMINAL_DAY", "300"))
+NHB_CAPTCHA_AFTER = int(os.environ.get("NHB_CAPTCHA_AFTER", "3"))
 # proxies in front that append to X-Forwarded-For (0: the peer's address is the client's)
 NHB_PROXY_HOPS = int(os.environ.get("NHB_PROXY_HOPS", "0"))
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("NHB_SESSION_IDLE_MINUTES", "30"))

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from ninhaoban.api.api import api
 from ninhaoban.portal import apply_views as portal_apply
+from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import views as portal
 
@@ -17,6 +18,8 @@ urlpatterns = [
     # for pages that name no icon (the admin's) and browsers that ask this path anyway
     path("favicon.ico", RedirectView.as_view(url=static("ninhaoban/favicon.ico"), permanent=True)),
     path("login/", portal.applicant_login, name="applicant-login"),
+    path("login/captcha.png", portal_captcha.captcha_image, name="captcha-image"),
+    path("login/captcha.wav", portal_captcha.captcha_audio, name="captcha-audio"),
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),
     path("apply/", portal_apply.apply, name="apply"),

@@ -2,12 +2,14 @@
 settable today (intake), the terminals' enrolled browsers, and a client that has passed a
 terminal's identity check."""
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.models import Applicant, LoginCodeEvent
 from ninhaoban.accounts.notify import LogProvider
 from ninhaoban.kiosk import services
 from ninhaoban.kiosk.models import Kiosk
@@ -35,6 +37,12 @@ def _fresh_throttles():
     cache.clear()
     yield
     cache.clear()
+
+
+def age_login_code_requests() -> None:
+    """As if the codes asked for so far had been asked for over a minute ago (a number may
+    ask once a minute)."""
+    LoginCodeEvent.objects.update(created_at=timezone.now() - dt.timedelta(seconds=61))
 
 
 # terminal code -> the device key of its enrolled browser, for the running test
@@ -71,6 +79,7 @@ def identified() -> Callable[[Applicant], Client]:
 
     def make(applicant: Applicant, client: Client | None = None) -> Client:
         client = client or terminal()
+        age_login_code_requests()
         response = client.post(
             f"{BASE}identify/", {"action": "begin", "id_number": applicant.identifier}
         )

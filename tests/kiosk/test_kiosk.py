@@ -20,7 +20,14 @@ from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.ledger.models import LedgerEntry, LedgerSubject
 from ninhaoban.licences.models import Proof, ProofKind
 from tests.cases.conftest import CHONGYANG, EXE, GETIHU, PDF, item, staff, window_case
-from tests.kiosk.conftest import BASE, KIOSK, enrolled, sent_code, terminal
+from tests.kiosk.conftest import (
+    BASE,
+    KIOSK,
+    age_login_code_requests,
+    enrolled,
+    sent_code,
+    terminal,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +127,7 @@ def test_an_unregistered_number_gets_the_same_answer_and_never_a_session():
         answers.append((response.status_code, "验证码已发送" in _page(response)))
     assert answers[0] == answers[1] == (200, True)
     assert len(LogProvider.sent) == before + 1
+    age_login_code_requests()
     client = terminal()
     client.post(f"{BASE}identify/", {"action": "begin", "id_number": unknown})
     assert (

@@ -3,6 +3,7 @@ import hmac
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ninhaoban.core.idnumbers import mask_id_number, mask_name, mask_phone
 from ninhaoban.regions.models import Department, Region
@@ -202,3 +203,29 @@ class LoginCode(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     used = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class LoginCodeEvent(models.Model):
+    """One request for an SMS login code (granted or refused) or one wrong code, whether or
+    not the number is registered: the limits per number, address, browser and day count
+    these, so a registered and an unregistered number meet the same limits. `target` and
+    `device` are keyed digests (of the phone or ID number, of the browser's cookie or the
+    terminal), never the values."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", "已发送"
+        REFUSED = "refused", "被限制"
+        WRONG = "wrong", "验证码错误"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    target = models.CharField(max_length=32)
+    ip = models.CharField(max_length=45)
+    device = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["target", "created_at"]),
+            models.Index(fields=["ip", "created_at"]),
+            models.Index(fields=["device", "created_at"]),
+        ]

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ninhaoban.accounts.models import (
@@ -17,13 +18,15 @@ from ninhaoban.accounts.models import (
     ApplicantKind,
     AssuranceLevel,
     LoginCode,
+    LoginCodeEvent,
     Role,
     Staff,
     StaffRole,
 )
 from ninhaoban.accounts.notify import notify
 from ninhaoban.accounts.signals import acting_as
-from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.accounts.sources import Source, digest
+from ninhaoban.core.errors import Forbidden, InvalidInput, TooManyTries
 from ninhaoban.core.idnumbers import mask_phone, parse_id_number, parse_uscc
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import Department, Region
@@ -162,21 +165,65 @@ def _code_hash(phone: str, code: str) -> str:
     return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def send_login_code(phone: str) -> None:
-    """Send a 6-digit code to a registered applicant's phone. An unknown phone gets the same
-    answer as a known one, so the form cannot be used to probe who is registered."""
-    phone = _check_phone(phone)
-    if not phone:
-        raise InvalidInput("请输入手机号码", "enter a mobile number", field="phone")
-    if not Applicant.objects.filter(phone=phone).exists():
-        return
-    recent = LoginCode.objects.filter(
-        phone=phone, created_at__gt=timezone.now() - dt.timedelta(seconds=60)
+def _login_target(kind: str, value: str) -> str:
+    return digest(f"{kind}:{value}")
+
+
+def _refuse(target: str, source: Source, zh: str, en: str) -> None:
+    LoginCodeEvent.objects.create(
+        kind=LoginCodeEvent.Kind.REFUSED, target=target, ip=source.ip, device=source.device
     )
-    if recent.exists():
-        raise InvalidInput(
-            "验证码发送过于频繁，请一分钟后再试", "wait a minute before asking again"
+    raise TooManyTries(zh, en)
+
+
+def _check_code_limits(target: str, source: Source) -> None:
+    """Codes sent in the last 24 hours, counted per number (registered or not), per address
+    and per browser, or per terminal for a kiosk (everyone in a hall shares its address)."""
+    now = timezone.now()
+    sent = LoginCodeEvent.objects.filter(
+        kind=LoginCodeEvent.Kind.SENT, created_at__gt=now - dt.timedelta(days=1)
+    )
+    if sent.filter(target=target, created_at__gt=now - dt.timedelta(seconds=60)).exists():
+        _refuse(
+            target,
+            source,
+            "验证码发送过于频繁，请一分钟后再试",
+            "wait a minute before asking again",
         )
+    if sent.filter(target=target).count() >= settings.NHB_SMS_PER_PHONE_DAY:
+        _refuse(
+            target,
+            source,
+            "该号码今天获取验证码的次数已达上限，请明天再试或到窗口办理",
+            "this number has had as many codes as it may today: try tomorrow or at a window",
+        )
+    limits = (
+        [("device", settings.NHB_SMS_PER_TERMINAL_DAY)]
+        if source.terminal
+        else [("ip", settings.NHB_SMS_PER_IP_DAY), ("device", settings.NHB_SMS_PER_DEVICE_DAY)]
+    )
+    for field, limit in limits:
+        value = getattr(source, field)
+        if value and sent.filter(**{field: value}).count() >= limit:
+            _refuse(
+                target,
+                source,
+                "本设备今天获取验证码的次数已达上限，请明天再试或到窗口办理",
+                "this device has asked for as many codes as it may today: "
+                "try tomorrow or at a window",
+            )
+
+
+def request_login_code(*, target: str, phone: str, source: Source) -> None:
+    """The one path of every SMS login code. The limits and the answer are the same whether
+    or not `phone` is known (empty: the number asked for is not registered); only a known
+    phone is actually sent a code."""
+    _check_code_limits(target, source)
+    LoginCodeEvent.objects.create(
+        kind=LoginCodeEvent.Kind.SENT, target=target, ip=source.ip, device=source.device
+    )
+    if not phone:
+        return
     code = f"{secrets.randbelow(10**6):06d}"
     LoginCode.objects.create(
         phone=phone,
@@ -191,7 +238,39 @@ def send_login_code(phone: str) -> None:
     )
 
 
-def check_login_code(phone: str, code: str) -> None:
+def send_login_code(phone: str, source: Source) -> None:
+    """The website's: a code to a registered applicant's phone, the same answer for any
+    other number, so the form cannot be used to probe who is registered."""
+    phone = _check_phone(phone)
+    if not phone:
+        raise InvalidInput("请输入手机号码", "enter a mobile number", field="phone")
+    registered = Applicant.objects.filter(phone=phone).exists()
+    request_login_code(
+        target=_login_target("phone", phone), phone=phone if registered else "", source=source
+    )
+
+
+def login_code_target(id_number: str) -> str:
+    """The kiosk asks by ID number: its limits are that number's."""
+    return _login_target("id", id_number)
+
+
+def captcha_needed(source: Source) -> bool:
+    """A source (address or browser) that has been refused or typed a wrong code a few
+    times in the last day proves it is a person before anything else; a terminal does not
+    (the person is standing at it, and it is shared by the hall)."""
+    if source.terminal:
+        return False
+    failed = Q(ip=source.ip) | (Q(device=source.device) if source.device else Q(pk__in=[]))
+    count = LoginCodeEvent.objects.filter(
+        failed,
+        kind__in=[LoginCodeEvent.Kind.REFUSED, LoginCodeEvent.Kind.WRONG],
+        created_at__gt=timezone.now() - dt.timedelta(days=1),
+    ).count()
+    return count >= settings.NHB_CAPTCHA_AFTER
+
+
+def check_login_code(phone: str, code: str, source: Source, *, target: str = "") -> None:
     """Use up the newest unused code sent to `phone` if `code` is it; too many wrong tries
     burn it. The wrong try is counted in its own transaction before the error is raised, so
     the count survives the error (raising inside the same atomic block would undo it)."""
@@ -202,6 +281,8 @@ def check_login_code(phone: str, code: str) -> None:
             .filter(phone=phone, used=False, expires_at__gt=timezone.now())
             .order_by("-created_at")
             .first()
+            if phone
+            else None
         )
         usable = row is not None and row.attempts < LOGIN_CODE_ATTEMPTS
         matched = usable and hmac.compare_digest(
@@ -214,12 +295,18 @@ def check_login_code(phone: str, code: str) -> None:
             row.attempts += 1
             row.save(update_fields=["attempts"])
     if not matched:
+        LoginCodeEvent.objects.create(
+            kind=LoginCodeEvent.Kind.WRONG,
+            target=target or _login_target("phone", phone),
+            ip=source.ip,
+            device=source.device,
+        )
         raise Forbidden("验证码错误或已过期", "the code is wrong or has expired")
 
 
-def login_with_code(phone: str, code: str) -> Applicant:
+def login_with_code(phone: str, code: str, source: Source) -> Applicant:
     """The website's SMS login: the code, then the first applicant with that phone."""
-    check_login_code(phone, code)
+    check_login_code(phone, code, source)
     phone = _check_phone(phone)
     with transaction.atomic():
         applicant = Applicant.objects.filter(phone=phone).order_by("pk").first()

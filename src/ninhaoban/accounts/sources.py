@@ -2,6 +2,7 @@
 
 import hashlib
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -31,3 +32,25 @@ def digest(value: str) -> str:
     secret key, whether a guessed value was counted."""
     key = settings.SECRET_KEY.encode("utf-8")
     return hashlib.blake2b(value.encode("utf-8"), key=key[:64], digest_size=16).hexdigest()
+
+
+DEVICE_COOKIE = "nhb_device"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who asks for a login code: an address and a browser (digests), or a terminal, which
+    everyone in its hall shares and which therefore has a limit of its own, not theirs."""
+
+    ip: str
+    device: str = ""
+    terminal: bool = False
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> "Source":
+        cookie = request.COOKIES.get(DEVICE_COOKIE, "")
+        return cls(ip=client_ip(request), device=digest(cookie) if cookie else "")
+
+    @classmethod
+    def terminal_of(cls, request: HttpRequest, terminal_code: str) -> "Source":
+        return cls(ip=client_ip(request), device=f"kiosk:{terminal_code}", terminal=True)

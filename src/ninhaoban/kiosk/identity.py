@@ -18,7 +18,7 @@ from django.conf import settings
 
 from ninhaoban.accounts import services as accounts
 from ninhaoban.accounts.models import Applicant, ApplicantKind
-from ninhaoban.core.errors import Forbidden
+from ninhaoban.accounts.sources import Source
 from ninhaoban.core.idnumbers import parse_id_number
 
 PENDING_SECONDS = 60 * accounts.LOGIN_CODE_MINUTES
@@ -29,13 +29,13 @@ class IdentityCheck(Protocol):
 
     method: str
 
-    def begin(self, id_number: str) -> int | None:
+    def begin(self, id_number: str, source: Source) -> int | None:
         """Take the number presented and start the second factor. Returns a reference to
         the person if the number is registered, None otherwise; the screen must say the
         same either way, so that the terminal cannot be used to learn who is registered."""
         ...
 
-    def finish(self, reference: int | None, answer: str) -> Applicant:
+    def finish(self, reference: int | None, answer: str, source: Source) -> Applicant:
         """The person, once the second factor is answered; Forbidden otherwise."""
         ...
 
@@ -45,19 +45,26 @@ class SmsCodeCheck:
 
     method = "sms"
 
-    def begin(self, id_number: str) -> int | None:
+    def begin(self, id_number: str, source: Source) -> int | None:
         number = parse_id_number((id_number or "").strip().upper()).number
         applicant = Applicant.objects.filter(kind=ApplicantKind.PERSON, identifier=number).first()
-        if applicant is None or not applicant.phone:
-            return None
-        accounts.send_login_code(applicant.phone)
-        return applicant.pk
+        known = applicant is not None and bool(applicant.phone)
+        accounts.request_login_code(
+            target=accounts.login_code_target(number),
+            phone=applicant.phone if known else "",
+            source=source,
+        )
+        return applicant.pk if known else None
 
-    def finish(self, reference: int | None, answer: str) -> Applicant:
+    def finish(self, reference: int | None, answer: str, source: Source) -> Applicant:
         applicant = Applicant.objects.filter(pk=reference).first() if reference else None
-        if applicant is None:
-            raise Forbidden("验证码错误或已过期", "the code is wrong or has expired")
-        accounts.check_login_code(applicant.phone, answer)
+        accounts.check_login_code(
+            applicant.phone if applicant else "",
+            answer,
+            source,
+            target=accounts.login_code_target(applicant.identifier) if applicant else "-",
+        )
+        assert applicant is not None  # an empty phone never matches a code
         return applicant
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ninhaoban.accounts.sources import Source
 from ninhaoban.cases import documents
 from ninhaoban.cases import selectors as cases
 from ninhaoban.cases import services as intake
@@ -194,7 +195,9 @@ def identify(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -
             services.end_session(session, "next_person")
             session = None
         try:
-            reference = IDENTITY_CHECK.begin(request.POST.get("id_number", ""))
+            reference = IDENTITY_CHECK.begin(
+                request.POST.get("id_number", ""), Source.terminal_of(request, kiosk.code)
+            )
         except DomainError as exc:
             return _render(
                 request, kiosk, None, "kiosk/identify.html", {**context, "error": exc}, exc.status
@@ -218,7 +221,9 @@ def identify(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -
                 request, kiosk, None, "kiosk/identify.html", {**context, "error": error}, 422
             )
         try:
-            applicant = IDENTITY_CHECK.finish(reference, request.POST.get("code", ""))
+            applicant = IDENTITY_CHECK.finish(
+                reference, request.POST.get("code", ""), Source.terminal_of(request, kiosk.code)
+            )
         except DomainError as exc:
             context.update(step="code", error=exc)
             return _render(request, kiosk, None, "kiosk/identify.html", context, exc.status)

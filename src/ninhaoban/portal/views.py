@@ -1,3 +1,6 @@
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.db import DatabaseError, connection
@@ -11,14 +14,18 @@ from ninhaoban.accounts import services as accounts
 from ninhaoban.accounts.backends import is_locked
 from ninhaoban.accounts.models import ApplicantKind
 from ninhaoban.accounts.selectors import applicant_by_identifier
+from ninhaoban.accounts.services import captcha_needed
+from ninhaoban.accounts.sources import DEVICE_COOKIE, Source
 from ninhaoban.cases import selectors as cases
 from ninhaoban.catalog import selectors as catalog
-from ninhaoban.core.errors import DomainError
+from ninhaoban.core.errors import DomainError, InvalidInput
+from ninhaoban.portal.captcha import check_captcha, new_challenge
 from ninhaoban.regions.models import Level, Region, ServiceHall
 from ninhaoban.regions.selectors import calendar_warning
 
 HOME_BUNDLES = 6
 HOME_EVENTS = 5
+DEVICE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -109,20 +116,37 @@ def do_logout(request: HttpRequest) -> HttpResponse:
     return redirect("/")
 
 
+def _captcha_refused() -> InvalidInput:
+    return InvalidInput(
+        "请先输入验证码图片中的5位数字（或收听语音验证码）",
+        "first type the 5 digits of the picture (or listen to them)",
+        field="captcha",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def applicant_login(request: HttpRequest) -> HttpResponse:
-    error, info = "", ""
+    error, info, status = "", "", 200
+    source = Source.of(request)
+    if request.GET.get("captcha") == "new":
+        new_challenge(request)
     if request.method == "POST":
         action = request.POST.get("action", "password")
         try:
+            if (
+                action in ("send_code", "code")
+                and captcha_needed(source)
+                and not check_captcha(request, request.POST.get("captcha", ""))
+            ):
+                raise _captcha_refused()
             if action == "send_code":
-                accounts.send_login_code(request.POST.get("phone", ""))
+                accounts.send_login_code(request.POST.get("phone", ""), source)
                 info = (
                     "验证码已发送（如该号码已登记）。/ A code was sent if the number is registered."
                 )
             elif action == "code":
                 applicant = accounts.login_with_code(
-                    request.POST.get("phone", ""), request.POST.get("code", "")
+                    request.POST.get("phone", ""), request.POST.get("code", ""), source
                 )
                 login(request, applicant.user, backend="ninhaoban.accounts.backends.LockoutBackend")
                 return redirect(_next_url(request, "/"))
@@ -137,17 +161,28 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
                     else None
                 )
                 if user is None:
-                    error = "证件号码或密码错误。/ Wrong ID number or password."
+                    error, status = "证件号码或密码错误。/ Wrong ID number or password.", 401
                 else:
                     login(request, user)
                     return redirect(_next_url(request, "/"))
         except DomainError as exc:
             error = f"{exc.message_zh} / {exc.message_en}"
+            status = exc.status if exc.status in (422, 429) else 401
     if info:
         messages.info(request, info)
-    return render(
+    response = render(
         request,
         "portal/applicant_login.html",
-        {"error": error, "next": _next_url(request, "")},
-        status=401 if error else 200,
+        {"error": error, "next": _next_url(request, ""), "captcha": captcha_needed(source)},
+        status=status,
     )
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(24),
+            max_age=DEVICE_COOKIE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
