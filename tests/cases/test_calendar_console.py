@@ -85,3 +85,12 @@ def test_the_page_speaks_one_language_at_a_time():
     assert "导入国务院节假日安排通知" not in page
     refused = client.post(f"{PAGE}import/", {"notice": "一、元旦：1月1日放假。"}).content.decode()
     assert "no year in the title" in refused and "未能从标题中读出年度" not in refused
+
+
+def test_the_admin_shows_the_calendar_but_changes_go_through_the_console():
+    client = _as("admin")
+    assert client.get("/admin/regions/workcalendar/").status_code == 200
+    assert client.get("/admin/regions/workcalendar/add/").status_code == 403
+    response = client.post("/admin/regions/workcalendar/2027-03-03/change/", {"is_working": ""})
+    assert response.status_code in (302, 403)
+    assert not WorkCalendar.objects.filter(date="2027-03-03").exists()

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from ninhaoban.regions.models import Department, Region, ServiceHall, Window, WorkCalendar
 
@@ -35,7 +36,19 @@ class ServiceHallAdmin(admin.ModelAdmin):
 
 @admin.register(WorkCalendar)
 class WorkCalendarAdmin(admin.ModelAdmin):
-    list_display = ["date", "is_working", "kind", "note"]
-    list_filter = ["is_working", "kind"]
+    """Read-only: a change must go through /console/calendar/, which writes the ledger and
+    moves the due dates that depended on the day."""
+
+    list_display = ["date", "is_working", "kind", "note", "provisional"]
+    list_filter = ["is_working", "kind", "provisional"]
     date_hierarchy = "date"
     search_fields = ["note"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
