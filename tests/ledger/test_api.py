@@ -329,3 +329,21 @@ def test_cosignature_posts_are_rate_limited(client, settings, log):
     _listed(settings, ("a", key))
     answers = [_post_cosignature(client, "a", key, t).status_code for t in range(1, 6)]
     assert answers[:3] == [201, 201, 201] and answers[3:] == [429, 429]
+
+
+def test_subject_lookup_follows_the_case_scope(staff_client):
+    from tests.cases.conftest import window_case
+
+    case = window_case()  # a 崇阳县 case (its entries name case:<no>)
+    url = f"{API}/entries?subject={case.subject}"
+    assert len(staff_client("supervisor.chongyang").get(url).json()) >= 1
+    assert len(staff_client("supervisor").get(url).json()) >= 1
+    from ninhaoban.accounts import services as accounts
+    from ninhaoban.regions.models import Region
+
+    other = accounts.create_staff(username="sup.ts", name="通山县监察员", password="x" * 16)
+    accounts.grant_role(other, "supervisor", Region.objects.get(code="421224000000"))
+    assert staff_client("sup.ts").get(url).status_code == 404
+    person = f"{API}/entries?subject={case.applicant.subject}"
+    assert staff_client("supervisor.chongyang").get(person).status_code == 403
+    assert staff_client("supervisor").get(person).status_code == 200

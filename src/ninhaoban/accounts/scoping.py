@@ -84,3 +84,15 @@ def require_scope(
         f"您没有在该区划或部门以{names}身份操作的权限",
         f"you hold no {'/'.join(sorted(roles))} role covering this region or department",
     )
+
+
+def require_whole_scope(user: User | AnonymousUser, roles: Iterable[str]) -> None:
+    """Forbidden unless one of the user's grants in `roles` covers the whole tree (a grant at
+    the top region, no department): what reads about a person across counties need."""
+    if user.is_authenticated and user.is_superuser:
+        return
+    if any(g.region.parent_id is None and not g.department_id for g in roles_of(user, roles)):
+        return
+    raise Forbidden(
+        "按人查询须具有全市范围的权限", "looking up a person needs a scope over the whole city"
+    )

@@ -48,11 +48,14 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 def _mount() -> None:
     from ninhaoban.accounts.api import router as accounts_router
+    from ninhaoban.accounts.scoping import require_whole_scope
     from ninhaoban.accounts.tokens import API_AUTH
     from ninhaoban.cases.api import router as cases_router
+    from ninhaoban.cases.selectors import require_case_in_scope
     from ninhaoban.catalog.api import router as catalog_router
     from ninhaoban.guidance.api import router as guidance_router
     from ninhaoban.ledger.api import router as ledger_router
+    from ninhaoban.ledger.api import scope_subjects
     from ninhaoban.ledger.api import staff_router as ledger_staff_router
     from ninhaoban.licences.api import router as licences_router
     from ninhaoban.regions.api import router as regions_router
@@ -63,6 +66,9 @@ def _mount() -> None:
     api.add_router("/guidance", guidance_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/ledger", ledger_staff_router, auth=API_AUTH)
+    scope_subjects("case", require_case_in_scope)
+    for kind in ("person", "organization"):
+        scope_subjects(kind, lambda user, _: require_whole_scope(user, ["supervisor"]))
     api.add_router("/licences", licences_router)
     api.add_router("/cases", cases_router)
 

@@ -65,6 +65,13 @@ def case_for_staff(user: User | AnonymousUser, case_no: str) -> Case:
     return found
 
 
+def require_case_in_scope(user: User | AnonymousUser, case_no: str) -> None:
+    """NotFound unless the case is in the user's scope (region and department); a scope
+    without limits passes, whether or not such a case was ever stored."""
+    if scope_q(user, STAFF_READERS, region_field="region_id") is not None:
+        case_for_staff(user, case_no)
+
+
 def case_for_applicant(applicant: Applicant, case_no: str) -> Case:
     found = (
         Case.objects.select_related("applicant", "region", "department", "parent")

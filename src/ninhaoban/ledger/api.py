@@ -4,6 +4,9 @@ Everything here is readable without login, because a transparency log that only 
 check proves nothing; bodies are redacted and subject lookup is reserved for authorized staff.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
@@ -16,6 +19,16 @@ router = Router(tags=["ledger"])
 # the lookups only signed-in staff may make; the API mounts it with the platform's sign-in
 # (accounts sits above the ledger, so the ledger cannot name it)
 staff_router = Router(tags=["ledger"])
+# how the apps above scope a subject of theirs ("case" → the cases' own scope): the API
+# registers them when it mounts the routers, for the same reason
+SubjectScope = Callable[[Any, str], None]
+SUBJECT_SCOPES: dict[str, SubjectScope] = {}
+
+
+def scope_subjects(prefix: str, check: SubjectScope) -> None:
+    """`check(user, rest)` raises NotFound or Forbidden for a subject `prefix:rest` outside
+    the user's scope."""
+    SUBJECT_SCOPES[prefix] = check
 
 
 class EntryOut(Schema):
@@ -102,6 +115,10 @@ def entry(request: HttpRequest, index: int) -> EntryOut:
 def entries_about(request: HttpRequest, subject: str, limit: int = 200) -> list[EntryOut]:
     if not selectors.is_authorized(request.user):
         raise Forbidden("仅授权人员可按主体查询", "only authorized staff may look up a subject")
+    prefix, _, rest = subject.partition(":")
+    check = SUBJECT_SCOPES.get(prefix)
+    if check is not None:
+        check(request.user, rest)
     rows = selectors.entries_about(subject, max(1, min(limit, 1000)))
     return [entry_out(e, True) for e in rows]
 
