@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ninhaoban.accounts.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ninhaoban.portal.middleware.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ninhaoban.portal.middleware.DomainErrorMiddleware",
 ]
@@ -230,7 +231,11 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("NHB_EMAIL_FROM", "noreply@ninhaoban.local")
 NHB_WARNING_DAYS = int(os.environ.get("NHB_WARNING_DAYS", "2"))
 NHB_UPLOAD_MAX_BYTES = 1024 * 1024 * int(os.environ.get("NHB_UPLOAD_MAX_MB", "20"))
+NHB_UPLOAD_MAX_FILES = int(os.environ.get("NHB_UPLOAD_MAX_FILES", "30"))
+# a request larger than this is refused by its declared length, before a byte is read
+NHB_REQUEST_MAX_BYTES = 1024 * 1024 * int(os.environ.get("NHB_REQUEST_MAX_MB", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = NHB_UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = NHB_UPLOAD_MAX_FILES
 
 # Department systems (the sandbox stands in for them in the demo and the tests).
 NHB_SANDBOX_URL = os.environ.get("NHB_SANDBOX_URL", "http://127.0.0.1:8010").rstrip("/")

@@ -7,6 +7,7 @@ from ninhaoban.accounts import selectors, services
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.accounts.tokens import API_AUTH
+from ninhaoban.core.text import BoundedInt
 from ninhaoban.regions.selectors import get_region
 
 router = Router(tags=["applicants"], auth=API_AUTH)
@@ -52,13 +53,15 @@ def _out(applicant: Applicant) -> ApplicantOut:
 
 
 @router.get("/", response=list[ApplicantOut], summary="申请人列表（按权限范围）")
-def list_applicants(request: HttpRequest, q: str = "", limit: int = 50) -> list[ApplicantOut]:
+def list_applicants(
+    request: HttpRequest, q: str = "", limit: BoundedInt = 50
+) -> list[ApplicantOut]:
     rows = selectors.applicants_for(request.user, q)[: max(1, min(limit, 200))]
     return [_out(a) for a in rows]
 
 
 @router.get("/{int:applicant_id}", response=ApplicantOut, summary="申请人详情")
-def applicant_detail(request: HttpRequest, applicant_id: int) -> ApplicantOut:
+def applicant_detail(request: HttpRequest, applicant_id: BoundedInt) -> ApplicantOut:
     applicant = selectors.applicant_for(request.user, applicant_id)
     services.trace_view(applicant, request.user.staff, purpose="api.applicant_detail")
     return _out(applicant)

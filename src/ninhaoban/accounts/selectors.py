@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scoped
 from ninhaoban.core.errors import NotFound
+from ninhaoban.core.idnumbers import normalized
 
 APPLICANT_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 
@@ -25,4 +26,4 @@ def applicant_for(user: User | AnonymousUser, applicant_id: int) -> Applicant:
 
 
 def applicant_by_identifier(identifier: str) -> Applicant | None:
-    return Applicant.objects.filter(identifier=(identifier or "").strip().upper()).first()
+    return Applicant.objects.filter(identifier=normalized(identifier)).first()

@@ -26,7 +26,7 @@ from ninhaoban.accounts.models import (
 from ninhaoban.accounts.notify import notify
 from ninhaoban.accounts.signals import acting_as
 from ninhaoban.accounts.sources import Source, digest
-from ninhaoban.core.errors import Forbidden, InvalidInput, TooManyTries
+from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput, TooManyTries
 from ninhaoban.core.idnumbers import mask_phone, parse_id_number, parse_uscc
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import Department, Region
@@ -60,6 +60,7 @@ def register_person(
     parsed = parse_id_number(id_number)
     if not name.strip():
         raise InvalidInput("姓名不能为空", "the name is required", field="name")
+    _require_new(parsed.number, field="id_number")
     person = Applicant.objects.create(
         kind=ApplicantKind.PERSON,
         identifier=parsed.number,
@@ -71,6 +72,17 @@ def register_person(
     )
     record("applicant.registered", person.subject, actor, {"id": person.pk, "kind": person.kind})
     return person
+
+
+def _require_new(identifier: str, *, field: str) -> None:
+    """One applicant per number: asked on the normalized number (a lower-case x or spaces
+    are the same number), so a second registration is a 409, not an integrity error."""
+    if Applicant.objects.filter(identifier=identifier).exists():
+        raise Conflict(
+            "该证件号码已登记，请直接查找该申请人",
+            "this number is already registered: look the applicant up instead",
+            field=field,
+        )
 
 
 @transaction.atomic
@@ -87,6 +99,7 @@ def register_organization(
     parsed = parse_uscc(uscc)
     if not name.strip():
         raise InvalidInput("名称不能为空", "the name is required", field="name")
+    _require_new(parsed.code, field="uscc")
     org = Applicant.objects.create(
         kind=ApplicantKind.ORGANIZATION,
         identifier=parsed.code,

@@ -14,8 +14,9 @@ from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.cases import selectors, services
 from ninhaoban.cases.models import Case, Channel, Notice, NoticeKind
 from ninhaoban.cases.services import Actor
-from ninhaoban.cases.uploads import FileIn
+from ninhaoban.cases.uploads import FileIn, check_count
 from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.core.text import BoundedInt
 
 router = Router(tags=["cases"], auth=API_AUTH)
 
@@ -227,6 +228,7 @@ def _case(request: HttpRequest, case_no: str) -> tuple[Case, Actor]:
 
 
 def _files(files: dict[str, FileBody]) -> dict[str, FileIn]:
+    check_count(len(files))
     decoded = {}
     for key, body in files.items():
         try:
@@ -282,7 +284,9 @@ def submit(request: HttpRequest, data: SubmitIn) -> Status:
 
 
 @router.get("/", response=list[CaseOut], summary="我的办件（申请人）或工作队列（工作人员）")
-def list_cases(request: HttpRequest, queue: str = "approver", limit: int = 50) -> list[CaseOut]:
+def list_cases(
+    request: HttpRequest, queue: str = "approver", limit: BoundedInt = 50
+) -> list[CaseOut]:
     """Applicants get their own cases; staff get the approver queue (by due date) or, with
     queue=intake, what the window has to answer."""
     actor = Actor.of(request.user)
@@ -403,7 +407,9 @@ def extend(request: HttpRequest, case_no: str, data: ExtendIn) -> CaseDetail:
 
 
 @router.post("/{case_no}/steps/{int:step_id}/complete", response=CaseDetail, summary="完成环节")
-def complete_step(request: HttpRequest, case_no: str, step_id: int, data: StepIn) -> CaseDetail:
+def complete_step(
+    request: HttpRequest, case_no: str, step_id: BoundedInt, data: StepIn
+) -> CaseDetail:
     case, actor = _case(request, case_no)
     services.complete_step(case, step_id, actor, opinion=data.opinion)
     return _done(case, actor)

@@ -10,6 +10,7 @@ from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.catalog import audit, guides, selectors, stats
 from ninhaoban.catalog.guides import source_text
 from ninhaoban.catalog.permissions import visible_findings
+from ninhaoban.core.text import BoundedInt
 
 router = Router(tags=["catalog"])
 MAX_LIMIT = 200
@@ -66,8 +67,8 @@ def list_items(
     department: str = "",
     type: str = "",
     q: str = "",
-    offset: int = 0,
-    limit: int = 50,
+    offset: BoundedInt = 0,
+    limit: BoundedInt = 50,
 ) -> ItemPage:
     versions = selectors.list_items(
         region=region if region.isdigit() else "",

@@ -94,7 +94,7 @@ def new_item(request: HttpRequest) -> HttpResponse:
             )
             if department is None:
                 raise InvalidInput(
-                    "该区划没有这一类部门", "no such department for the region", "department"
+                    "该区划没有这一类部门", "no such department for the region", field="department"
                 )
             require_scope(request.user, ADMIN_ROLES, region.code, department.pk)
             version = services.create_service_item(
@@ -196,7 +196,7 @@ def _date(value: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput("日期格式应为YYYY-MM-DD", "a date is YYYY-MM-DD", field) from None
+        raise InvalidInput("日期格式应为YYYY-MM-DD", "a date is YYYY-MM-DD", field=field) from None
 
 
 @login_required
@@ -217,7 +217,7 @@ def attach_file(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _draft(request, version_id)
     upload = request.FILES.get("file")
     if upload is None:
-        raise InvalidInput("请选择文件", "choose a file", "file")
+        raise InvalidInput("请选择文件", "choose a file", field="file")
     position = request.POST.get("position", "")
     services.attach_material_file(
         version,
@@ -315,7 +315,7 @@ def transfer_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise InvalidInput("请选择要导入的文件", "choose a file to import", "file")
+                raise InvalidInput("请选择要导入的文件", "choose a file to import", field="file")
             data, locate, problems = transfer.parse_file(upload.read(), upload.name)
             _require_file_scope(request, data)
             result = services.import_catalog(

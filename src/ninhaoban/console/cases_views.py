@@ -22,6 +22,7 @@ from ninhaoban.cases.services.intake import POSTAL_FIELDS
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import Bundle, DeliveryMethod, SpecialProcedure
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
+from ninhaoban.core.text import parse_int
 
 ALERT_CLASS = {0: "", 1: "warn", 2: "bad"}
 ALERT_LABEL = {0: "正常", 1: "预警", 2: "超期"}
@@ -196,14 +197,14 @@ ACTIONS: dict[str, Callable[[Case, Actor, HttpRequest], object]] = {
     "request_correction": lambda c, a, r: services.request_correction(c, a, problems=_problems(r)),
     "start_review": lambda c, a, r: services.start_review(c, a),
     "complete_step": lambda c, a, r: services.complete_step(
-        c, int(r.POST.get("step") or 0), a, opinion=r.POST.get("opinion", "")
+        c, parse_int(r.POST.get("step"), field="step"), a, opinion=r.POST.get("opinion", "")
     ),
     "suspend": lambda c, a, r: services.suspend(
         c, a, procedure=r.POST.get("procedure", ""), reason=r.POST.get("reason", "")
     ),
     "resume": lambda c, a, r: services.resume(c, a, note=r.POST.get("reason", "")),
     "extend": lambda c, a, r: services.extend(
-        c, a, days=int(r.POST.get("days") or 0), reason=r.POST.get("reason", "")
+        c, a, days=parse_int(r.POST.get("days"), field="days"), reason=r.POST.get("reason", "")
     ),
     "decide": lambda c, a, r: services.decide(
         c,

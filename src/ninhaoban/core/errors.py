@@ -56,3 +56,10 @@ class TooManyTries(DomainError):
 
     status = 429
     code = "too_many_tries"
+
+
+class TooLarge(DomainError):
+    """A request or file larger than the limits, refused before it is read."""
+
+    status = 413
+    code = "too_large"

@@ -93,8 +93,14 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
+def normalized(value: str | None) -> str:
+    """The number as stored: spaces anywhere dropped and letters upper-case, so a final
+    "x" and a number typed in groups find the same person."""
+    return "".join((value or "").split()).upper()
+
+
 def parse_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
-    s = (value or "").strip().upper()
+    s = normalized(value)
     if len(s) != 18:
         raise InvalidIdNumber(f"应为18位，实际{len(s)}位", f"must be 18 characters, got {len(s)}")
     if not s[:17].isdigit() or not s[:17].isascii():
@@ -133,7 +139,7 @@ def uscc_check_char(first17: str) -> str:
 
 
 def parse_uscc(value: str) -> Uscc:
-    s = (value or "").strip().upper()
+    s = normalized(value)
     if len(s) != 18:
         raise InvalidUscc(f"应为18位，实际{len(s)}位", f"must be 18 characters, got {len(s)}")
     bad = sorted({c for c in s if c not in USCC_CHARSET})

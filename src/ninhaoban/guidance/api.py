@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from ninhaoban.core.text import BoundedInt
 from ninhaoban.guidance import selectors
 
 router = Router(tags=["guidance"])
@@ -36,6 +37,6 @@ class ResultOut(Schema):
     ),
 )
 def search(
-    request: HttpRequest, q: str = "", region: str = "", level: str = "", limit: int = 10
+    request: HttpRequest, q: str = "", region: str = "", level: str = "", limit: BoundedInt = 10
 ) -> list[dict]:
     return [r.as_dict() for r in selectors.search(q, region=region, level=level, limit=limit)]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
 from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.core.text import parse_int
 from ninhaoban.kiosk import services
 from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.regions.models import ServiceHall
@@ -64,7 +65,7 @@ def terminals(request: HttpRequest) -> HttpResponse:
 def add(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     try:
-        hall = _halls(request).get(pk=int(request.POST.get("hall") or 0))
+        hall = _halls(request).get(pk=parse_int(request.POST.get("hall"), field="hall"))
     except (ServiceHall.DoesNotExist, ValueError):
         raise InvalidInput(
             "请选择您管理范围内的大厅", "choose a hall in your scope", field="hall"

@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 
 from ninhaoban.core.canonical import canonical_json
 from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.core.text import BoundedInt
 from ninhaoban.ledger import keys, note, selectors, services
 from ninhaoban.ledger.models import Checkpoint, LedgerEntry
 
@@ -97,7 +98,7 @@ def latest_checkpoint(request: HttpRequest) -> HttpResponse:
 
 
 @router.get("/checkpoints/{int:size}", summary="指定大小的检查点", response=str)
-def checkpoint(request: HttpRequest, size: int) -> HttpResponse:
+def checkpoint(request: HttpRequest, size: BoundedInt) -> HttpResponse:
     return _text(cosigned_note(selectors.checkpoint_at(size)))
 
 
@@ -107,12 +108,12 @@ def verifier_key(request: HttpRequest) -> HttpResponse:
 
 
 @router.get("/entries/{int:index}", response=EntryOut, summary="按序号查询存证记录")
-def entry(request: HttpRequest, index: int) -> EntryOut:
+def entry(request: HttpRequest, index: BoundedInt) -> EntryOut:
     return entry_out(selectors.entry_at(index), selectors.is_authorized(request.user))
 
 
 @staff_router.get("/entries", response=list[EntryOut], summary="按主体查询存证记录")
-def entries_about(request: HttpRequest, subject: str, limit: int = 200) -> list[EntryOut]:
+def entries_about(request: HttpRequest, subject: str, limit: BoundedInt = 200) -> list[EntryOut]:
     if not selectors.is_authorized(request.user):
         raise Forbidden("仅授权人员可按主体查询", "only authorized staff may look up a subject")
     prefix, _, rest = subject.partition(":")
@@ -130,9 +131,9 @@ def _default_size(tree_size: int | None) -> int:
 @router.get("/proofs/inclusion", response=InclusionOut, summary="包含证明（按序号或叶哈希）")
 def inclusion(
     request: HttpRequest,
-    index: int | None = None,
+    index: BoundedInt | None = None,
     leaf_hash: str | None = None,
-    tree_size: int | None = None,
+    tree_size: BoundedInt | None = None,
 ) -> InclusionOut:
     if (index is None) == (leaf_hash is None):
         raise InvalidInput("请给出序号或叶哈希之一", "give either index or leaf_hash")
@@ -154,14 +155,16 @@ def inclusion(
 
 
 @router.get("/proofs/consistency", response=ConsistencyOut, summary="一致性证明")
-def consistency(request: HttpRequest, first: int, second: int | None = None) -> ConsistencyOut:
+def consistency(
+    request: HttpRequest, first: BoundedInt, second: BoundedInt | None = None
+) -> ConsistencyOut:
     size = _default_size(second)
     proof = selectors.consistency_proof(first, size)
     return ConsistencyOut(first=first, second=size, proof=[h.hex() for h in proof])
 
 
 @router.get("/witness", response=WitnessOut, summary="见证：最新检查点及自上次所见的一致性证明")
-def witness(request: HttpRequest, old_size: int = 0) -> WitnessOut:
+def witness(request: HttpRequest, old_size: BoundedInt = 0) -> WitnessOut:
     latest = selectors.latest_checkpoint()
     proof = selectors.consistency_proof(old_size, latest.size)
     return WitnessOut(

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from ninhaoban.core import workdays
+from ninhaoban.core.text import BoundedInt
 from ninhaoban.regions import selectors
 
 router = Router(tags=["regions"])
@@ -43,7 +44,7 @@ def _region_out(region) -> RegionOut:
 
 
 @router.get("/workdays/add", response=WorkdaysOut, summary="第n个工作日 / n-th working day after")
-def add_working_days(request: HttpRequest, date: dt.date, n: int) -> WorkdaysOut:
+def add_working_days(request: HttpRequest, date: dt.date, n: BoundedInt) -> WorkdaysOut:
     result = workdays.add_working_days(date, n)
     return WorkdaysOut(date=date, n=n, result=result, provisional=workdays.is_provisional(result))
 

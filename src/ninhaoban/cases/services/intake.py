@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
@@ -268,20 +269,29 @@ def store(checked: uploads.Checked, known: dict[str, Upload] | None = None) -> U
         return found
     name = f"cases/uploads/{checked.sha256[:2]}/{checked.sha256}"
     name += f".{uploads.EXTENSIONS[checked.content_type]}"
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(checked.data))
     Upload.objects.bulk_create(
         [
             Upload(
                 sha256=checked.sha256,
                 content_type=checked.content_type,
-                size=len(checked.data),
+                size=checked.size,
                 file=name,
             )
         ],
         ignore_conflicts=True,
     )
+    transaction.on_commit(partial(_put, name, checked.source))
     return Upload.objects.get(sha256=checked.sha256)
+
+
+def _put(name: str, source: File) -> None:
+    """The file moves into place only once the rows naming it are committed: a refused or
+    failed intake leaves no file behind. Two intakes of the same bytes write it once."""
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, source)
+    if saved != name:  # the other intake's copy landed first under the same name
+        default_storage.delete(saved)
 
 
 def attach_uploads(holder: Case, files: Mapping[str, uploads.FileIn], actor: Actor) -> None:

@@ -27,14 +27,14 @@ def save_bundle(
     """Create or replace a bundle; `members` are (service item, stage) in display order."""
     if len(members) < 2:
         raise InvalidInput(
-            "一件事至少包含两个事项", "a bundle combines at least two items", "items"
+            "一件事至少包含两个事项", "a bundle combines at least two items", field="items"
         )
     promises = []
     for item, stage in members:
         version = selectors.current_version(item)
         if version is None:
             raise InvalidInput(
-                f"{item.code}没有现行版本", f"{item.code} has no version in force", "items"
+                f"{item.code}没有现行版本", f"{item.code} has no version in force", field="items"
             )
         promises.append((stage, version.promised_days))
     days = plan_days(promises)
@@ -42,7 +42,7 @@ def save_bundle(
         raise InvalidInput(
             f"并联办理需{days}个工作日，超过承诺的{promised_days}个工作日",
             f"the parallel plan takes {days} working days, more than the {promised_days} promised",
-            "promised_days",
+            field="promised_days",
         )
     bundle, _ = Bundle.objects.update_or_create(
         code=code,

@@ -129,7 +129,7 @@ def create_base_item(
         )
     if item_type not in ItemType.values:
         raise InvalidInput(
-            f"事项类型{item_type}无效", f"invalid item type {item_type}", "item_type"
+            f"事项类型{item_type}无效", f"invalid item type {item_type}", field="item_type"
         )
     if BaseItem.objects.filter(code=code).exists():
         raise Conflict(f"基本编码{code}已存在", f"base item {code} exists", field="code")
@@ -378,7 +378,9 @@ def attach_material_file(
     version = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
     if kind not in ("sample", "blank_form"):
-        raise InvalidInput("文件类别应为示例样表或空白表格", "kind: sample or blank_form", "kind")
+        raise InvalidInput(
+            "文件类别应为示例样表或空白表格", "kind: sample or blank_form", field="kind"
+        )
     name = (upload.name or "").lower()
     if not name.endswith(SAMPLE_SUFFIXES) or not 0 < (upload.size or 0) <= SAMPLE_MAX_BYTES:
         raise InvalidInput(
@@ -388,7 +390,7 @@ def attach_material_file(
         )
     material = version.materials.filter(position=position).first()
     if material is None:
-        raise InvalidInput(f"没有第{position}项材料", f"no material {position}", "position")
+        raise InvalidInput(f"没有第{position}项材料", f"no material {position}", field="position")
     getattr(material, kind).save(upload.name, upload, save=False)
     material.save()
     record(
