@@ -343,7 +343,12 @@ def test_a_request_larger_than_every_allowed_file_is_refused_unread(settings):
         def readinto(self, buffer):
             raise AssertionError("the body was read")
 
-    request = factory.post("/apply/", data=b"", content_type="multipart/form-data; boundary=x")
+    request = factory.post(
+        "/apply/",
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        HTTP_ACCEPT="application/json",
+    )
     request.META["CONTENT_LENGTH"] = str(3 * 300 * 1024 * 1024)
     request.META["wsgi.input"] = Endless()
     request._stream = Endless()

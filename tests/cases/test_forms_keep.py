@@ -40,7 +40,9 @@ def _tokens(page: str) -> dict[str, str]:
     return dict(re.findall(r'name="held-([^"]+)" value="([^"]+)"', page))
 
 
-def test_a_refused_upload_keeps_the_typed_fields_and_the_good_files(today):
+def test_a_refused_upload_keeps_the_typed_fields_and_the_good_files(
+    today, django_capture_on_commit_callbacks
+):
     applicant = person()
     code = item(GETIHU, CHONGYANG).code
     first, *rest = _to_upload(applicant, code)
@@ -54,7 +56,8 @@ def test_a_refused_upload_keeps_the_typed_fields_and_the_good_files(today):
     }
     files = {f"file-{k}": SimpleUploadedFile(f"{k}.pdf", PDF) for k in rest}
     files[f"file-{first}"] = SimpleUploadedFile("virus.pdf", EXE)
-    response = client.post("/apply/", {**typed, **files})
+    with django_capture_on_commit_callbacks(execute=True):  # the held files are stored
+        response = client.post("/apply/", {**typed, **files})
     page = response.content.decode()
     assert response.status_code == 422 and not Case.objects.filter(applicant=applicant).exists()
     assert 'value="王五"' in page and 'value="周末可联系"' in page
@@ -95,11 +98,12 @@ def test_an_incomplete_application_holds_what_came_and_names_what_did_not(today)
     assert own and all(f'id="file-{k}-error"' in page for k in own)
 
 
-def test_someone_elses_or_an_old_token_brings_nothing(today):
+def test_someone_elses_or_an_old_token_brings_nothing(today, django_capture_on_commit_callbacks):
     owner, other = person(0), person(1)
     code = item(GETIHU, CHONGYANG).code
     keys = _to_upload(owner, code)
-    kept, refused = held.hold(Actor.of_applicant(owner), {keys[0]: FileIn("x.pdf", PDF)}, {})
+    with django_capture_on_commit_callbacks(execute=True):
+        kept, refused = held.hold(Actor.of_applicant(owner), {keys[0]: FileIn("x.pdf", PDF)}, {})
     assert not refused
     token = kept[keys[0]].token
     assert held.held_files(Actor.of_applicant(other), {keys[0]: token}) == {}
@@ -132,7 +136,9 @@ def test_consent_starts_unticked(today):
     assert re.search(r'name="consent" value="1"\s*>', page)
 
 
-def test_the_window_keeps_the_form_after_a_bad_file(today, staff_client):
+def test_the_window_keeps_the_form_after_a_bad_file(
+    today, staff_client, django_capture_on_commit_callbacks
+):
     clerk = staff_client("clerk.chongyang")
     code = item(GETIHU, CHONGYANG).code
     first, *rest = _to_upload(person(), code)
@@ -148,7 +154,8 @@ def test_the_window_keeps_the_form_after_a_bad_file(today, staff_client):
         f"file-{first}": SimpleUploadedFile("bad.pdf", EXE),
         **{f"file-{k}": SimpleUploadedFile(f"{k}.pdf", PDF) for k in rest},
     }
-    response = clerk.post("/console/cases/new/", data)
+    with django_capture_on_commit_callbacks(execute=True):  # the held files are stored
+        response = clerk.post("/console/cases/new/", data)
     page = response.content.decode()
     assert response.status_code == 422
     assert 'value="赵六"' in page and 'value="崇阳县天城镇城关街1号"' in page
@@ -161,7 +168,9 @@ def test_the_window_keeps_the_form_after_a_bad_file(today, staff_client):
     assert (case.post_recipient, case.post_phone) == ("赵六", "13800000000")
 
 
-def test_the_correction_page_keeps_the_files_that_were_good(today):
+def test_the_correction_page_keeps_the_files_that_were_good(
+    today, django_capture_on_commit_callbacks
+):
     case = window_case()
     services.request_correction(
         case,
@@ -174,13 +183,14 @@ def test_the_correction_page_keeps_the_files_that_were_good(today):
     asked = list(case.materials.filter(state=MaterialState.REJECTED).order_by("pk"))
     assert len(asked) == 2
     client = _client(case.applicant)
-    response = client.post(
-        f"/cases/{case.case_no}/supply/",
-        {
-            f"file-{asked[0].key}": SimpleUploadedFile("ok.pdf", PDF),
-            f"file-{asked[1].key}": SimpleUploadedFile("bad.pdf", EXE),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the held file is stored
+        response = client.post(
+            f"/cases/{case.case_no}/supply/",
+            {
+                f"file-{asked[0].key}": SimpleUploadedFile("ok.pdf", PDF),
+                f"file-{asked[1].key}": SimpleUploadedFile("bad.pdf", EXE),
+            },
+        )
     page = response.content.decode()
     assert response.status_code == 422
     assert "已收到：ok.pdf" in page and f'id="file-{asked[1].key}-error"' in page

@@ -8,6 +8,7 @@ are read from there in chunks to be recognized and hashed, never whole.
 """
 
 import hashlib
+import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -131,7 +132,15 @@ def check(upload: FileIn, material: str = "") -> Checked:
             field="files",
         )
     digest = hashlib.sha256()
-    for chunk in source.chunks():
-        digest.update(chunk)
+    if not isinstance(upload.data, bytes):
+        # a copy of our own to store from after the commit: the request's file is closed
+        # (and its temporary file removed) when the response is sent
+        copy = File(tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR))  # noqa: SIM115 (kept open until stored)
+        for chunk in source.chunks():
+            digest.update(chunk)
+            copy.write(chunk)
+        source = copy
+    else:
+        digest.update(upload.data)
     name = CONTROL.sub("", upload.name or "").replace("/", "_").replace("\\", "_")[-128:]
     return Checked(name, source, size, content_type, digest.hexdigest())

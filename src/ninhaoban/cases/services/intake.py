@@ -287,9 +287,10 @@ def store(checked: uploads.Checked, known: dict[str, Upload] | None = None) -> U
 def _put(name: str, source: File) -> None:
     """The file moves into place only once the rows naming it are committed: a refused or
     failed intake leaves no file behind. Two intakes of the same bytes write it once."""
-    if default_storage.exists(name):
-        return
-    saved = default_storage.save(name, source)
+    with source:
+        if default_storage.exists(name):
+            return
+        saved = default_storage.save(name, source)
     if saved != name:  # the other intake's copy landed first under the same name
         default_storage.delete(saved)
 
