@@ -102,7 +102,11 @@ def samples(today) -> dict[str, str]:  # noqa: F811 (the fixture imported above)
 
 
 def _hostile(rng: random.Random) -> Any:
-    return rng.choice(STRINGS) if rng.random() < 0.75 else rng.choice(INTEGERS)
+    """A string (one in four with a NUL, the most common 500 of PostgreSQL) or a number."""
+    roll = rng.random()
+    if roll < 0.25:
+        return rng.choice(["\x00", "a\x00b", "%00"])
+    return rng.choice(STRINGS) if roll < 0.8 else rng.choice(INTEGERS)
 
 
 def _in_url(rng: random.Random) -> str:
