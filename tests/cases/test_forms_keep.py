@@ -276,3 +276,27 @@ def test_a_refused_console_action_keeps_its_form(today, staff_client):
     page = response.content.decode()
     assert response.status_code == 422 and 'id="act-deliver-error"' in page
     assert re.search(r'<option value="post"\s*selected', page)
+
+
+def test_the_api_takes_and_checks_a_postal_address(today, staff_client):
+    import base64
+
+    client = staff_client("clerk.chongyang")
+    code = item(GETIHU, CHONGYANG).code
+    files = {
+        k: {"name": f"{k}.pdf", "content_base64": base64.b64encode(PDF).decode()}
+        for k in _to_upload(person(), code)
+    }
+    body = {"item": code, "applicant": person().identifier, "files": files}
+    body["delivery_method"] = "post"
+    refused = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["field"] == "post_recipient"
+    body["post_address"] = {
+        "post_recipient": "李雷",
+        "post_phone": "0715-8123456",
+        "post_address": "咸宁市咸安区温泉路1号",
+    }
+    response = client.post("/api/v1/cases/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(case_no=response.json()["case_no"])
+    assert (case.post_recipient, case.post_phone) == ("李雷", "0715-8123456")
