@@ -63,3 +63,14 @@ def test_console_licence_page_traces_and_changes_status(sources, staff_client):
     assert Licence.objects.get(pk=licence.pk).status == "20"
     outside = staff_client("clerk.tongshan").get("/console/licences/", {"q": licence.identifier})
     assert outside.status_code == 404
+
+
+def test_a_departments_staff_read_only_their_departments_licences(sources, staff_client):
+    licence = _chongyang_licence()  # issued by 崇阳县 市场监管局
+    url = f"/api/v1/licences/{licence.identifier}"
+    traces = DataQuery.objects.filter(applicant=licence.holder)
+    before = traces.count()
+    assert staff_client("approver.chongyang.hrss").get(url).status_code == 404
+    assert traces.count() == before
+    assert staff_client("approver.chongyang.market").get(url).status_code == 200
+    assert traces.count() == before + 1

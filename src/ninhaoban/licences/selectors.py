@@ -53,9 +53,16 @@ def licence_by_identifier(identifier: str) -> Licence:
 
 
 def licences_for(user: User | AnonymousUser) -> QuerySet[Licence]:
-    """Staff see licences of holders inside their region scope."""
+    """Staff see licences of holders inside their region scope and, when their grant is for
+    one department, only those that department issued (the scope cases have)."""
     return _with_relations(
-        scoped(Licence.objects.all(), user, LICENCE_READERS, region_field="holder__region_id")
+        scoped(
+            Licence.objects.all(),
+            user,
+            LICENCE_READERS,
+            region_field="holder__region_id",
+            department_field="issuer_id",
+        )
     )
 
 
