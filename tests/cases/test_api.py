@@ -170,10 +170,19 @@ def test_a_list_is_one_query_whatever_its_length(today, staff_client):
         services.accept(window_case(applicant=person(i)), staff("clerk.chongyang"))
     approver = staff_client("approver.chongyang.market")
 
+    def reads(captured: list[dict]) -> list[str]:
+        # the calendar's cache re-checks itself every 30 s, whichever request comes then:
+        # a cost per process and half-minute, not per list
+        return [
+            q["sql"]
+            for q in captured
+            if q["sql"].startswith("SELECT") and "regions_workcalendar" not in q["sql"]
+        ]
+
     def statements() -> list[str]:
         with CaptureQueriesContext(connection) as ctx:
             assert approver.get("/api/v1/cases/").status_code == 200
-        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+        return reads(ctx.captured_queries)
 
     few = statements()
     services.accept(window_case(applicant=person(3)), staff("clerk.chongyang"))
@@ -182,8 +191,7 @@ def test_a_list_is_one_query_whatever_its_length(today, staff_client):
     mine = _applicant_client()
     with CaptureQueriesContext(connection) as ctx:
         listed = mine.get("/api/v1/cases/").json()
-    reads = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
-    assert listed and listed[0]["department"] and len(reads) <= 4
+    assert listed and listed[0]["department"] and len(reads(ctx.captured_queries)) <= 4
 
 
 def test_the_whole_way_through_the_api(today, staff_client):
