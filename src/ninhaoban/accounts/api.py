@@ -5,7 +5,7 @@ from ninja import Router, Schema, Status
 
 from ninhaoban.accounts import selectors, services
 from ninhaoban.accounts.models import Applicant, Role
-from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.accounts.scoping import require_scope, staff_of
 from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.core.text import BoundedInt
 from ninhaoban.regions.selectors import get_region
@@ -63,7 +63,7 @@ def list_applicants(
 @router.get("/{int:applicant_id}", response=ApplicantOut, summary="申请人详情")
 def applicant_detail(request: HttpRequest, applicant_id: BoundedInt) -> ApplicantOut:
     applicant = selectors.applicant_for(request.user, applicant_id)
-    services.trace_view(applicant, request.user.staff, purpose="api.applicant_detail")
+    services.trace_view(applicant, staff_of(request.user), purpose="api.applicant_detail")
     return _out(applicant)
 
 
@@ -76,7 +76,7 @@ def create_person(request: HttpRequest, data: PersonIn) -> Status:
         name=data.name,
         region=region,
         phone=data.phone,
-        actor=request.user.staff.actor,
+        actor=staff_of(request.user).actor,
     )
     return Status(201, _out(person))
 
@@ -91,6 +91,6 @@ def create_organization(request: HttpRequest, data: OrganizationIn) -> Status:
         region=region,
         legal_representative=data.legal_representative,
         phone=data.phone,
-        actor=request.user.staff.actor,
+        actor=staff_of(request.user).actor,
     )
     return Status(201, _out(org))

@@ -10,7 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -77,7 +77,7 @@ class LockoutBackend(ModelBackend):
             register_success(request, username)
         return user
 
-    def get_user(self, user_id: int | str) -> AbstractBaseUser | None:
+    def get_user(self, user_id: int | str) -> User | None:
         """The signed-in user of each request with their staff record in the same query:
         nearly every staff request needs it (Actor.of, the scope checks)."""
         user = UserModel._default_manager.select_related("staff").filter(pk=user_id).first()

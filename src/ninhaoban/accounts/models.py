@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -78,7 +79,7 @@ class StaffRole(models.Model):
         verbose_name_plural = "角色授权"
 
     def __str__(self) -> str:
-        dept = f" {self.department.name}" if self.department_id else ""
+        dept = f" {self.department.name}" if self.department is not None else ""
         return f"{self.get_role_display()} @ {self.region.name}{dept}"
 
 
@@ -154,18 +155,18 @@ def subject_digest(identifier: str) -> str:
     return hmac.new(key, identifier.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
-class PersonManager(models.Manager):
-    def get_queryset(self):
+class PersonManager(models.Manager["Person"]):
+    def get_queryset(self) -> models.QuerySet["Person"]:
         return super().get_queryset().filter(kind=ApplicantKind.PERSON)
 
 
-class OrganizationManager(models.Manager):
-    def get_queryset(self):
+class OrganizationManager(models.Manager["Organization"]):
+    def get_queryset(self) -> models.QuerySet["Organization"]:
         return super().get_queryset().filter(kind=ApplicantKind.ORGANIZATION)
 
 
 class Person(Applicant):
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
 
     class Meta:
         proxy = True
@@ -174,7 +175,7 @@ class Person(Applicant):
 
 
 class Organization(Applicant):
-    objects = OrganizationManager()
+    objects: ClassVar[OrganizationManager] = OrganizationManager()
 
     class Meta:
         proxy = True

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from ninhaoban.accounts.models import Role, StaffRole
+from ninhaoban.accounts.models import Role, Staff, StaffRole
 from ninhaoban.core.errors import Forbidden
 from ninhaoban.regions.models import code_prefix
 from ninhaoban.regions.selectors import subtree_q
@@ -23,6 +23,15 @@ def roles_of(user: User | AnonymousUser, roles: Iterable[str] = ALL_ROLES) -> li
         return []
     wanted = set(roles) | {Role.ADMIN}
     return [r for r in user.staff.roles.all() if r.role in wanted]
+
+
+def staff_of(user: User | AnonymousUser) -> Staff:
+    """The staff record of a signed-in staff user; anyone else (an applicant's account, a
+    superuser made without one) is refused, not answered with a missing attribute."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        raise Forbidden("仅限工作人员使用", "for staff only")
+    return staff
 
 
 def scope_q(

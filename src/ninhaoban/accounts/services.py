@@ -297,16 +297,15 @@ def check_login_code(phone: str, code: str, source: Source, *, target: str = "")
             if phone
             else None
         )
-        usable = row is not None and row.attempts < LOGIN_CODE_ATTEMPTS
-        matched = usable and hmac.compare_digest(
-            row.code_hash, _code_hash(phone, (code or "").strip())
-        )
-        if matched:
-            row.used = True
-            row.save(update_fields=["used"])
-        elif usable:
-            row.attempts += 1
-            row.save(update_fields=["attempts"])
+        matched = False
+        if row is not None and row.attempts < LOGIN_CODE_ATTEMPTS:
+            matched = hmac.compare_digest(row.code_hash, _code_hash(phone, (code or "").strip()))
+            if matched:
+                row.used = True
+                row.save(update_fields=["used"])
+            else:
+                row.attempts += 1
+                row.save(update_fields=["attempts"])
     if not matched:
         LoginCodeEvent.objects.create(
             kind=LoginCodeEvent.Kind.WRONG,
@@ -342,7 +341,7 @@ def trace_view(applicant: Applicant, staff: Staff, *, purpose: str) -> None:
 
 def ensure_applicant_user(applicant: Applicant) -> User:
     """Applicants sign in through Django auth too; their account has no staff rights."""
-    if applicant.user_id:
+    if applicant.user is not None:
         return applicant.user
     user = User.objects.create_user(username=f"applicant-{applicant.pk}")
     user.set_unusable_password()

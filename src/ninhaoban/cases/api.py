@@ -147,7 +147,7 @@ def _out(case: Case) -> CaseOut:
         status_label=case.get_status_display(),
         applicant=f"{case.applicant.display_name} {case.applicant.masked_identifier}",
         region=case.region_id,
-        department=case.department.name if case.department_id else "",
+        department=case.department.name if case.department is not None else "",
         intake_region=case.intake_region_id,
         channel=case.channel,
         received_on=case.received_on,
@@ -158,7 +158,7 @@ def _out(case: Case) -> CaseOut:
         outcome=case.outcome,
         reason=case.reason,
         licence_ref=case.licence_ref,
-        parent=case.parent.case_no if case.parent_id else None,
+        parent=case.parent.case_no if case.parent is not None else None,
     )
 
 
@@ -224,7 +224,7 @@ def _case(request: HttpRequest, case_no: str) -> tuple[Case, Actor]:
     actor = Actor.of(request.user)
     if actor.is_staff:
         return selectors.case_for_staff(request.user, case_no), actor
-    return selectors.case_for_applicant(actor.applicant, case_no), actor
+    return selectors.case_for_applicant(actor.own, case_no), actor
 
 
 def _files(files: dict[str, FileBody]) -> dict[str, FileIn]:
@@ -263,7 +263,7 @@ def submit(request: HttpRequest, data: SubmitIn) -> Status:
     else:
         if data.allow_incomplete or data.accept:
             raise Forbidden("仅窗口人员可以这样申报", "only a clerk may do that")
-        applicant = actor.applicant
+        applicant = actor.own
         channel = data.channel or Channel.API
     case = services.submit(
         actor=actor,
@@ -292,7 +292,7 @@ def list_cases(
     actor = Actor.of(request.user)
     limit = max(1, min(limit, 200))
     if not actor.is_staff:
-        rows = selectors.cases_of(actor.applicant, limit)
+        rows = selectors.cases_of(actor.own, limit)
     elif queue == "intake":
         rows = selectors.intake_queue(request.user, limit)
     else:

@@ -116,7 +116,7 @@ def application_page(
 ) -> ApplicationPage:
     """The page for `actor`'s own application; with `post` (and its `uploaded` files) the
     application is made, and `case` is the case it became."""
-    applicant = actor.applicant
+    applicant = actor.own
     needs = services.preview(applicant, plan, actor=actor)
     fields = results.application_fields(plan.versions)
     page = ApplicationPage(

@@ -56,7 +56,7 @@ class Receipt:
     @property
     def pairs(self) -> list[tuple[str, str]]:
         c = self.case
-        dept = c.department.name if c.department_id else "各承办部门（见子办件）"
+        dept = c.department.name if c.department is not None else "各承办部门（见子办件）"
         return [
             ("办件编号", c.case_no),
             ("事项名称", c.title),
@@ -180,7 +180,7 @@ class ClockNotice:
     @property
     def seal(self) -> str:
         case = self.notice.case
-        department = case.department.name if case.department_id else ""
+        department = case.department.name if case.department is not None else ""
         return f"{case.region.name}{department}（印章）　　{_day(self.notice.issued_on)}"
 
     def pdf(self) -> bytes:

@@ -26,7 +26,7 @@ BUNDLE_WIDE = frozenset({"accept", "refuse", "withdraw", "reopen", "deliver", "c
 CHILD_WORK = frozenset({"start_review", "suspend", "resume", "extend", "complete_step", "decide"})
 CORRECTIONS = frozenset({"request_correction", "supply_correction"})
 # a chief (首席代表) may also do an approver's step; nobody does a chief's step but a chief
-STEP_ROLES = {Role.APPROVER: (Role.APPROVER, Role.CHIEF)}
+STEP_ROLES: dict[str, tuple[str, ...]] = {Role.APPROVER: (Role.APPROVER, Role.CHIEF)}
 
 
 def authorize(

@@ -31,7 +31,7 @@ NEW_ORGANIZATION_KEYS = (NEW_ORGANIZATION_NAME[0], NEW_ORGANIZATION_CODE[0])
 
 
 def establishes_organization(case: Case) -> bool:
-    return bool(case.item_version_id and case.item_version.establishes_organization)
+    return case.item_version is not None and case.item_version.establishes_organization
 
 
 def _holder_kind(case: Case) -> str:
@@ -43,7 +43,7 @@ def licence_types_for(case: Case) -> list[tuple[str, str]]:
     (or the organization the case establishes)."""
     from ninhaoban.licences.models import LicenceType
 
-    if case.department_id is None:
+    if case.department is None:
         return []
     rows = LicenceType.objects.filter(
         Q(holder_kind=_holder_kind(case)) | Q(holder_kind=""),
@@ -55,7 +55,7 @@ def licence_types_for(case: Case) -> list[tuple[str, str]]:
 def licence_type_of(case: Case, chosen: str = "") -> str:
     """The licence type an approval of this case issues ("" for none): the one its catalog
     version names, or the approver's choice where the version names none."""
-    named = case.item_version.licence_type_code if case.item_version_id else ""
+    named = case.item_version.licence_type_code if case.item_version is not None else ""
     chosen = (chosen or "").strip()
     if named and chosen and chosen != named:
         raise InvalidInput(
@@ -128,7 +128,8 @@ def issue(case: Case, licence_type_code: str, fields: dict[str, Any], actor: str
     """Issue the licence in the caller's transaction and return its identifier."""
     from ninhaoban.licences.services import issue_licence
 
-    if licence_type_code not in {code for code, _ in licence_types_for(case)}:
+    department = case.department
+    if department is None or licence_type_code not in {c for c, _ in licence_types_for(case)}:
         raise InvalidInput(
             f"承办部门不能向该申请人签发证照类型{licence_type_code}",
             f"the competent department cannot issue licence type {licence_type_code} "
@@ -144,7 +145,7 @@ def issue(case: Case, licence_type_code: str, fields: dict[str, Any], actor: str
         licence_type_code=licence_type_code,
         holder=holder,
         fields=values,
-        issuer_department=case.department,
+        issuer_department=department,
         case_ref=case.case_no,
         actor=actor,
     )
@@ -161,7 +162,11 @@ def _new_organization(
     from ninhaoban.licences.models import LicenceType
 
     layout = LicenceType.objects.filter(code=licence_type_code).values_list("layout", flat=True)
-    asked = [NEW_ORGANIZATION_NAME, NEW_ORGANIZATION_CODE, *(tuple(f) for f in layout.first())]
+    asked = [
+        NEW_ORGANIZATION_NAME,
+        NEW_ORGANIZATION_CODE,
+        *(tuple(f) for f in layout.first() or []),
+    ]
     missing = [(key, label) for key, label in asked if not str(values.get(key) or "").strip()]
     if missing:
         raise InvalidInput(

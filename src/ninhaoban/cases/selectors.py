@@ -7,6 +7,7 @@ created_at); the statistics are range scans on the partial index of open due dat
 
 from collections.abc import Iterable
 from hashlib import sha256
+from typing import TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
@@ -175,7 +176,14 @@ def notice_of(case: Case, notice_id: int) -> Notice:
     return notice
 
 
-def stats() -> dict[str, object]:
+class CaseStats(TypedDict):
+    by_status: dict[str, int]
+    warning: int
+    overdue: int
+    total: int
+
+
+def stats() -> CaseStats:
     """The count per status and, of the cases whose clock runs, how many are yellow or red
     today (computed from due dates, so it is right even between two escalation scans)."""
     counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by())

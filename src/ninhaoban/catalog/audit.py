@@ -15,9 +15,9 @@ import csv
 import datetime as dt
 import io
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ninhaoban.catalog import selectors
 from ninhaoban.catalog.models import (
@@ -101,10 +101,10 @@ class _Impl:
     promised_days: int
     visits: int
     materials: dict[str, str]
-    fees: frozenset
-    steps: tuple
-    step_rows: list[dict]
-    material_rows: list[dict]
+    fees: frozenset[tuple[str, str]]
+    steps: tuple[tuple[str, int], ...]
+    step_rows: list[Mapping[str, Any]]
+    material_rows: list[Mapping[str, Any]]
 
 
 def _load(day: dt.date | None) -> list[_Impl]:
@@ -125,17 +125,17 @@ def _load(day: dt.date | None) -> list[_Impl]:
         "visits_required",
     )
     rows = list(versions)
-    materials: dict[int, list[dict]] = defaultdict(list)
+    materials: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for m in MaterialRequirement.objects.filter(version__in=selectors.current_versions(day)).values(
         "version_id", "name", "source", "licence_type_code", "data_key", "issuer"
     ):
         materials[m["version_id"]].append(m)
-    fees: dict[int, set] = defaultdict(set)
+    fees: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for f in Fee.objects.filter(version__in=selectors.current_versions(day)).values(
         "version_id", "name", "amount"
     ):
         fees[f["version_id"]].add((normalize_name(f["name"]), str(f["amount"] or "")))
-    steps: dict[int, list[dict]] = defaultdict(list)
+    steps: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for s in (
         ProcessStep.objects.filter(version__in=selectors.current_versions(day))
         .order_by("version_id", "position")
@@ -163,7 +163,10 @@ def _load(day: dt.date | None) -> list[_Impl]:
     return out
 
 
-def _baseline(impls: list[_Impl], value: Callable[[_Impl], Hashable]) -> Hashable:
+H = TypeVar("H", bound=Hashable)
+
+
+def _baseline(impls: list[_Impl], value: Callable[[_Impl], H]) -> H:
     """The majority value; a tie goes to what the city-level implementation has, then to
     the implementation with the lowest region code."""
     counts = Counter(value(i) for i in impls)
@@ -194,7 +197,7 @@ def _fee_text(fees: Iterable[tuple[str, str]]) -> str:
     return "、".join(f"{n}{a and f' {a}元'}" for n, a in sorted(fees)) or "不收费"
 
 
-def _steps_text(steps: tuple) -> str:
+def _steps_text(steps: Iterable[tuple[str, int]]) -> str:
     return "→".join(f"{name}({days})" for name, days in steps)
 
 

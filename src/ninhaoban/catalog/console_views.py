@@ -316,7 +316,7 @@ def transfer_page(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise InvalidInput("请选择要导入的文件", "choose a file to import", field="file")
-            data, locate, problems = transfer.parse_file(upload.read(), upload.name)
+            data, locate, problems = transfer.parse_file(upload.read(), upload.name or "")
             _require_file_scope(request, data)
             result = services.import_catalog(
                 data, actor=actor, locate=locate, problems=problems

@@ -220,7 +220,8 @@ def merge_materials(guides: list[Guide]) -> list[MergedMaterial]:
 
 def bundle_guide(bundle: Bundle) -> BundleGuide:
     members = selectors.bundle_members(bundle)
-    guides, stages_map = [], {}
+    guides: list[Guide] = []
+    stages_map: dict[int, list[Guide]] = {}
     for member in members:
         guide = guide_for(member.item)
         guides.append(guide)

@@ -71,7 +71,7 @@ def export_data(day: dt.date | None = None) -> dict[str, Any]:
                 "base_code": item.base.code,
                 "region": item.region_id,
                 "department": item.department.uscc,
-                "valid_from": version.valid_from.isoformat(),
+                "valid_from": version.valid_from.isoformat() if version.valid_from else None,
                 **selectors.version_content(version),
             }
         )

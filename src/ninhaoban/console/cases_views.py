@@ -191,6 +191,16 @@ def _problems(request: HttpRequest) -> list[dict[str, str]]:
     ]
 
 
+def _licence_fields(request: HttpRequest) -> dict[str, str]:
+    """The licence's face fields the approver filled in (inputs named "field-<key>")."""
+    values = {
+        key.removeprefix("field-"): request.POST.get(key, "").strip()
+        for key in request.POST
+        if key.startswith("field-")
+    }
+    return {key: value for key, value in values.items() if value}
+
+
 ACTIONS: dict[str, Callable[[Case, Actor, HttpRequest], object]] = {
     "accept": lambda c, a, r: services.accept(c, a),
     "refuse": lambda c, a, r: services.refuse(c, a, reason=r.POST.get("reason", "")),
@@ -212,11 +222,7 @@ ACTIONS: dict[str, Callable[[Case, Actor, HttpRequest], object]] = {
         outcome=r.POST.get("outcome", ""),
         reason=r.POST.get("reason", ""),
         licence_type=r.POST.get("licence_type", ""),
-        licence_fields={
-            k.removeprefix("field-"): v.strip()
-            for k, v in r.POST.items()
-            if k.startswith("field-") and v.strip()
-        },
+        licence_fields=_licence_fields(r),
     ),
     "deliver": lambda c, a, r: services.deliver(
         c, a, method=r.POST.get("method", ""), tracking_no=r.POST.get("tracking_no", "")
@@ -263,7 +269,7 @@ def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpRespon
 
 
 @login_required
-def material_file(request: HttpRequest, case_no: str, material_id: int) -> HttpResponse:
+def material_file(request: HttpRequest, case_no: str, material_id: int) -> FileResponse:
     """An applicant's file, opened by staff who may see the case; the read is traced."""
     actor = _staff(request)
     case = selectors.case_for_staff(request.user, case_no)

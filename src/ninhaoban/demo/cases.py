@@ -100,7 +100,7 @@ def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.R
             clerk,
             problems=[
                 {
-                    "material": case.materials.first().name,
+                    "material": case.materials.earliest("pk").name,
                     "problem": "复印件不清晰，请提交原件扫描件",
                 }
             ],
@@ -115,7 +115,7 @@ def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.R
     services.accept(case, clerk)
     if target == Status.ACCEPTED:
         return
-    step = CaseStep.objects.filter(case=case, state=StepState.ACTIVE).first()
+    step = CaseStep.objects.filter(case=case, state=StepState.ACTIVE).earliest("pk")
     with clock.frozen(workdays.add_working_days(day, 1) if target != Status.IN_REVIEW else day):
         services.complete_step(case, step.pk, approver, opinion="材料齐全，符合法定条件")
         if target == Status.IN_REVIEW:
@@ -143,7 +143,7 @@ def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.R
 
 def _registration(case: Case) -> dict[str, str]:
     """The 统一社会信用代码 the registration gives an organization the case establishes."""
-    if not case.item_version.establishes_organization:
+    if case.item_version is None or not case.item_version.establishes_organization:
         return {}
     rng = random.Random(case.case_no)
     while True:

@@ -194,18 +194,23 @@ def _issue(code: str, holder: Applicant, fields: dict, issued_on: dt.date) -> No
 def seed_licences() -> int:
     for org in Applicant.objects.filter(kind=ORG).order_by("pk"):
         reg = records.business_registration(org.identifier, org.name)
+        if reg is None:  # a 统一社会信用代码 the register does not know
+            continue
         keys = ("type", "legal_representative", "registered_capital", "founded_on", "address")
         fields = {k: reg[k] for k in (*keys, "scope")}  # as 市场监管's register says
         _issue("11100000000013338W001", org, fields, dt.date.fromisoformat(reg["founded_on"]))
     for person in Applicant.objects.filter(kind=PERSON).order_by("pk"):
         home = records.household(person.identifier, person.name)
+        if home is None:
+            continue
         _issue(
             "11100000000013338W004",
             person,
             {k: home[k] for k in ("sex", "birth_date", "address")},
             dt.date(2018, 1, 1) + dt.timedelta(days=person.pk % 2500),
         )
-        for prop in records.property_record(person.identifier, person.name)["properties"][:1]:
+        estate = records.property_record(person.identifier, person.name) or {"properties": []}
+        for prop in estate["properties"][:1]:
             _issue(
                 "11100000000013338W003",
                 person,

@@ -103,7 +103,7 @@ def _hall(
 
 
 def _departments(region: Region, prefix_name: str) -> dict[str, Department]:
-    out = {}
+    out: dict[str, Department] = {}
     for dept_type, name, serial in DEPARTMENTS:
         dept, _ = Department.objects.update_or_create(
             region=region,
@@ -114,8 +114,12 @@ def _departments(region: Region, prefix_name: str) -> dict[str, Department]:
     return out
 
 
-def _big_hall_windows(departments: dict[str, Department], general: int) -> list:
-    windows = [(f"{i:02d}", "综合受理窗口", True, None) for i in range(1, general + 1)]
+def _big_hall_windows(
+    departments: dict[str, Department], general: int
+) -> list[tuple[str, str, bool, Department | None]]:
+    windows: list[tuple[str, str, bool, Department | None]] = [
+        (f"{i:02d}", "综合受理窗口", True, None) for i in range(1, general + 1)
+    ]
     for offset, dept_type in enumerate(WINDOW_DEPARTMENTS, start=general + 1):
         dept = departments[dept_type]
         windows.append((f"{offset:02d}", dept.name.removeprefix(dept.region.name), False, dept))

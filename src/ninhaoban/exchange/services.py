@@ -297,7 +297,7 @@ def fetch_shared_data(
         "identifier": applicant.identifier,
         "name": applicant.name,
     }
-    common = {
+    common: dict[str, Any] = {
         "actor": actor,
         "role": role,
         "applicant": applicant,

@@ -1,6 +1,8 @@
 """Catalog admins keep the synonym table; every change goes through the service (and the
 ledger), and a bad pair is a form error, not a 500."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -33,8 +35,9 @@ class SynonymForm(forms.ModelForm):
         model = Synonym
         fields = ["term", "target", "note"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if "term" in data and "target" in data:
             try:
                 services.clean_synonym(data["term"], data["target"], synonym=self.instance)

@@ -425,7 +425,9 @@ class Index:
         homophone of the piece, or (in words of three or more) one substituted character.
         Only characters no known word explains may be corrected: 开网店 must not become
         开饭店 when 网店 is a word of its own."""
-        syllables = lazy_pinyin(chunk, errors=lambda c: ["?" for _ in c])
+        # pypinyin's stub wants the callback to return a str; a list (one "?" per character,
+        # so syllables stay aligned with characters) is what its documentation allows
+        syllables = lazy_pinyin(chunk, errors=lambda c: ["?" for _ in c])  # type: ignore[arg-type,return-value]
         for size in range(min(len(chunk), 8), 1, -1):
             for start in range(len(chunk) - size + 1):
                 if all(covered[start : start + size]):

@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Hashable
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Count, Max
@@ -35,7 +36,16 @@ FRESHNESS_SECONDS = 5.0
 
 _lock = threading.Lock()
 _building = threading.Lock()
-_state: dict[str, object] = {"index": None, "stamp": None, "checked": 0.0, "generation": 0}
+
+
+class _State(TypedDict):
+    index: Index | None
+    stamp: Hashable | None
+    checked: float  # time.monotonic() of the last stamp comparison
+    generation: int  # bumped by forget(), so a build that raced a change is not trusted
+
+
+_state: _State = {"index": None, "stamp": None, "checked": 0.0, "generation": 0}
 
 
 def documents(day: dt.date) -> list[Document]:
@@ -130,9 +140,9 @@ def build(day: dt.date | None = None) -> Index:
     index = Index(documents(day), synonym_table())
     with _lock:
         if _state["generation"] == generation:
-            _state.update(index=index, stamp=before, checked=time.monotonic())
+            _state.update({"index": index, "stamp": before, "checked": time.monotonic()})
         else:
-            _state.update(index=index, stamp=None, checked=0.0)
+            _state.update({"index": index, "stamp": None, "checked": 0.0})
     return index
 
 
@@ -141,16 +151,16 @@ def current() -> Index:
     each building their own."""
     index = _state["index"]
     now = time.monotonic()
-    if isinstance(index, Index) and now - float(_state["checked"]) < FRESHNESS_SECONDS:
+    if index is not None and now - _state["checked"] < FRESHNESS_SECONDS:
         return index
     day = timezone.localdate()
     fresh = stamp(day)
-    if isinstance(index, Index) and fresh == _state["stamp"]:
+    if index is not None and fresh == _state["stamp"]:
         _state["checked"] = now
         return index
     with _building:
         index = _state["index"]
-        if isinstance(index, Index) and _state["stamp"] == fresh:
+        if index is not None and _state["stamp"] == fresh:
             return index
         return build(day)
 
@@ -169,8 +179,8 @@ def _version_saved(instance: ServiceItemVersion, **_signal_kwargs: object) -> No
 
 def forget() -> None:
     with _lock:
-        _state.update(index=None, stamp=None, checked=0.0)
-        _state["generation"] = int(_state["generation"]) + 1
+        _state.update({"index": None, "stamp": None, "checked": 0.0})
+        _state["generation"] += 1
 
 
 def connect_signals() -> None:

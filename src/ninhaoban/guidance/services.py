@@ -8,8 +8,9 @@ from ninhaoban.guidance.engine import normalize
 from ninhaoban.guidance.models import IndexChange, Synonym
 from ninhaoban.ledger.services import record
 
-TERM_MAX = Synonym._meta.get_field("term").max_length
-TARGET_MAX = Synonym._meta.get_field("target").max_length
+# CharFields: their max_length is never None, which the stubs cannot know
+TERM_MAX: int = Synonym._meta.get_field("term").max_length  # type: ignore[assignment]
+TARGET_MAX: int = Synonym._meta.get_field("target").max_length  # type: ignore[assignment]
 
 
 def _clean(value: str, *, field: str, label_zh: str, label_en: str, limit: int) -> str:

@@ -11,6 +11,7 @@ personal is cached by the browser.
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -188,7 +189,7 @@ def home(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> Ht
 def identify(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
     """Step 1: the ID number (a new person: whoever was signed in here is signed out).
     Step 2: the code sent to the phone registered for that number."""
-    context = {"next": _next_url(request, kiosk), "step": "number"}
+    context: dict[str, Any] = {"next": _next_url(request, kiosk), "step": "number"}
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "begin":
         if session is not None:

@@ -135,19 +135,19 @@ def inclusion(
     leaf_hash: str | None = None,
     tree_size: BoundedInt | None = None,
 ) -> InclusionOut:
-    if (index is None) == (leaf_hash is None):
-        raise InvalidInput("请给出序号或叶哈希之一", "give either index or leaf_hash")
-    if leaf_hash is not None:
+    if index is not None and leaf_hash is None:
+        found = selectors.entry_at(index)
+    elif leaf_hash is not None and index is None:
         try:
             found = selectors.entry_with_leaf_hash(note.hex_hash(leaf_hash))
         except note.NoteError:
             raise InvalidInput("叶哈希格式不正确", "leaf_hash must be 64 hex digits") from None
     else:
-        found = selectors.entry_at(index)
+        raise InvalidInput("请给出序号或叶哈希之一", "give either index or leaf_hash")
     size = _default_size(tree_size)
-    proof = selectors.inclusion_proof(found.index, size)
+    proof = selectors.inclusion_proof(found.leaf.index, size)
     return InclusionOut(
-        index=found.index,
+        index=found.leaf.index,
         tree_size=size,
         leaf_hash=bytes(found.leaf_hash).hex(),
         proof=[h.hex() for h in proof],

@@ -115,15 +115,15 @@ def audit(limit: int = 50) -> list[str]:
     checkpoints: list[tuple[int, bytes]] = []
     for cp in Checkpoint.objects.order_by("size"):
         try:
-            body = note.open_checkpoint(cp.note, verifier, keys.origin())
+            signed = note.open_checkpoint(cp.note, verifier, keys.origin())
         except note.NoteError as exc:
             problems.append(f"checkpoint {cp.size}: {exc}")
             continue
-        if body.size != cp.size or body.root != bytes(cp.root):
-            problems.append(f"checkpoint {cp.size}: the signed note says {body.size}")
+        if signed.size != cp.size or signed.root != bytes(cp.root):
+            problems.append(f"checkpoint {cp.size}: the signed note says {signed.size}")
         if cp.size > size:
             problems.append(f"checkpoint {cp.size}: beyond the integrated size {size}")
-        checkpoints.append((body.size, body.root))
+        checkpoints.append((signed.size, signed.root))
     checkpoints.reverse()
 
     levels: dict[int, _Level] = {}

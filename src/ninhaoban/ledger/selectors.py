@@ -72,8 +72,8 @@ def perfect_hashes(nodes: set[merkle.Node]) -> dict[merkle.Node, bytes]:
             )
     for level, i in nodes:
         if level < FIRST_STORED_LEVEL:
-            span = [leaves.get(j) for j in range(i << level, (i + 1) << level)]
-            if all(span):
+            span = [leaves[j] for j in range(i << level, (i + 1) << level) if j in leaves]
+            if len(span) == 1 << level:
                 found[(level, i)] = merkle.perfect_root(span)
     missing = nodes - found.keys()
     if missing:

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from ninhaoban.accounts.models import Role
-from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.accounts.scoping import require_scope, staff_of
 from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.core.errors import Forbidden, NotFound
 from ninhaoban.licences import selectors, services
@@ -126,7 +126,7 @@ def verify(request: HttpRequest, identifier: str) -> dict:
 def detail(request: HttpRequest, identifier: str, purpose: str = "工作人员查阅") -> dict:
     licence = _staff_licence(request, identifier)
     services.trace_licence_read(
-        licence, actor=request.user.staff.actor, role="staff", purpose=purpose[:128]
+        licence, actor=staff_of(request.user).actor, role="staff", purpose=purpose[:128]
     )
     return {
         **_verification(licence),
@@ -147,5 +147,7 @@ def detail(request: HttpRequest, identifier: str, purpose: str = "工作人员�
 def change_status(request: HttpRequest, identifier: str, data: StatusIn) -> dict:
     licence = _staff_licence(request, identifier)
     require_scope(request.user, STATUS_ROLES, licence.issuer.region_id, licence.issuer_id)
-    services.change_status(licence, data.status, reason=data.reason, actor=request.user.staff.actor)
+    services.change_status(
+        licence, data.status, reason=data.reason, actor=staff_of(request.user).actor
+    )
     return _verification(licence)

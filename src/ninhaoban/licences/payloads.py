@@ -67,7 +67,7 @@ class Verdict:
         return self.genuine and self.state == "valid"
 
 
-STATES = {
+STATES: dict[str, tuple[str, str, str]] = {
     LicenceStatus.VALID: ("valid", "有效", "valid"),
     LicenceStatus.SUSPENDED: ("suspended", "暂扣", "suspended"),
     LicenceStatus.REVOKED: ("revoked", "已撤销", "revoked"),

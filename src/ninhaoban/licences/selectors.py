@@ -170,7 +170,7 @@ def bundle_exemptions(
     """For a 一件事: one set of materials, each asked once however many items need it."""
     bundle = get_bundle(bundle_code)
     members = bundle_members(bundle)
-    asked, merged = 0, {}
+    asked, merged = 0, dict[str, MaterialLine]()
     for member in members:
         lines = _item_lines(member.item, applicant, day)
         asked += len(lines)

@@ -185,7 +185,7 @@ STAFF_STATUS_CHOICES = [
     (LicenceStatus.REVOKED, "撤销"),
     (LicenceStatus.CANCELLED, "注销"),
 ]
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     LicenceStatus.SUSPENDED: {LicenceStatus.VALID},
     LicenceStatus.VALID: {LicenceStatus.SUSPENDED},
     LicenceStatus.REVOKED: {LicenceStatus.VALID, LicenceStatus.SUSPENDED},
@@ -266,7 +266,7 @@ def _proof_number() -> str:
     return f"ZM{day}" + "".join(secrets.choice(PROOF_ALPHABET) for _ in range(10))
 
 
-UNAVAILABLE = {
+UNAVAILABLE: dict[str, type[DomainError]] = {
     Outcome.REFUSED: Forbidden,
     Outcome.NO_CONSENT: Forbidden,
     Outcome.NO_RECORD: NotFound,

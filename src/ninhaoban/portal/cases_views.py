@@ -50,7 +50,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    rows = [(c, selectors.alert_of(c)) for c in selectors.cases_of(actor.applicant, 100)]
+    rows = [(c, selectors.alert_of(c)) for c in selectors.cases_of(actor.own, 100)]
     return render(request, "portal/cases/list.html", {"rows": rows})
 
 
@@ -58,7 +58,7 @@ def case_page(request: HttpRequest, case_no: str) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    case = selectors.case_for_applicant(actor.applicant, case_no)
+    case = selectors.case_for_applicant(actor.own, case_no)
     return render(request, "portal/cases/case.html", _context(case, actor))
 
 
@@ -67,7 +67,7 @@ def progress(request: HttpRequest, case_no: str) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    case = selectors.case_for_applicant(actor.applicant, case_no)
+    case = selectors.case_for_applicant(actor.own, case_no)
     return render(request, "portal/cases/progress.html", _context(case, actor))
 
 
@@ -76,7 +76,7 @@ def supply(request: HttpRequest, case_no: str) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    case = selectors.case_for_applicant(actor.applicant, case_no)
+    case = selectors.case_for_applicant(actor.own, case_no)
     context = _context(case, actor)
     asked = [(row.need, row.state) for row in context["rows"]]
     attempt = Attempt(actor, asked, request.POST, request.FILES)
@@ -99,7 +99,7 @@ def withdraw(request: HttpRequest, case_no: str) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    case = selectors.case_for_applicant(actor.applicant, case_no)
+    case = selectors.case_for_applicant(actor.own, case_no)
     services.withdraw(case, actor, reason=request.POST.get("reason", ""))
     messages.info(request, "申请已撤回 / application withdrawn")
     return redirect("my-case", case_no=case_no)
@@ -109,7 +109,7 @@ def receipt_pdf(request: HttpRequest, case_no: str) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    case = selectors.case_for_applicant(actor.applicant, case_no)
+    case = selectors.case_for_applicant(actor.own, case_no)
     if case.accepted_on is None:
         raise InvalidInput("办件尚未受理，没有受理回执", "not accepted yet: no receipt")
     return _pdf(documents.Receipt.of(case).pdf(), f"receipt-{case_no}.pdf")
@@ -119,7 +119,7 @@ def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpRespon
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    case = selectors.case_for_applicant(actor.applicant, case_no)
+    case = selectors.case_for_applicant(actor.own, case_no)
     notice = selectors.notice_of(case, notice_id)
     return _pdf(documents.notice_pdf(notice), f"notice-{case_no}-{notice_id}.pdf")
 

@@ -151,8 +151,8 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
                 login(request, applicant.user, backend="ninhaoban.accounts.backends.LockoutBackend")
                 return redirect(_next_url(request, "/"))
             else:
-                applicant = applicant_by_identifier(request.POST.get("identifier", ""))
-                username = f"applicant-{applicant.pk}" if applicant else ""
+                known = applicant_by_identifier(request.POST.get("identifier", ""))
+                username = f"applicant-{known.pk}" if known else ""
                 user = (
                     authenticate(
                         request, username=username, password=request.POST.get("password", "")

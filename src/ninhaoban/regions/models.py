@@ -68,7 +68,8 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        names, node = [], self
+        names: list[str] = []
+        node: Region | None = self
         while node is not None:
             names.append(node.name)
             node = node.parent

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import NotFound
@@ -29,13 +29,14 @@ def subtree_q(field: str, code_or_prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix.ljust(12, "0"), f"{field}__lte": prefix.ljust(12, "9")})
 
 
-def subtree(region: Region):
+def subtree(region: Region) -> QuerySet[Region]:
     return Region.objects.filter(subtree_q("code", region.code))
 
 
 def ancestors(region: Region) -> list[Region]:
     """The region and every region above it, nearest first."""
-    chain, node = [], region
+    chain: list[Region] = []
+    node: Region | None = region
     while node is not None:
         chain.append(node)
         node = node.parent

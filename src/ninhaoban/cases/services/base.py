@@ -54,6 +54,13 @@ class Actor:
     def is_staff(self) -> bool:
         return self.kind == "staff"
 
+    @property
+    def own(self) -> Applicant:
+        """The applicant acting for themself: what "my cases" and "my application" read."""
+        if self.applicant is None:
+            raise Forbidden("请以申请人身份登录", "sign in as an applicant")
+        return self.applicant
+
 
 SYSTEM_ACTOR = Actor("system", "system", "系统")
 

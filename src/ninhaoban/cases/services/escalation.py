@@ -12,6 +12,7 @@ one notice per department and day; the run itself is recorded and entered in the
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
@@ -66,9 +67,7 @@ def _tell_staff(warnings: Counter, overdue: Counter) -> None:
         )
         phone, email = grant.staff.phone, grant.staff.user.email
         transaction.on_commit(
-            lambda phone=phone, email=email, text=text: notify(
-                phone=phone, email=email, subject="办件预警", text=text
-            )
+            partial(notify, phone=phone, email=email, subject="办件预警", text=text)
         )
 
 

@@ -35,7 +35,7 @@ def open_material(case: Case, material_id: int, actor: Actor) -> OpenedFile:
         .filter(case_id=holder_id, pk=material_id, upload__isnull=False)
         .first()
     )
-    if material is None:
+    if material is None or material.upload is None:
         raise NotFound(f"办件没有编号为{material_id}的材料文件", f"no file {material_id} here")
     held = sorted({g.role for g in roles_of(actor.user, STAFF_READERS)})
     trace_read(

@@ -112,5 +112,6 @@ def purge_expired() -> int:
     for upload in orphans:
         name = upload.file.name
         upload.delete()
-        default_storage.delete(name)
+        if name:
+            default_storage.delete(name)
     return count

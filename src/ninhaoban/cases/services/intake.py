@@ -165,8 +165,10 @@ def _intake_region(
         if actor.applicant is None or actor.applicant.pk != applicant.pk:
             raise Forbidden("只能为本人申报", "you may only apply for yourself")
         return received_at or plan.region.code, materials_role(actor.kind)
-    grants = [g for g in roles_of(actor.user, [Role.CLERK]) if g.role in (Role.CLERK, Role.ADMIN)]
-    if not grants and not (actor.user and actor.user.is_superuser):
+    user = actor.user
+    grants = [] if user is None else roles_of(user, [Role.CLERK])
+    grants = [g for g in grants if g.role in (Role.CLERK, Role.ADMIN)]
+    if not grants and not (user is not None and user.is_superuser):
         raise Forbidden("只有窗口人员可以代为申报", "only a clerk may take an application")
     return (grants[0].region_id if grants else plan.region.code), Role.CLERK
 

@@ -20,6 +20,8 @@ def open_steps(case: Case, actor: Actor) -> list[CaseStep]:
     """Copy the pinned version's process. Steps that share a parallel group and follow each
     other form one stage, worked at the same time (联审); the leading 受理 steps of the
     window are done by the acceptance itself."""
+    if case.item_version is None:  # a bundle's parent case: its children carry the steps
+        return []
     rows, stage, group = [], 0, None
     for step in catalog.steps_of(case.item_version):
         if not step.parallel_group or step.parallel_group != group:

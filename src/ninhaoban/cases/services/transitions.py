@@ -6,7 +6,7 @@ transitions are made on the parent and carried to every child in the same transa
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 
@@ -32,9 +32,10 @@ from ninhaoban.cases.services.base import (
 )
 from ninhaoban.cases.services.bundles import for_whole_bundle, sync_parent
 from ninhaoban.cases.services.steps import open_steps
+from ninhaoban.cases.uploads import FileIn
 from ninhaoban.catalog.models import SpecialProcedure
 from ninhaoban.core import workdays
-from ninhaoban.core.errors import InvalidInput
+from ninhaoban.core.errors import Conflict, InvalidInput
 
 
 def _reason(reason: str, what_zh: str, what_en: str) -> str:
@@ -42,6 +43,14 @@ def _reason(reason: str, what_zh: str, what_en: str) -> str:
     if not text:
         raise InvalidInput(f"请填写{what_zh}", f"a {what_en} is required", field="reason")
     return text[:500]
+
+
+def _running_due(case: Case) -> dt.date:
+    """The due date of a case whose clock runs; the state machine only lets such cases stop
+    or extend their clock, so a missing one is a conflict, never a TypeError."""
+    if case.due_date is None:
+        raise Conflict(f"办件{case.case_no}没有在计时", f"case {case.case_no} has no running clock")
+    return case.due_date
 
 
 class Incomplete(InvalidInput):
@@ -221,7 +230,7 @@ def request_correction(
     targets = for_whole_bundle(case) if case.status == Status.SUBMITTED else [case]
     for target in targets:
         if target.status in (Status.ACCEPTED, Status.IN_REVIEW):
-            target.days_left = clock.remaining_days(today, target.due_date)
+            target.days_left = clock.remaining_days(today, _running_due(target))
         target.due_date = None
         move(
             target,
@@ -239,7 +248,7 @@ def request_correction(
 
 
 @transaction.atomic
-def supply_correction(case: Case, actor: Actor, uploads: dict[str, "object"]) -> Case:
+def supply_correction(case: Case, actor: Actor, uploads: Mapping[str, FileIn]) -> Case:
     """The applicant (or a clerk for them) hands in what the notice asked for. Complete:
     back to 已申报 (a fresh 5-day acceptance window) or, after acceptance, the clock runs
     again with the days it had left. Still incomplete: 422 naming what is missing."""
@@ -289,7 +298,7 @@ def suspend(case: Case, actor: Actor, *, procedure: str, reason: str) -> Case:
     case, t = begin(case, "suspend", actor)
     today = clock.today()
     due_before = case.due_date
-    case.days_left = clock.remaining_days(today, case.due_date)
+    case.days_left = clock.remaining_days(today, _running_due(case))
     case.due_date = None
     case.stopped_for = procedure
     notice = Notice.objects.create(
@@ -365,7 +374,7 @@ def extend(case: Case, actor: Actor, *, days: int, reason: str) -> Case:
             field="days",
         )
     due_before = case.due_date
-    case.due_date = workdays.add_working_days(case.due_date, days)
+    case.due_date = workdays.add_working_days(_running_due(case), days)
     case.extended_days = days
     case.extension_reason = text
     notice = Notice.objects.create(

@@ -270,7 +270,7 @@ def _check_start(item: ServiceItem, start: dt.date) -> ServiceItemVersion | None
     previous = selectors.latest_published(item)
     if previous is None:
         return None
-    if previous.valid_to is None and start <= previous.valid_from:
+    if previous.valid_to is None and previous.valid_from and start <= previous.valid_from:
         raise Conflict(
             f"生效日期{start}须晚于现行版本的生效日期{previous.valid_from}",
             f"the start {start} must be after the current version's start {previous.valid_from}",
@@ -325,7 +325,7 @@ def end_item(item: ServiceItem, *, actor: str, on: dt.date | None = None) -> Ser
     if current is None:
         raise Conflict("该事项没有在用的版本", "the item has no open version")
     end = on or selectors.today()
-    if end <= current.valid_from:
+    if current.valid_from and end <= current.valid_from:
         raise Conflict(
             f"终止日期{end}须晚于生效日期{current.valid_from}",
             f"the end {end} must be after the start {current.valid_from}",
