@@ -1,7 +1,9 @@
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.models import Applicant, ApplicantKind, Role, StaffRole
 from ninhaoban.accounts.scoping import scoped
 from ninhaoban.core.errors import NotFound
 from ninhaoban.core.idnumbers import normalized
@@ -23,6 +25,27 @@ def applicant_for(user: User | AnonymousUser, applicant_id: int) -> Applicant:
     if found is None:
         raise NotFound(f"申请人{applicant_id}不存在", f"no applicant {applicant_id}")
     return found
+
+
+def applicant_of_user(user: User) -> Applicant | None:
+    """The applicant who signs in with this account, if it is an applicant's."""
+    return Applicant.objects.filter(user=user).first()
+
+
+def grants_in_departments(departments: Iterable[int], roles: Iterable[str]) -> QuerySet[StaffRole]:
+    """The grants of these roles bound to these departments, with their staff member."""
+    return StaffRole.objects.filter(
+        role__in=list(roles), department_id__in=list(departments)
+    ).select_related("staff", "staff__user")
+
+
+def person_by_number(number: str) -> Applicant | None:
+    """The person with this (already normalized) 居民身份证号码."""
+    return Applicant.objects.filter(kind=ApplicantKind.PERSON, identifier=number).first()
+
+
+def applicant_by_pk(pk: int) -> Applicant | None:
+    return Applicant.objects.filter(pk=pk).first()
 
 
 def applicant_by_identifier(identifier: str) -> Applicant | None:

@@ -16,14 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
-
 from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.accounts.selectors import applicant_by_identifier
 from ninhaoban.accounts.services import register_organization
 from ninhaoban.cases.models import Case
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import InvalidInput
+from ninhaoban.licences import selectors as licences
 
 NEW_ORGANIZATION_NAME = ("organization_name", "拟设立法人名称")
 NEW_ORGANIZATION_CODE = ("uscc", "统一社会信用代码")
@@ -41,14 +40,9 @@ def _holder_kind(case: Case) -> str:
 def licence_types_for(case: Case) -> list[tuple[str, str]]:
     """(code, name) of the licence types the competent department may issue this applicant
     (or the organization the case establishes)."""
-    from ninhaoban.licences.models import LicenceType
-
     if case.department is None:
         return []
-    rows = LicenceType.objects.filter(
-        Q(holder_kind=_holder_kind(case)) | Q(holder_kind=""),
-        issuing_department_type=case.department.dept_type,
-    ).order_by("code")
+    rows = licences.issuable_types(_holder_kind(case), case.department.dept_type)
     return [(t.code, t.name) for t in rows]
 
 
@@ -70,11 +64,9 @@ def application_fields(versions: Iterable[ServiceItemVersion]) -> list[tuple[str
     """(key, label) of the face fields of the licences these versions issue, each asked once
     in the application: what the applicant writes there fills the approver's licence form,
     so nobody types it twice."""
-    from ninhaoban.licences.models import LicenceType
-
     versions = list(versions)
     codes = [v.licence_type_code for v in versions if v.licence_type_code]
-    layouts = dict(LicenceType.objects.filter(code__in=codes).values_list("code", "layout"))
+    layouts = licences.layouts_of(codes)
     asked: dict[str, str] = {}
     if any(v.establishes_organization for v in versions):
         asked.setdefault(*NEW_ORGANIZATION_NAME)
@@ -105,10 +97,8 @@ class LicenceForm:
 
 
 def licence_form(case: Case) -> LicenceForm | None:
-    from ninhaoban.licences.models import LicenceType
-
     code = licence_type_of(case)
-    kind = LicenceType.objects.filter(code=code).first() if code else None
+    kind = licences.licence_type(code) if code else None
     if kind is None:
         return None
     values = _form_values(case)
@@ -159,13 +149,11 @@ def _new_organization(
     refused licence leaves no organization behind). Its name, its code and the licence's face
     fields are checked together, so the approver hears of everything missing at once. A code
     already registered is refused: a new organization never takes over another's licences."""
-    from ninhaoban.licences.models import LicenceType
-
-    layout = LicenceType.objects.filter(code=licence_type_code).values_list("layout", flat=True)
+    layout = licences.layouts_of([licence_type_code]).get(licence_type_code, [])
     asked = [
         NEW_ORGANIZATION_NAME,
         NEW_ORGANIZATION_CODE,
-        *(tuple(f) for f in layout.first() or []),
+        *(tuple(f) for f in layout),
     ]
     missing = [(key, label) for key, label in asked if not str(values.get(key) or "").strip()]
     if missing:

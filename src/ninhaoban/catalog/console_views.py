@@ -20,8 +20,8 @@ from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, Servic
 from ninhaoban.catalog.permissions import report_prefixes, visible_findings
 from ninhaoban.catalog.services import CatalogRejected
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
-from ninhaoban.regions.models import Department, DepartmentType
-from ninhaoban.regions.selectors import ancestors, get_region
+from ninhaoban.regions.models import DepartmentType
+from ninhaoban.regions.selectors import department_ids_by_uscc, get_region, nearest_department
 
 ADMIN_ROLES = (Role.CATALOG_ADMIN,)
 
@@ -82,16 +82,7 @@ def new_item(request: HttpRequest) -> HttpResponse:
         try:
             base = selectors.get_base_item(values.get("base_code", "").strip())
             region = get_region(values.get("region", "").strip())
-            department = next(
-                (
-                    d
-                    for r in ancestors(region)
-                    for d in Department.objects.filter(
-                        region=r, dept_type=values.get("department_type", "")
-                    )
-                ),
-                None,
-            )
+            department = nearest_department(region, values.get("department_type", ""))
             if department is None:
                 raise InvalidInput(
                     "该区划没有这一类部门", "no such department for the region", field="department"
@@ -292,11 +283,7 @@ def stats_report(request: HttpRequest) -> HttpResponse:
 def _require_file_scope(request: HttpRequest, data: dict[str, Any]) -> None:
     """A catalog admin imports only items of their own regions and departments."""
     rows = [r for r in data.get("service_items") or [] if isinstance(r, dict)]
-    departments = dict(
-        Department.objects.filter(
-            uscc__in={str(r.get("department", "")) for r in rows}
-        ).values_list("uscc", "pk")
-    )
+    departments = department_ids_by_uscc(str(r.get("department", "")) for r in rows)
     for row in rows:
         region = str(row.get("region", "")).strip().ljust(12, "0")
         require_scope(

@@ -27,7 +27,7 @@ from ninhaoban.catalog.models import (
 from ninhaoban.catalog.rules import critical_path, material_key, plan_days
 from ninhaoban.core.errors import NotFound
 from ninhaoban.core.weburls import web_url
-from ninhaoban.regions.models import ServiceHall
+from ninhaoban.regions.selectors import halls_with_windows
 
 DATA_NAMES = {
     "hrss.insurance_record": "社会保险个人参保缴费记录（人社部门）",
@@ -118,7 +118,7 @@ class Guide:
 def halls_for(item: ServiceItem) -> list[HallInfo]:
     """The halls of the item's region with the windows that accept it: its department's
     windows and the general windows (一窗受理)."""
-    halls = ServiceHall.objects.filter(region=item.region).prefetch_related("windows")
+    halls = halls_with_windows(item.region)
     out = []
     for hall in halls:
         windows = [
@@ -242,7 +242,7 @@ def bundle_guide(bundle: Bundle) -> BundleGuide:
 def bundle_halls(bundle: Bundle) -> list[HallInfo]:
     """A bundle is accepted at the general windows of its region's halls."""
     out = []
-    for hall in ServiceHall.objects.filter(region=bundle.region).prefetch_related("windows"):
+    for hall in halls_with_windows(bundle.region):
         windows = [f"{w.number}号 {w.name}" for w in hall.windows.all() if w.is_general]
         out.append(HallInfo(hall.name, hall.address, hall.phone, hall.hours, windows))
     return out

@@ -24,7 +24,7 @@ from ninhaoban.catalog.models import (
 )
 from ninhaoban.core.errors import NotFound
 from ninhaoban.regions.models import Level, Region
-from ninhaoban.regions.selectors import subtree_q
+from ninhaoban.regions.selectors import regions_at, subtree_q
 
 VERSION_FIELDS = (
     "name",
@@ -223,6 +223,11 @@ def list_items(
     return qs
 
 
+def base_code_of(item_code: str) -> str | None:
+    """The 基本编码 a 实施编码 implements (None for an unknown item)."""
+    return ServiceItem.objects.filter(code=item_code).values_list("base__code", flat=True).first()
+
+
 def get_bundle(code: str) -> Bundle:
     try:
         return Bundle.objects.select_related("region").get(code=code)
@@ -247,7 +252,7 @@ def bundle_members(bundle: Bundle) -> list[BundleItem]:
 
 def filter_regions() -> QuerySet[Region]:
     """The regions a catalog list can be narrowed to: the city and the county level."""
-    return Region.objects.filter(level__in=[Level.CITY, Level.COUNTY]).order_by("code")
+    return regions_at([Level.CITY, Level.COUNTY])
 
 
 # A published version's materials and steps never change (an edit is a new version), so each

@@ -20,7 +20,7 @@ from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor, files
 from ninhaoban.cases.services.intake import POSTAL_FIELDS
 from ninhaoban.catalog import selectors as catalog
-from ninhaoban.catalog.models import Bundle, DeliveryMethod, SpecialProcedure
+from ninhaoban.catalog.models import DeliveryMethod, SpecialProcedure
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.core.text import parse_int
 
@@ -74,7 +74,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         "item_code": source.get("item", ""),
         "bundle_code": source.get("bundle", ""),
         "items": catalog.current_versions().filter(item__region_id__in=_regions(request)),
-        "bundles": Bundle.objects.order_by("code"),
+        "bundles": catalog.bundles().order_by("code"),
         "delivery_methods": DeliveryMethod.choices,
         "typed": source if source.get("step") == "submit" else {},
     }

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from ninhaoban.accounts.models import Applicant
-from ninhaoban.catalog.models import ServiceItem
+from ninhaoban.catalog.selectors import base_code_of
 from ninhaoban.exchange.datasets import data_set_name
 from ninhaoban.exchange.models import DataAuthorization, DataQuery, DataSource
 
@@ -14,7 +14,7 @@ def authorization_codes(item_code: str) -> list[str]:
     (同事同标), while a right on one 实施编码 stays local."""
     if not item_code:
         return [""]
-    base = ServiceItem.objects.filter(code=item_code).values_list("base__code", flat=True).first()
+    base = base_code_of(item_code)
     return [item_code, base] if base else [item_code]
 
 

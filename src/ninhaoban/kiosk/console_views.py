@@ -16,6 +16,7 @@ from ninhaoban.core.text import parse_int
 from ninhaoban.kiosk import services
 from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.regions.models import ServiceHall
+from ninhaoban.regions.selectors import halls
 
 ADMIN_ROLES = (Role.ADMIN,)
 
@@ -31,7 +32,7 @@ def _actor(request: HttpRequest) -> str:
 
 def _halls(request: HttpRequest):
     return scoped(
-        ServiceHall.objects.select_related("region"),
+        halls(),
         request.user,
         ADMIN_ROLES,
         region_field="region_id",

@@ -17,7 +17,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 from ninhaoban.accounts import services as accounts
-from ninhaoban.accounts.models import Applicant, ApplicantKind
+from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.selectors import applicant_by_pk, person_by_number
 from ninhaoban.accounts.sources import Source
 from ninhaoban.core.idnumbers import parse_id_number
 
@@ -47,7 +48,7 @@ class SmsCodeCheck:
 
     def begin(self, id_number: str, source: Source) -> int | None:
         number = parse_id_number((id_number or "").strip().upper()).number
-        applicant = Applicant.objects.filter(kind=ApplicantKind.PERSON, identifier=number).first()
+        applicant = person_by_number(number)
         known = applicant is not None and bool(applicant.phone)
         accounts.request_login_code(
             target=accounts.login_code_target(number),
@@ -57,7 +58,7 @@ class SmsCodeCheck:
         return applicant.pk if known else None
 
     def finish(self, reference: int | None, answer: str, source: Source) -> Applicant:
-        applicant = Applicant.objects.filter(pk=reference).first() if reference else None
+        applicant = applicant_by_pk(reference) if reference else None
         accounts.check_login_code(
             applicant.phone if applicant else "",
             answer,

@@ -11,6 +11,7 @@ from ninhaoban.core.errors import NotFound
 from ninhaoban.guidance.engine import pinyin_keys
 from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.kiosk.services import token_hash
+from ninhaoban.licences import selectors as licences
 from ninhaoban.licences.models import Proof
 from ninhaoban.regions.selectors import ancestors
 
@@ -88,15 +89,4 @@ def kiosk_item(kiosk: Kiosk, item_code: str) -> ServiceItemVersion:
 
 def proof_of_session(session: KioskSession, number: str) -> Proof:
     """A proof printed in this session only: the next person cannot reprint the last one's."""
-    proof = (
-        Proof.objects.select_related("holder", "issuer")
-        .filter(
-            number=number,
-            holder=session.applicant,
-            data_query__kiosk_session=session.session_id,
-        )
-        .first()
-    )
-    if proof is None:
-        raise NotFound(f"证明{number}不存在", f"no proof {number}")
-    return proof
+    return licences.proof_printed_in_session(session.applicant, session.session_id, number)

@@ -1,6 +1,7 @@
 """Reads of licences and proofs that other apps and the pages need."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -37,6 +38,35 @@ def valid_licence_for(applicant: Applicant, licence_type_code: str) -> Licence |
         ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     ).order_by("-issued_on", "-pk")
     return next((lic for lic in rows if verify_licence(lic, today).in_force), None)
+
+
+def proof_printed_in_session(applicant: Applicant, session_id: str, number: str) -> Proof:
+    """A proof printed in this kiosk session only: the next person cannot reprint the last
+    one's."""
+    proof = (
+        Proof.objects.select_related("holder", "issuer")
+        .filter(number=number, holder=applicant, data_query__kiosk_session=session_id)
+        .first()
+    )
+    if proof is None:
+        raise NotFound(f"证明{number}不存在", f"no proof {number}")
+    return proof
+
+
+def licence_type(code: str) -> LicenceType | None:
+    return LicenceType.objects.filter(code=code).first()
+
+
+def issuable_types(holder_kind: str, department_type: str) -> QuerySet[LicenceType]:
+    """The licence types a department of this type issues to this kind of holder."""
+    return LicenceType.objects.filter(
+        Q(holder_kind=holder_kind) | Q(holder_kind=""), issuing_department_type=department_type
+    ).order_by("code")
+
+
+def layouts_of(codes: Iterable[str]) -> dict[str, list[list[str]]]:
+    """The face fields ([key, label] pairs) of each of these licence types."""
+    return dict(LicenceType.objects.filter(code__in=list(codes)).values_list("code", "layout"))
 
 
 def licences_of(applicant: Applicant) -> list[Licence]:

@@ -31,7 +31,7 @@ from ninhaoban.licences.payloads import licence_payload, proof_payload
 from ninhaoban.licences.proofs import SPECS
 from ninhaoban.licences.signing import keyring
 from ninhaoban.regions.models import Department
-from ninhaoban.regions.selectors import ancestors
+from ninhaoban.regions.selectors import nearest_department
 
 PROOF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U to misread
 
@@ -247,14 +247,9 @@ def trace_proof_read(proof: Proof, *, actor: str, role: str, purpose: str) -> No
 
 def issuing_department(applicant: Applicant, department_type: str) -> Department:
     """The department of that type nearest to the applicant's region (county, then city)."""
-    chain = [r.code for r in ancestors(applicant.region)]
-    found = {
-        d.region_id: d
-        for d in Department.objects.filter(region_id__in=chain, dept_type=department_type)
-    }
-    for code in chain:
-        if code in found:
-            return found[code]
+    found = nearest_department(applicant.region, department_type)
+    if found is not None:
+        return found
     raise NotFound(
         f"申请人所在区划没有{department_type}部门",
         f"no {department_type} department above the applicant's region",

@@ -20,7 +20,8 @@ from ninhaoban.cases import selectors as cases
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.core.errors import DomainError, InvalidInput
 from ninhaoban.portal.captcha import check_captcha, new_challenge
-from ninhaoban.regions.models import Level, Region, ServiceHall
+from ninhaoban.regions import selectors as regions
+from ninhaoban.regions.models import Level
 from ninhaoban.regions.selectors import calendar_warning
 
 HOME_BUNDLES = 6
@@ -47,14 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def figures(request: HttpRequest) -> HttpResponse:
     """一级开发、四级应用 in numbers: regions at each level and the halls."""
-    counts = {level: Region.objects.filter(level=level).count() for level in Level.values}
-    halls = ServiceHall.objects.filter(region__level__in=[Level.CITY, Level.COUNTY]).select_related(
-        "region"
-    )
+    counts = regions.region_counts()
+    halls = regions.halls().filter(region__level__in=[Level.CITY, Level.COUNTY])
     return render(
         request,
         "portal/figures.html",
-        {"counts": counts, "halls": halls, "hall_total": ServiceHall.objects.count()},
+        {"counts": counts, "halls": halls, "hall_total": regions.halls().count()},
     )
 
 

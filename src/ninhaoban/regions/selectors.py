@@ -1,12 +1,20 @@
 """Reads of the region tree that other apps need."""
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import NotFound
-from ninhaoban.regions.models import Region, code_prefix, normalize_region_code
+from ninhaoban.regions.models import (
+    Department,
+    Level,
+    Region,
+    ServiceHall,
+    code_prefix,
+    normalize_region_code,
+)
 
 
 def get_region(code: str) -> Region:
@@ -84,3 +92,39 @@ def calendar_warning(today: dt.date) -> int | None:
     if today >= dt.date(today.year, 10, 1) and states[today.year + 1] != YearState.OFFICIAL:
         return today.year + 1
     return None
+
+
+def nearest_department(region: Region, dept_type: str) -> Department | None:
+    """The department of that type at the region or the nearest region above it (a county's
+    own 市场监管局, else the city's)."""
+    chain = [r.code for r in ancestors(region)]
+    found = {
+        d.region_id: d for d in Department.objects.filter(region_id__in=chain, dept_type=dept_type)
+    }
+    return next((found[code] for code in chain if code in found), None)
+
+
+def departments_by_id(ids: Iterable[int]) -> dict[int, Department]:
+    return Department.objects.in_bulk(list(ids))
+
+
+def department_ids_by_uscc(usccs: Iterable[str]) -> dict[str, int]:
+    return dict(Department.objects.filter(uscc__in=set(usccs)).values_list("uscc", "pk"))
+
+
+def regions_at(levels: Iterable[str]) -> QuerySet[Region]:
+    return Region.objects.filter(level__in=list(levels)).order_by("code")
+
+
+def region_counts() -> dict[str, int]:
+    """How many regions each level has (every level named, zero included)."""
+    found = dict(Region.objects.values_list("level").annotate(n=Count("pk")).order_by())
+    return {level: found.get(level, 0) for level in Level.values}
+
+
+def halls() -> QuerySet[ServiceHall]:
+    return ServiceHall.objects.select_related("region")
+
+
+def halls_with_windows(region: Region) -> QuerySet[ServiceHall]:
+    return ServiceHall.objects.filter(region=region).prefetch_related("windows")

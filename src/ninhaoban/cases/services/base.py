@@ -11,6 +11,7 @@ from django.db.models import prefetch_related_objects
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.notify import notify
+from ninhaoban.accounts.selectors import applicant_of_user
 from ninhaoban.cases import permissions
 from ninhaoban.cases.machine import Transition
 from ninhaoban.cases.models import Case, CaseEvent, Status
@@ -39,7 +40,7 @@ class Actor:
             # the grants are read once per request, not once per scope check
             prefetch_related_objects([staff], "roles")
             return cls("staff", staff.actor, staff.name, user=user)
-        applicant = Applicant.objects.filter(user=user).first()
+        applicant = applicant_of_user(user)
         if applicant is None:
             raise Forbidden(
                 "该账号不是工作人员或申请人", "this account is neither staff nor an applicant"

@@ -17,13 +17,14 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 
-from ninhaoban.accounts.models import Role, StaffRole
+from ninhaoban.accounts import selectors as accounts
+from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.notify import notify
 from ninhaoban.cases import clock
 from ninhaoban.cases.models import TIMED_STATUSES, Case, EscalationRun, Status
 from ninhaoban.cases.services.transitions import auto_accept
 from ninhaoban.ledger.services import record
-from ninhaoban.regions.models import Department
+from ninhaoban.regions import selectors as regions
 
 
 @dataclass(frozen=True)
@@ -55,20 +56,21 @@ def _per_department(rows: QuerySet[Case]) -> Counter:
 
 
 def _tell_staff(warnings: Counter, overdue: Counter) -> None:
-    departments = Department.objects.in_bulk(set(warnings) | set(overdue))
-    grants = StaffRole.objects.filter(
-        role__in=(Role.APPROVER, Role.CHIEF), department_id__in=list(departments)
-    ).select_related("staff")
-    for grant in grants:
-        yellow, red = warnings[grant.department_id], overdue[grant.department_id]
+    departments = regions.departments_by_id(set(warnings) | set(overdue))
+    grants = list(accounts.grants_in_departments(departments, (Role.APPROVER, Role.CHIEF)))
+    for department in departments.values():
+        yellow, red = warnings[department.pk], overdue[department.pk]
         text = (
-            f"【您好办】{departments[grant.department_id].name}：今日新增{yellow}件办件即将到期"
+            f"【您好办】{department.name}：今日新增{yellow}件办件即将到期"
             f"（预警），{red}件办件超期，请登录工作台按到期日办理。"
         )
-        phone, email = grant.staff.phone, grant.staff.user.email
-        transaction.on_commit(
-            partial(notify, phone=phone, email=email, subject="办件预警", text=text)
-        )
+        for grant in grants:
+            if grant.department_id != department.pk:
+                continue
+            phone, email = grant.staff.phone, grant.staff.user.email
+            transaction.on_commit(
+                partial(notify, phone=phone, email=email, subject="办件预警", text=text)
+            )
 
 
 def _since(today: dt.date) -> dt.date | None:

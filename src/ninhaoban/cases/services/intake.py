@@ -58,7 +58,7 @@ from ninhaoban.catalog.models import (
     ServiceItem,
     ServiceItemVersion,
 )
-from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
+from ninhaoban.core.errors import Forbidden, InvalidInput
 from ninhaoban.regions.models import Region
 
 MAX_FORM_FIELDS = 100
@@ -129,9 +129,7 @@ def plan_for(*, item_code: str = "", version: int | None = None, bundle_code: st
             _limit(pinned),
             materials.needs_for([pinned]),
         )
-    bundle = Bundle.objects.select_related("region").filter(code=bundle_code).first()
-    if bundle is None:
-        raise NotFound(f"一件事{bundle_code}不存在", f"no bundle {bundle_code}", field="bundle")
+    bundle = catalog.get_bundle(bundle_code)
     members = bundle.members.select_related("item", "item__region", "item__department")
     ordered = list(members.order_by("position"))
     versions = [_published(m.item, None, today) for m in ordered]
