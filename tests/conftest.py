@@ -97,3 +97,26 @@ def page(chromium, live_server, transactional_db):
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+
+
+class NewEntries:
+    """The ledger entries written after it was made. The session's demo world (and earlier
+    steps of a test) already hold entries of most kinds, so "an entry of this kind exists"
+    proves nothing about the action under test; what it added does."""
+
+    def __init__(self) -> None:
+        from django.db.models import Max
+
+        from ninhaoban.ledger.models import LedgerEntry
+
+        self._entries = LedgerEntry.objects
+        self.after = LedgerEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    @property
+    def kinds(self) -> list[str]:
+        added = self._entries.filter(pk__gt=self.after).order_by("pk")
+        return list(added.values_list("kind", flat=True))
+
+    def subjects(self, kind: str) -> list[str]:
+        added = self._entries.filter(pk__gt=self.after, kind=kind).order_by("pk")
+        return list(added.values_list("subjects__subject", flat=True))

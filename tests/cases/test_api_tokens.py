@@ -14,9 +14,9 @@ from django.utils import timezone
 from ninhaoban.accounts import tokens
 from ninhaoban.accounts.models import ApiToken, Staff
 from ninhaoban.cases.models import Case, CaseEvent
-from ninhaoban.ledger.models import LedgerEntry
 from tests.cases.conftest import TONGSHAN, person, window_case
 from tests.cases.test_api import _body
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def _submit(secret: str) -> object:
 
 
 def test_a_token_submits_and_accepts_as_its_staff_account(today):
+    added = NewEntries()
     token, secret = _token()
     response = _submit(secret)
     assert response.status_code == 201, response.content
@@ -49,7 +50,7 @@ def test_a_token_submits_and_accepts_as_its_staff_account(today):
     token.refresh_from_db()
     assert token.last_used_on == timezone.localdate()
     assert secret not in token.token_hash and token.prefix == secret[:12]
-    assert LedgerEntry.objects.filter(kind="api_token.issued").exists()
+    assert added.kinds[0] == "api_token.issued" and added.kinds.count("api_token.issued") == 1
 
 
 @pytest.mark.parametrize("how", ["unknown", "revoked", "expired", "inactive"])

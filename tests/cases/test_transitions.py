@@ -15,6 +15,7 @@ from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import Forbidden, NotFound
 from ninhaoban.ledger.models import LedgerEntry
 from tests.cases.conftest import PDF, applicant_actor, person, staff, window_case
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 S = Status
@@ -136,6 +137,7 @@ def test_transition_from_status(today, name, status):
         assert Case.objects.get(pk=case.pk).status == status
         return
     last = CaseEvent.objects.filter(case=case).order_by("-pk").values_list("pk", flat=True)[0]
+    added = NewEntries()
     call(case, _actor(who, case))
     after = Case.objects.get(pk=case.pk)
     expected = (
@@ -149,7 +151,8 @@ def test_transition_from_status(today, name, status):
     new = list(CaseEvent.objects.filter(case=case, pk__gt=last).order_by("pk"))
     assert new and new[0].from_status == status
     assert name in [e.action for e in new]
-    assert LedgerEntry.objects.filter(kind=f"case.{name}").exists()
+    assert added.kinds.count(f"case.{name}") == 1
+    assert set(added.subjects(f"case.{name}")) >= {f"case:{case.case_no}"}
 
 
 # roles that may not make each transition (from a status it may leave)

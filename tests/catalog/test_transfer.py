@@ -11,6 +11,7 @@ from ninhaoban.catalog.models import BaseItem, Bundle, ServiceItem, ServiceItemV
 from ninhaoban.catalog.services import CatalogRejected
 from ninhaoban.core.errors import InvalidInput
 from ninhaoban.ledger.models import LedgerEntry
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +42,12 @@ def test_xlsx_export_import_export_is_identical():
     first = transfer.export_file("catalog.xlsx")
     wipe_catalog()
     assert selectors.current_versions().count() == 0
+    added = NewEntries()
     result = transfer.import_file(first, "catalog.xlsx", actor="system")
     assert result.items_created >= 150 and result.base_created >= 30
     second = transfer.export_file("catalog.xlsx")
     assert sheets(first) == sheets(second)
-    assert LedgerEntry.objects.filter(kind="catalog.imported").exists()
+    assert added.kinds.count("catalog.imported") == 1
 
 
 def test_json_export_import_export_is_identical():

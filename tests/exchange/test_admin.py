@@ -1,7 +1,7 @@
 import pytest
 
 from ninhaoban.exchange.models import DataAuthorization
-from ninhaoban.ledger.models import LedgerEntry
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,13 @@ def test_admin_lists_open(sources, staff_client):
 def test_admin_grants_and_withdraws_rights_through_the_ledger(sources, staff_client):
     admin = staff_client("admin")
     form = {"data_key": "civil_affairs.marriage", "item_code": "X1", "role": "clerk"}
+    added = NewEntries()
     response = admin.post(
         "/admin/exchange/dataauthorization/add/", {**form, "purpose": "t", "active": "on"}
     )
     assert response.status_code == 302
     row = DataAuthorization.objects.get(item_code="X1")
-    assert LedgerEntry.objects.filter(kind="exchange.authorized").exists()
+    assert added.kinds == ["exchange.authorized"]
     admin.post(f"/admin/exchange/dataauthorization/{row.pk}/change/", {**form, "purpose": "t"})
     assert not DataAuthorization.objects.get(pk=row.pk).active
-    assert LedgerEntry.objects.filter(kind="exchange.authorization_withdrawn").exists()
+    assert added.kinds == ["exchange.authorized", "exchange.authorization_withdrawn"]

@@ -13,7 +13,7 @@ from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
 from ninhaoban.guidance import index, selectors, services
 from ninhaoban.guidance.engine import MAX_QUERY_CHARS, QueryTooLong
 from ninhaoban.guidance.models import IndexChange, Synonym
-from ninhaoban.ledger.models import LedgerEntry
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 
@@ -163,9 +163,10 @@ def test_drafts_do_not_touch_the_index():
 
 
 def test_synonyms_are_validated_and_recorded():
+    added = NewEntries()
     row = services.save_synonym(term=" 扯结婚证 ", target="结婚登记", actor="staff:7")
     assert row.term == "扯结婚证"
-    assert LedgerEntry.objects.filter(kind="guidance.synonym_added").exists()
+    assert added.kinds == ["guidance.synonym_added"]
     with pytest.raises(Conflict):
         services.save_synonym(term="扯结婚证", target="结婚登记", actor="staff:7")
     with pytest.raises(InvalidInput):
@@ -175,10 +176,10 @@ def test_synonyms_are_validated_and_recorded():
     with pytest.raises(InvalidInput):
         services.save_synonym(term="长" * 40, target="结婚登记", actor="staff:7")
     services.save_synonym(term="扯证了", target="结婚登记", actor="staff:7", synonym=row)
-    assert LedgerEntry.objects.filter(kind="guidance.synonym_changed").exists()
+    assert added.kinds == ["guidance.synonym_added", "guidance.synonym_changed"]
     services.delete_synonym(row, actor="staff:7")
     assert not Synonym.objects.filter(pk=row.pk).exists()
-    assert LedgerEntry.objects.filter(kind="guidance.synonym_deleted").exists()
+    assert added.kinds[-1] == "guidance.synonym_deleted" and len(added.kinds) == 3
 
 
 def test_api_search(client, synonyms):
@@ -268,16 +269,17 @@ def test_home_has_the_search_box(client):
 def test_city_catalog_admin_keeps_the_synonym_table_in_the_admin(staff_client):
     client = staff_client("catalog")
     form = {"term": "扯证", "target": "结婚登记", "note": "方言"}
+    added = NewEntries()
     assert client.post("/admin/guidance/synonym/add/", form).status_code == 302
     row = Synonym.objects.get(term="扯证")
     assert row.updated_by.startswith("staff:")
-    assert LedgerEntry.objects.filter(kind="guidance.synonym_added").exists()
+    assert added.kinds == ["guidance.synonym_added"]
     again = client.post("/admin/guidance/synonym/add/", form)
     assert again.status_code == 200 and "已存在" in again.content.decode()
     assert (
         client.post(f"/admin/guidance/synonym/{row.pk}/delete/", {"post": "yes"}).status_code == 302
     )
-    assert LedgerEntry.objects.filter(kind="guidance.synonym_deleted").exists()
+    assert added.kinds == ["guidance.synonym_added", "guidance.synonym_deleted"]
 
 
 def test_county_staff_cannot_edit_the_city_wide_table(staff_client):

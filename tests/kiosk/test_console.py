@@ -9,9 +9,9 @@ from django.test import Client
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.services import create_staff, grant_role
 from ninhaoban.kiosk.models import Kiosk
-from ninhaoban.ledger.models import LedgerEntry
 from ninhaoban.regions.models import Region, ServiceHall
 from tests.cases.conftest import CHONGYANG
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 PAGE = "/console/kiosks/"
@@ -50,6 +50,7 @@ def test_others_may_not_manage_terminals():
 
 def test_the_code_is_shown_once_and_enrols_the_terminal():
     admin = _admin_of(CHONGYANG)
+    added = NewEntries()
     response = admin.post(f"{PAGE}CY-ZWZX-01/enrolment/")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     page = response.content.decode()
@@ -58,7 +59,7 @@ def test_the_code_is_shown_once_and_enrols_the_terminal():
     terminal = Client()
     assert terminal.post("/kiosk/CY-ZWZX-01/enrol/", {"code": code}).status_code == 302
     assert terminal.get("/kiosk/CY-ZWZX-01/").status_code == 200
-    assert LedgerEntry.objects.filter(kind="kiosk.enrolment_issued").exists()
+    assert added.kinds == ["kiosk.enrolment_issued", "kiosk.enrolled"]
 
 
 def test_add_and_switch_off_a_terminal():

@@ -13,7 +13,7 @@ from ninhaoban.core.errors import InvalidInput
 from ninhaoban.kiosk import services
 from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.kiosk.views import DEVICE_COOKIE
-from ninhaoban.ledger.models import LedgerEntry
+from tests.conftest import NewEntries
 from tests.kiosk.conftest import BASE, KIOSK, terminal
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,7 @@ def test_the_code_enrols_one_browser_once_and_replaces_the_one_before():
     one_time, expires = services.issue_enrolment_code(_kiosk(), actor="admin:test")
     assert expires > timezone.now() and one_time not in _kiosk().enrolment_hash
     fresh = Client()
+    added = NewEntries()
     assert fresh.get(f"{BASE}enrol/").status_code == 200
     response = _enrol_page(fresh, one_time)
     assert response.status_code == 302 and response["Location"] == BASE
@@ -57,17 +58,18 @@ def test_the_code_enrols_one_browser_once_and_replaces_the_one_before():
     assert before.get(BASE).status_code == 403  # the old terminal is no longer it
     again = _enrol_page(Client(), one_time)
     assert again.status_code == 422 and "安装码不正确或已失效" in again.content.decode()
-    assert LedgerEntry.objects.filter(kind="kiosk.enrolled").exists()
+    assert added.kinds.count("kiosk.enrolled") == 1
 
 
 def test_five_wrong_codes_void_the_code():
+    added = NewEntries()
     one_time, _ = services.issue_enrolment_code(_kiosk(), actor="admin:test")
     wrong = f"{(int(one_time) + 1) % 10**8:08d}"
     for _ in range(services.ENROLMENT_TRIES):
         assert _enrol_page(Client(), wrong).status_code == 422
     assert _enrol_page(Client(), one_time).status_code == 422
     assert _kiosk().enrolment_hash == "" and terminal().get(BASE).status_code == 200
-    assert LedgerEntry.objects.filter(kind="kiosk.enrolment_voided").exists()
+    assert added.kinds.count("kiosk.enrolment_voided") == 1
 
 
 def test_an_expired_code_is_refused():

@@ -18,6 +18,7 @@ from ninhaoban.licences.models import Licence, LicenceStatus
 from ninhaoban.licences.payloads import verify_licence
 from ninhaoban.licences.signing import keyring
 from ninhaoban.regions.models import Department
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,7 @@ def test_changed_holder_name_breaks_the_signature(sources):
 
 def test_revoked_licence_verifies_as_revoked(sources, client):
     licence = _issue()
+    added = NewEntries()
     services.revoke_licence(licence, reason="以欺骗手段取得", actor="staff:1")
     verdict = verify_licence(Licence.objects.get(pk=licence.pk))
     assert verdict.genuine and verdict.state == "revoked" and not verdict.in_force
@@ -100,7 +102,8 @@ def test_revoked_licence_verifies_as_revoked(sources, client):
     page = client.get(f"/verify/licences/{licence.identifier}/")
     assert page.status_code == 200 and "已撤销" in page.content.decode()
     assert DataQuery.objects.count() == before + 1
-    assert LedgerEntry.objects.filter(kind="licence.status_changed").exists()
+    assert added.kinds.count("licence.status_changed") == 1
+    assert f"licence:{licence.identifier}" in added.subjects("licence.status_changed")
 
 
 def test_revoke_needs_a_reason_and_a_valid_state(sources):
