@@ -21,7 +21,11 @@ from ninhaoban.licences import selectors as licence_selectors
 from ninhaoban.licences import services as licence_services
 
 # the stronger requirement wins when two items of a bundle ask for the same document
-STRENGTH: dict[str, int] = {Requirement.OPTIONAL: 0, Requirement.DEFERRABLE: 1, Requirement.REQUIRED: 2}
+STRENGTH: dict[str, int] = {
+    Requirement.OPTIONAL: 0,
+    Requirement.DEFERRABLE: 1,
+    Requirement.REQUIRED: 2,
+}
 NOT_FOUND_NOTE = "未能通过电子证照或共享数据获取，请上传"
 NO_CONSENT_NOTE = "未经申请人本人同意，不查询其电子证照或共享数据，请上传"
 LOOKUP_SOURCES = (MaterialSource.LICENCE, MaterialSource.SHARED_DATA)
