@@ -212,6 +212,11 @@ class CaseEvent(models.Model):
         verbose_name = "办件记录"
         verbose_name_plural = "办件记录"
 
+    @property
+    def status_label(self) -> str:
+        """The status the case moved to, as the applicant reads it (站内消息)."""
+        return Status(self.to_status).label
+
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise AppendOnly()

@@ -22,6 +22,7 @@ from ninhaoban.cases.models import (
     TIMED_STATUSES,
     Case,
     CaseEvent,
+    DueDateRecompute,
     Notice,
     NoticeKind,
     Status,
@@ -206,6 +207,11 @@ def alert_of(case: Case) -> int:
     return clock.alert_for(clock.today(), case.due_date)
 
 
+def recent_recomputes(limit: int) -> list[DueDateRecompute]:
+    """The latest walks over due dates after calendar changes, newest first."""
+    return list(DueDateRecompute.objects.all()[:limit])
+
+
 def applicant_by_number(number: str) -> Applicant:
     """The applicant by 居民身份证号码 or 统一社会信用代码: a malformed number is a 422
     saying what is wrong with it, an unregistered one a 404."""
@@ -261,12 +267,13 @@ def case_by_number_and_tail(case_no: str, tail: str) -> Case:
 def hot_items(applicant_kind: str, limit: int = 8) -> list[dict[str, object]]:
     """热门事项 for the portal home: the service items persons (or organizations) applied
     for most, counted from the cases themselves, so the list follows what people do."""
-    return list(
+    rows = (
         Case.objects.filter(applicant__kind=applicant_kind, item__isnull=False)
         .values("item__code", "item__base__name", "item__region__name")
         .annotate(cases=Count("pk"))
         .order_by("-cases", "item__code")[:limit]
     )
+    return [dict(row) for row in rows]
 
 
 def events_of_applicant(applicant: Applicant, limit: int = 50) -> list[CaseEvent]:
@@ -277,7 +284,4 @@ def events_of_applicant(applicant: Applicant, limit: int = 50) -> list[CaseEvent
         .select_related("case")
         .order_by("-pk")
     )
-    events = list(rows[:limit])
-    for event in events:
-        event.status_label = Status(event.to_status).label
-    return events
+    return list(rows[:limit])

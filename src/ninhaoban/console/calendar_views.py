@@ -16,17 +16,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.cases.models import DueDateRecompute
+from ninhaoban.cases.selectors import recent_recomputes
 from ninhaoban.cases.services.recalendar import change_calendar, run_recompute
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.core.holiday_notice import parse_notice
 from ninhaoban.regions import services
-from ninhaoban.regions.models import Level, Region
-from ninhaoban.regions.selectors import YEAR_STATE_LABELS, calendar_warning, year_states
+from ninhaoban.regions.models import Level
+from ninhaoban.regions.selectors import (
+    YEAR_STATE_LABELS,
+    calendar_warning,
+    regions_at,
+    year_states,
+)
 
 
 def _admin(request: HttpRequest) -> str:
     staff = getattr(request.user, "staff", None)
-    city = Region.objects.filter(level=Level.CITY).values_list("code", flat=True).first()
+    city = regions_at([Level.CITY]).values_list("code", flat=True).first()
     if staff is None or city is None:
         raise Forbidden(
             "仅限全市系统管理员维护工作日历", "only a city administrator edits the calendar"
@@ -61,7 +67,7 @@ def _page(request: HttpRequest, **extra: object) -> HttpResponse:
     context = {
         "years": years,
         "warning": calendar_warning(today),
-        "runs": DueDateRecompute.objects.all()[:10],
+        "runs": recent_recomputes(10),
         "notice_text": "",
         **extra,
     }

@@ -126,7 +126,9 @@ class _Dates:
 def _clauses(body: str) -> list[str]:
     """The clauses of a line, with bracketed notes kept whole (a 、 inside （农历腊月二十八、
     周日） does not split anything)."""
-    out, depth, current = [], 0, []
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in body:
         depth += ch == "（"
         depth -= ch == "）"

@@ -156,5 +156,5 @@ def my_notices(request: HttpRequest) -> HttpResponse:
     actor = _applicant(request)
     if actor is None:
         return _login(request)
-    events = selectors.events_of_applicant(actor.applicant)
+    events = selectors.events_of_applicant(actor.own)
     return render(request, "portal/notices.html", {"events": events})

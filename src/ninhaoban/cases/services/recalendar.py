@@ -64,7 +64,7 @@ def _change_calendar(
             old_working=_working_from(before, anchor),
             new_working=_working_from(after, anchor),
             last_day=min(before.last, after.last),
-            items=[[pk, due.isoformat()] for pk, due in items],
+            items=[[pk, due.isoformat()] for pk, due in items if due is not None],
         )
     return change, run
 

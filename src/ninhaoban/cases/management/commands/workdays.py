@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -90,7 +91,7 @@ class Command(BaseCommand):
 
         source = options["file"]
         try:
-            text = self.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"无法读取{source} / cannot read {source}: {exc}") from None
         notice = parse_notice(text, options["year"])
