@@ -241,6 +241,10 @@ ROWS: dict[str, Row] = {
         body={"status": "suspended", "reason": "核查"},
     ),
     "console/": Row("GET", "console/", E(200, anonymous=302, applicant=403)),
+    # the working-day calendar is the city administrator's alone: no county role edits it
+    "console/calendar/": Row("GET", "console/calendar/", E(403, anonymous=302)),
+    "console/calendar/day/": Row("POST", "console/calendar/day/", E(403, anonymous=302)),
+    "console/calendar/import/": Row("POST", "console/calendar/import/", E(403, anonymous=302)),
     "console/cases/": Row("GET", "console/cases/", E(200, anonymous=302, applicant=403)),
     "console/cases/<str:case_no>/": Row(
         "GET",
@@ -352,6 +356,7 @@ PUBLIC: dict[str, str] = {
     # the citizen's website: public pages, and an applicant's own cases, licences and proofs
     "": "tests/portal/test_pages.py",
     "healthz": "tests/portal/test_pages.py",
+    "figures/": "tests/portal/test_pages.py",
     "favicon.ico": "tests/portal/test_pages.py",
     "progress/": "tests/cases (the anonymous progress lookup: a case number and four characters)",
     "login/": "tests/accounts/test_accounts.py",
@@ -384,6 +389,7 @@ PUBLIC: dict[str, str] = {
     "my/proofs/": "tests/licences/test_proofs.py",
     "my/proofs/<str:number>/pdf": "tests/licences/test_proofs.py",
     "my/queries/": "tests/licences",
+    "my/notices/": "tests/portal (an applicant's own 站内消息)",
     # the terminals: each page knows only its own session (and the test below)
     "kiosk/search/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/search/": "tests/kiosk/test_kiosk.py",
