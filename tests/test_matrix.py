@@ -360,6 +360,8 @@ PUBLIC: dict[str, str] = {
     "favicon.ico": "tests/portal/test_pages.py",
     "progress/": "tests/cases (the anonymous progress lookup: a case number and four characters)",
     "login/": "tests/accounts/test_accounts.py",
+    "login/captcha.png": "tests/accounts (the SMS login's CAPTCHA)",
+    "login/captcha.wav": "tests/accounts (the SMS login's CAPTCHA)",
     "logout/": "tests/accounts/test_accounts.py",
     "console/login/": "tests/accounts/test_accounts.py (the staff sign-in form)",
     "i18n/setlang/": "tests/portal/test_english.py",

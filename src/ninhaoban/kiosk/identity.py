@@ -49,13 +49,13 @@ class SmsCodeCheck:
     def begin(self, id_number: str, source: Source) -> int | None:
         number = parse_id_number((id_number or "").strip().upper()).number
         applicant = person_by_number(number)
-        known = applicant is not None and bool(applicant.phone)
+        known = applicant if applicant is not None and applicant.phone else None
         accounts.request_login_code(
             target=accounts.login_code_target(number),
-            phone=applicant.phone if known else "",
+            phone=known.phone if known else "",
             source=source,
         )
-        return applicant.pk if known else None
+        return known.pk if known else None
 
     def finish(self, reference: int | None, answer: str, source: Source) -> Applicant:
         applicant = applicant_by_pk(reference) if reference else None
