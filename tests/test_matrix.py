@@ -551,23 +551,7 @@ def _ask(client: Client, row: Row, objects: dict[str, str]) -> int:
     return status
 
 
-# Cells known to be wrong today, each with the issue that fixes it: strict, so the fix fails
-# here until its mark is removed.
-KNOWN_GAPS = {
-    "GET /api/v1/ledger/entries": "#18 item 9: a county's supervisor or admin reads the ledger "
-    "entries of another county's case",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=True))
-        if n in KNOWN_GAPS
-        else n
-        for n in sorted(ROWS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(ROWS))
 def test_matrix(world, name):
     row = ROWS[name]
     found, wanted = {}, {}
