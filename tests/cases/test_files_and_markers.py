@@ -20,8 +20,11 @@ def _uploaded(case) -> CaseMaterial:
     return case.materials.filter(upload__isnull=False).order_by("pk").first()
 
 
-def test_staff_who_see_the_case_open_its_files_and_leave_a_trace(today, staff_client):
-    case = window_case()
+def test_staff_who_see_the_case_open_its_files_and_leave_a_trace(
+    today, staff_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # files are stored on commit
+        case = window_case()
     material = _uploaded(case)
     url = f"/console/cases/{case.case_no}/materials/{material.pk}/"
     page = staff_client("approver.chongyang.market").get(f"/console/cases/{case.case_no}/")
@@ -74,3 +77,11 @@ def test_my_cases_mark_yellow_and_red(today):
     today(case.due_date + dt.timedelta(days=1))
     assert "已超期" in client.get("/cases/").content.decode()
     assert "已超期" in client.get(f"/cases/{case.case_no}/").content.decode()
+
+
+def test_a_file_missing_from_storage_is_a_404_not_a_500(today, staff_client):
+    case = window_case()  # its files are stored on commit, which never comes in this test
+    material = _uploaded(case)
+    material.upload.file.storage.delete(material.upload.file.name)
+    url = f"/console/cases/{case.case_no}/materials/{material.pk}/"
+    assert staff_client("approver.chongyang.market").get(url).status_code == 404

@@ -37,6 +37,13 @@ def open_material(case: Case, material_id: int, actor: Actor) -> OpenedFile:
     )
     if material is None or material.upload is None:
         raise NotFound(f"办件没有编号为{material_id}的材料文件", f"no file {material_id} here")
+    try:
+        handle = material.upload.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(
+            f"材料{material_id}的文件不在存储中，请联系系统管理员",
+            f"the stored file of material {material_id} is missing: tell the administrator",
+        ) from None
     held = sorted({g.role for g in roles_of(actor.user, STAFF_READERS)})
     trace_read(
         actor=actor.ledger,
@@ -46,5 +53,4 @@ def open_material(case: Case, material_id: int, actor: Actor) -> OpenedFile:
         purpose=PURPOSE,
         case_ref=case.case_no,
     )
-    upload = material.upload
-    return OpenedFile(material.file_name, upload.content_type, upload.file.open("rb"))
+    return OpenedFile(material.file_name, material.upload.content_type, handle)
