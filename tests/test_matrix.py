@@ -508,6 +508,7 @@ def world(db) -> dict[str, dict[str, str]]:
 
 
 LICENCE_FIELDS = {
+    "name": "天城镇示例小吃店",
     "type": "个体工商户",
     "legal_representative": "经营者本人",
     "registered_capital": "5万元",

@@ -24,6 +24,7 @@ XIANAN, CHONGYANG, TONGSHAN = "421202000000", "421223000000", "421224000000"
 GETIHU = "个体工商户设立登记"
 # the application form of the items whose approval issues a licence: its face fields
 BUSINESS_LICENCE_FORM = {
+    "name": "崇阳县天城镇城关小吃店",
     "type": "个体工商户",
     "legal_representative": "经营者本人",
     "registered_capital": "5万元",

@@ -10,6 +10,7 @@ from tests.cases.conftest import PDF
 pytestmark = pytest.mark.e2e
 PASSWORD = "Xianning-2026"
 FACE = {
+    "name": "咸宁示例小吃店",
     "type": "个体工商户",
     "legal_representative": "经营者本人",
     "registered_capital": "3万元",

@@ -21,6 +21,7 @@ from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.demo import licences as demo_licences
 from ninhaoban.licences import services as licences
 from ninhaoban.licences.models import LicenceType
+from ninhaoban.licences.schema import schema
 from ninhaoban.regions.models import Department
 from tests.cases.conftest import (
     CHONGYANG,
@@ -180,11 +181,11 @@ def test_a_correction_notice_lists_found_and_missing_problems_at_once(today):
 def test_a_licence_the_applicant_holds_covers_the_material(today):
     demo_licences.seed_types()
     applicant = person(3)
-    layout = LicenceType.objects.get(code="11100000000013338W004").layout
+    kind = LicenceType.objects.get(code="11100000000013338W004")
     licences.issue_licence(
         licence_type_code="11100000000013338W004",
         holder=applicant,
-        fields={key: "示例" for key, _ in layout},
+        fields={f.key: "示例" for f in schema(kind)},
         issuer_department=licences.issuing_department(applicant, "public_security"),
         actor="system",
     )

@@ -63,6 +63,7 @@ def test_a_licence_missing_face_fields_stops_the_approval(today, staff_client):
     assert refused.status_code == 422 and "经营范围" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).decided_on is None
     face = {
+        "field-name": "咸宁云帆科技有限公司",
         "field-type": "有限责任公司",
         "field-legal_representative": "张三",
         "field-registered_capital": "100万元",

@@ -49,7 +49,7 @@ def test_approval_registers_the_organization_and_issues_it_the_licence(today):
     case = _reviewed({"organization_name": NAME, "legal_representative": "王五"})
     code = _code(1)
     form = results.licence_form(case)
-    assert [key for key, _, _ in form.fields][:2] == ["organization_name", "uscc"]
+    assert [key for key, *_ in form.fields][:2] == ["organization_name", "uscc"]
     assert form.fields[0][2] == NAME
     services.decide(case, staff(CHIEF), outcome=Outcome.APPROVED, licence_fields={"uscc": code})
     case.refresh_from_db()

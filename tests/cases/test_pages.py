@@ -121,7 +121,7 @@ def test_approver_works_the_case_from_the_queue(today, staff_client):
     wrong = chief.post(f"/console/cases/{case.case_no}/decide/", {"outcome": "approved"})
     assert wrong.status_code == 409
     timeline = approver.get(f"/console/cases/{case.case_no}/").content.decode()
-    assert "decide" in timeline and "审查" in timeline
+    assert "作出决定 → 已决定" in timeline and "开始审查" in timeline and "decide" not in timeline
 
 
 def test_applicant_follows_corrects_and_withdraws(today):

@@ -100,6 +100,6 @@ def test_the_licence_face_fields_are_asked_once_and_reach_the_approver(today):
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.get(case_no=response["Location"].rstrip("/").split("/")[-1])
     assert case.form == {"note": "", "legal_representative": "张三", "scope": "日用百货零售"}
-    shown = {key: value for key, _, value in results.licence_form(case).fields}
+    shown = {key: value for key, _, value, _ in results.licence_form(case).fields}
     assert shown["legal_representative"] == "张三" and shown["scope"] == "日用百货零售"
     assert shown["address"] == ""

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 BUSINESS = "11100000000013338W001"
 ID_CARD = "11100000000013338W004"
 FIELDS = {
+    "name": "咸宁示例商贸有限公司",
     "type": "有限责任公司",
     "legal_representative": "张三丰",
     "registered_capital": "100万元人民币",

@@ -5,18 +5,19 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.core.idnumbers import mask_id_number, mask_name, mask_phone
 from ninhaoban.regions.models import Department, Region
 
 
 class Role(models.TextChoices):
-    CLERK = "clerk", "窗口人员"
-    APPROVER = "approver", "审批人员"
-    CHIEF = "chief", "首席代表"
-    SUPERVISOR = "supervisor", "监察人员"
-    CATALOG_ADMIN = "catalog_admin", "事项管理员"
-    ADMIN = "admin", "系统管理员"
+    CLERK = "clerk", _("窗口人员")
+    APPROVER = "approver", _("审批人员")
+    CHIEF = "chief", _("首席代表")
+    SUPERVISOR = "supervisor", _("监察人员")
+    CATALOG_ADMIN = "catalog_admin", _("事项管理员")
+    ADMIN = "admin", _("系统管理员")
 
 
 class Staff(models.Model):
@@ -84,16 +85,16 @@ class StaffRole(models.Model):
 
 
 class ApplicantKind(models.TextChoices):
-    PERSON = "person", "自然人"
-    ORGANIZATION = "organization", "法人"
+    PERSON = "person", _("自然人")
+    ORGANIZATION = "organization", _("法人")
 
 
 class AssuranceLevel(models.IntegerChoices):
-    NONE = 0, "未实名"
-    BASIC = 1, "基本实名（证件号码与姓名核验）"
-    PHONE = 2, "实名手机号核验"
-    FACE = 3, "人脸识别核验"
-    IN_PERSON = 4, "窗口现场核验"
+    NONE = 0, _("未实名")
+    BASIC = 1, _("基本实名（证件号码与姓名核验）")
+    PHONE = 2, _("实名手机号核验")
+    FACE = 3, _("人脸识别核验")
+    IN_PERSON = 4, _("窗口现场核验")
 
 
 class Applicant(models.Model):

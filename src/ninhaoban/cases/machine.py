@@ -7,9 +7,12 @@ everywhere and the tests can walk the whole table.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as _
+
 from ninhaoban.accounts.models import Role
 from ninhaoban.cases.models import Status
 from ninhaoban.core.errors import Conflict
+from ninhaoban.i18n import english
 
 APPLICANT = "applicant"
 SYSTEM = "system"
@@ -47,34 +50,34 @@ WITHDRAWABLE = (S.SUBMITTED, S.CORRECTION, S.ACCEPTED, S.IN_REVIEW, S.SUSPENDED)
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        _t("submit", (), S.SUBMITTED, (APPLICANT, Role.CLERK), "申报"),
+        _t("submit", (), S.SUBMITTED, (APPLICANT, Role.CLERK), _("申报")),
         _t(
             "request_correction",
             (S.SUBMITTED, *RUNNING),
             S.CORRECTION,
             (Role.CLERK, Role.APPROVER, Role.CHIEF),
-            "一次性告知补正",
+            _("一次性告知补正"),
         ),
-        _t("supply_correction", (S.CORRECTION,), None, (APPLICANT, Role.CLERK), "补正材料"),
-        _t("accept", (S.SUBMITTED,), S.ACCEPTED, (Role.CLERK, SYSTEM), "受理"),
-        _t("refuse", PRE_ACCEPTANCE, S.REFUSED, (Role.CLERK,), "不予受理"),
-        _t("start_review", (S.ACCEPTED,), S.IN_REVIEW, (Role.APPROVER, Role.CHIEF), "开始审查"),
-        _t("suspend", RUNNING, S.SUSPENDED, (Role.APPROVER, Role.CHIEF), "特别程序"),
-        _t("resume", (S.SUSPENDED,), S.IN_REVIEW, (Role.APPROVER, Role.CHIEF), "特别程序结束"),
-        _t("extend", RUNNING, None, (Role.CHIEF,), "延期"),
+        _t("supply_correction", (S.CORRECTION,), None, (APPLICANT, Role.CLERK), _("补正材料")),
+        _t("accept", (S.SUBMITTED,), S.ACCEPTED, (Role.CLERK, SYSTEM), _("受理")),
+        _t("refuse", PRE_ACCEPTANCE, S.REFUSED, (Role.CLERK,), _("不予受理")),
+        _t("start_review", (S.ACCEPTED,), S.IN_REVIEW, (Role.APPROVER, Role.CHIEF), _("开始审查")),
+        _t("suspend", RUNNING, S.SUSPENDED, (Role.APPROVER, Role.CHIEF), _("特别程序")),
+        _t("resume", (S.SUSPENDED,), S.IN_REVIEW, (Role.APPROVER, Role.CHIEF), _("特别程序结束")),
+        _t("extend", RUNNING, None, (Role.CHIEF,), _("延期")),
         _t(
             "complete_step",
             RUNNING,
             S.IN_REVIEW,
             (Role.CLERK, Role.APPROVER, Role.CHIEF),
-            "完成办理环节",
+            _("完成办理环节"),
             visible=False,
         ),
-        _t("decide", (S.IN_REVIEW,), S.DECIDED, (Role.APPROVER, Role.CHIEF), "作出决定"),
-        _t("deliver", (S.DECIDED,), S.DELIVERING, (Role.CLERK, SYSTEM), "送达"),
-        _t("close", (S.DELIVERING,), S.CLOSED, (Role.CLERK, SYSTEM), "办结"),
-        _t("withdraw", WITHDRAWABLE, S.WITHDRAWN, (APPLICANT,), "撤回申请"),
-        _t("reopen", (S.REFUSED, S.WITHDRAWN), S.SUBMITTED, (Role.ADMIN,), "重新办理"),
+        _t("decide", (S.IN_REVIEW,), S.DECIDED, (Role.APPROVER, Role.CHIEF), _("作出决定")),
+        _t("deliver", (S.DECIDED,), S.DELIVERING, (Role.CLERK, SYSTEM), _("送达")),
+        _t("close", (S.DELIVERING,), S.CLOSED, (Role.CLERK, SYSTEM), _("办结")),
+        _t("withdraw", WITHDRAWABLE, S.WITHDRAWN, (APPLICANT,), _("撤回申请")),
+        _t("reopen", (S.REFUSED, S.WITHDRAWN), S.SUBMITTED, (Role.ADMIN,), _("重新办理")),
     )
 }
 
@@ -84,10 +87,11 @@ class WrongStatus(Conflict):
 
     def __init__(self, transition: Transition, status: str) -> None:
         allowed = "、".join(Status(s).label for s in sorted(transition.sources)) or "—"
-        allowed_en = ", ".join(sorted(transition.sources)) or "-"
+        allowed_en = ", ".join(english(Status(s).label) for s in sorted(transition.sources)) or "-"
         super().__init__(
             f"办件当前状态为“{Status(status).label}”，不能{transition.label}（仅限：{allowed}）",
-            f"a case in status '{status}' cannot '{transition.name}' (only from: {allowed_en})",
+            f"a case that is '{english(Status(status).label)}' cannot be "
+            f"'{english(transition.label)}' (only when: {allowed_en})",
             field="status",
         )
 

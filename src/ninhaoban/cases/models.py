@@ -9,6 +9,7 @@ so they can never be stale. `CaseEvent` is the history and only grows.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.catalog.models import (
@@ -26,16 +27,16 @@ from ninhaoban.regions.models import Department, Region
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", "已申报"
-    CORRECTION = "correction", "待补正"
-    ACCEPTED = "accepted", "已受理"
-    IN_REVIEW = "in_review", "审查中"
-    SUSPENDED = "suspended", "特别程序中"
-    DECIDED = "decided", "已决定"
-    DELIVERING = "delivering", "送达中"
-    CLOSED = "closed", "办结"
-    REFUSED = "refused", "不予受理"
-    WITHDRAWN = "withdrawn", "已撤回"
+    SUBMITTED = "submitted", _("已申报")
+    CORRECTION = "correction", _("待补正")
+    ACCEPTED = "accepted", _("已受理")
+    IN_REVIEW = "in_review", _("审查中")
+    SUSPENDED = "suspended", _("特别程序中")
+    DECIDED = "decided", _("已决定")
+    DELIVERING = "delivering", _("送达中")
+    CLOSED = "closed", _("办结")
+    REFUSED = "refused", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 # Cases not finished yet: the clock runs or stands still (a partial index covers them).
@@ -61,15 +62,15 @@ TIMED_STATUSES = (
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", "网上办事大厅"
-    WINDOW = "window", "窗口"
-    KIOSK = "kiosk", "自助服务终端"
-    API = "api", "接口"
+    ONLINE = "online", _("网上办事大厅")
+    WINDOW = "window", _("窗口")
+    KIOSK = "kiosk", _("自助服务终端")
+    API = "api", _("接口")
 
 
 class Outcome(models.TextChoices):
-    APPROVED = "approved", "准予许可"
-    DENIED = "denied", "不予许可"
+    APPROVED = "approved", _("准予许可")
+    DENIED = "denied", _("不予许可")
 
 
 class Case(models.Model):
@@ -250,12 +251,12 @@ class HeldUpload(models.Model):
 
 
 class MaterialState(models.TextChoices):
-    UPLOADED = "uploaded", "已上传"
-    LICENCE = "licence", "电子证照免提交"
-    SHARED = "shared", "共享数据免提交"
-    GOVERNMENT = "government", "部门核发免提交"
-    MISSING = "missing", "未提交"
-    REJECTED = "rejected", "不符合要求"
+    UPLOADED = "uploaded", _("已上传")
+    LICENCE = "licence", _("电子证照免提交")
+    SHARED = "shared", _("共享数据免提交")
+    GOVERNMENT = "government", _("部门核发免提交")
+    MISSING = "missing", _("未提交")
+    REJECTED = "rejected", _("不符合要求")
 
 
 COVERED_STATES = (
@@ -296,9 +297,9 @@ class CaseMaterial(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    CORRECTION = "correction", "补正材料一次性告知书"
-    SPECIAL_PROCEDURE = "special_procedure", "特别程序告知书"
-    EXTENSION = "extension", "延期告知书"
+    CORRECTION = "correction", _("补正材料一次性告知书")
+    SPECIAL_PROCEDURE = "special_procedure", _("特别程序告知书")
+    EXTENSION = "extension", _("延期告知书")
 
 
 class Notice(models.Model):
@@ -339,9 +340,9 @@ class Notice(models.Model):
 
 
 class StepState(models.TextChoices):
-    WAITING = "waiting", "待办"
-    ACTIVE = "active", "办理中"
-    DONE = "done", "已完成"
+    WAITING = "waiting", _("待办")
+    ACTIVE = "active", _("办理中")
+    DONE = "done", _("已完成")
 
 
 class CaseStep(models.Model):

@@ -16,6 +16,7 @@ from ninhaoban.accounts.scoping import require_scope, roles_of
 from ninhaoban.cases.machine import APPLICANT, SYSTEM, TRANSITIONS, Transition, transition
 from ninhaoban.cases.models import Case, CaseStep, Status, StepState
 from ninhaoban.core.errors import Conflict, DomainError, Forbidden, NotFound
+from ninhaoban.i18n import english
 
 if TYPE_CHECKING:
     from ninhaoban.cases.services.base import Actor
@@ -40,17 +41,17 @@ def authorize(
     allowed = set(t.roles if roles is None else roles)
     if actor.kind == "system":
         if SYSTEM not in allowed:
-            raise _wrong_role(t, "system")
+            raise _wrong_role(t)
         return
     if actor.kind == "applicant":
         if APPLICANT not in allowed:
-            raise _wrong_role(t, APPLICANT)
+            raise _wrong_role(t)
         if actor.applicant is None or actor.applicant.pk != case.applicant_id:
             raise NotFound(f"办件{case.case_no}不存在", f"no case {case.case_no}")
         return
     staff_roles = [r for r in allowed if r in Role.values]
     if not staff_roles or actor.user is None:
-        raise _wrong_role(t, "staff")
+        raise _wrong_role(t)
     try:
         require_scope(actor.user, staff_roles, case.region_id, case.department_id)
     except Forbidden:
@@ -59,12 +60,13 @@ def authorize(
         require_scope(actor.user, [Role.CLERK], case.intake_region_id)
 
 
-def _wrong_role(t: Transition, who: str) -> Forbidden:
+def _wrong_role(t: Transition) -> Forbidden:
     labels = {APPLICANT: "申请人", SYSTEM: "系统"} | {r.value: r.label for r in Role}
     allowed = "、".join(labels[r] for r in sorted(t.roles))
     return Forbidden(
         f"“{t.label}”只能由{allowed}办理",
-        f"'{t.name}' may only be done by: {', '.join(sorted(t.roles))} (not {who})",
+        f"'{english(t.label)}' may only be done by: "
+        f"{', '.join(english(labels[r]) for r in sorted(t.roles))}",
         field="role",
     )
 

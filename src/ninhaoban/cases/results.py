@@ -23,10 +23,13 @@ from ninhaoban.cases.models import Case
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import InvalidInput
 from ninhaoban.licences import selectors as licences
+from ninhaoban.licences.schema import FieldSpec, schema, spec
 
-NEW_ORGANIZATION_NAME = ("organization_name", "拟设立法人名称")
-NEW_ORGANIZATION_CODE = ("uscc", "统一社会信用代码")
-NEW_ORGANIZATION_KEYS = (NEW_ORGANIZATION_NAME[0], NEW_ORGANIZATION_CODE[0])
+NEW_ORGANIZATION_NAME = FieldSpec(
+    "organization_name", "拟设立法人名称", "Name of the new organization"
+)
+NEW_ORGANIZATION_CODE = FieldSpec("uscc", "统一社会信用代码", "Unified social credit code")
+NEW_ORGANIZATION_KEYS = (NEW_ORGANIZATION_NAME.key, NEW_ORGANIZATION_CODE.key)
 
 
 def establishes_organization(case: Case) -> bool:
@@ -61,18 +64,18 @@ def licence_type_of(case: Case, chosen: str = "") -> str:
 
 
 def application_fields(versions: Iterable[ServiceItemVersion]) -> list[tuple[str, str]]:
-    """(key, label) of the face fields of the licences these versions issue, each asked once
-    in the application: what the applicant writes there fills the approver's licence form,
-    so nobody types it twice."""
+    """(key, label) of the face fields of the licences these versions issue, in their
+    schemas' order and each asked once in the application: what the applicant writes there
+    fills the approver's licence form, so nobody types it twice."""
     versions = list(versions)
     codes = [v.licence_type_code for v in versions if v.licence_type_code]
     layouts = licences.layouts_of(codes)
     asked: dict[str, str] = {}
     if any(v.establishes_organization for v in versions):
-        asked.setdefault(*NEW_ORGANIZATION_NAME)
+        asked.setdefault(NEW_ORGANIZATION_NAME.key, NEW_ORGANIZATION_NAME.label)
     for code in codes:
-        for key, label in layouts.get(code, []):
-            asked.setdefault(key, label)
+        for f in (spec(entry) for entry in layouts.get(code) or []):
+            asked.setdefault(f.key, f.label)
     return list(asked.items())
 
 
@@ -93,7 +96,7 @@ class LicenceForm:
 
     code: str
     name: str
-    fields: list[tuple[str, str, str]]  # key, label, value from the form
+    fields: list[tuple[str, str, str, bool]]  # key, label, value from the form, required
 
 
 def licence_form(case: Case) -> LicenceForm | None:
@@ -102,11 +105,13 @@ def licence_form(case: Case) -> LicenceForm | None:
     if kind is None:
         return None
     values = _form_values(case)
-    layout = list(kind.layout)
+    specs = schema(kind)
     if establishes_organization(case):
-        layout = [NEW_ORGANIZATION_NAME, NEW_ORGANIZATION_CODE, *layout]
+        specs = [NEW_ORGANIZATION_NAME, NEW_ORGANIZATION_CODE, *specs]
     return LicenceForm(
-        kind.code, kind.name, [(key, label, str(values.get(key, ""))) for key, label in layout]
+        kind.code,
+        kind.name,
+        [(f.key, f.label, str(values.get(f.key, "")), f.required) for f in specs],
     )
 
 
@@ -149,20 +154,16 @@ def _new_organization(
     refused licence leaves no organization behind). Its name, its code and the licence's face
     fields are checked together, so the approver hears of everything missing at once. A code
     already registered is refused: a new organization never takes over another's licences."""
-    layout = licences.layouts_of([licence_type_code]).get(licence_type_code, [])
-    asked = [
-        NEW_ORGANIZATION_NAME,
-        NEW_ORGANIZATION_CODE,
-        *(tuple(f) for f in layout),
-    ]
-    missing = [(key, label) for key, label in asked if not str(values.get(key) or "").strip()]
+    layout = licences.layouts_of([licence_type_code]).get(licence_type_code) or []
+    asked = [NEW_ORGANIZATION_NAME, NEW_ORGANIZATION_CODE, *(spec(e) for e in layout)]
+    missing = [f for f in asked if f.required and not str(values.get(f.key) or "").strip()]
     if missing:
         raise InvalidInput(
-            f"请填写：{'、'.join(label for _, label in missing)}",
-            f"missing: {', '.join(key for key, _ in missing)}",
+            f"请填写：{'、'.join(f.zh for f in missing)}",
+            f"missing: {', '.join(f.en or f.zh for f in missing)}",
             field="licence_fields",
         )
-    code = str(values[NEW_ORGANIZATION_CODE[0]]).strip().upper()
+    code = str(values[NEW_ORGANIZATION_CODE.key]).strip().upper()
     existing = applicant_by_identifier(code)
     if existing is not None:
         raise InvalidInput(
@@ -172,7 +173,7 @@ def _new_organization(
         )
     return register_organization(
         uscc=code,
-        name=str(values[NEW_ORGANIZATION_NAME[0]]).strip(),
+        name=str(values[NEW_ORGANIZATION_NAME.key]).strip(),
         region=case.region,
         legal_representative=str(values.get("legal_representative") or case.applicant.name),
         actor=actor,

@@ -19,6 +19,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext_noop as _
+
 from ninhaoban.catalog import selectors
 from ninhaoban.catalog.models import (
     Fee,
@@ -36,17 +38,17 @@ from ninhaoban.catalog.rules import (
 from ninhaoban.regions.models import Level, code_prefix
 
 KINDS = {
-    "materials": "申请材料不一致",
-    "promised_days": "承诺时限不一致",
-    "legal_days": "法定时限不一致",
-    "fees": "收费不一致",
-    "visits": "到现场次数不一致",
-    "steps": "办理环节不一致",
-    "promised_over_legal": "承诺时限超过法定时限",
-    "steps_over_promised": "办理环节超过承诺时限",
-    "type_label": "使用非标准事项类型名称",
-    "denied_proof": "索要已取消的证明",
-    "community_proof": "要求村（社区）出具证明",
+    "materials": _("申请材料不一致"),
+    "promised_days": _("承诺时限不一致"),
+    "legal_days": _("法定时限不一致"),
+    "fees": _("收费不一致"),
+    "visits": _("到现场次数不一致"),
+    "steps": _("办理环节不一致"),
+    "promised_over_legal": _("承诺时限超过法定时限"),
+    "steps_over_promised": _("办理环节超过承诺时限"),
+    "type_label": _("使用非标准事项类型名称"),
+    "denied_proof": _("索要已取消的证明"),
+    "community_proof": _("要求村（社区）出具证明"),
 }
 CSV_FIELDS = [
     "base_code",

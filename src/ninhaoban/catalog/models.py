@@ -7,6 +7,7 @@ and frozen once published, so a case can always point at exactly the rules it wa
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.core.errors import Conflict
@@ -16,79 +17,79 @@ from ninhaoban.regions.models import Department, Level, Region
 class ItemType(models.TextChoices):
     """GB/T 39046 事项类型; the stored value is the standard code."""
 
-    LICENSING = "01", "行政许可"
-    PENALTY = "02", "行政处罚"
-    COERCION = "03", "行政强制"
-    LEVY = "04", "行政征收"
-    BENEFIT = "05", "行政给付"
-    INSPECTION = "06", "行政检查"
-    CONFIRMATION = "07", "行政确认"
-    REWARD = "08", "行政奖励"
-    ADJUDICATION = "09", "行政裁决"
-    OTHER_POWER = "10", "其他行政权力"
-    PUBLIC_SERVICE = "20", "公共服务"
+    LICENSING = "01", _("行政许可")
+    PENALTY = "02", _("行政处罚")
+    COERCION = "03", _("行政强制")
+    LEVY = "04", _("行政征收")
+    BENEFIT = "05", _("行政给付")
+    INSPECTION = "06", _("行政检查")
+    CONFIRMATION = "07", _("行政确认")
+    REWARD = "08", _("行政奖励")
+    ADJUDICATION = "09", _("行政裁决")
+    OTHER_POWER = "10", _("其他行政权力")
+    PUBLIC_SERVICE = "20", _("公共服务")
 
 
 class CaseKind(models.TextChoices):
-    IMMEDIATE = "immediate", "即办件"
-    PROMISED = "promised", "承诺件"
+    IMMEDIATE = "immediate", _("即办件")
+    PROMISED = "promised", _("承诺件")
 
 
 class OnlineDepth(models.IntegerChoices):
     """网办深度. From level 3 on an application can be made online (可网办)."""
 
-    INFORMATION = 1, "一级：在线办事指南"
-    FORMS = 2, "二级：表格下载与预约"
-    SUBMISSION = 3, "三级：在线申报、预审"
-    FULL = 4, "四级：全程网办"
+    INFORMATION = 1, _("一级：在线办事指南")
+    FORMS = 2, _("二级：表格下载与预约")
+    SUBMISSION = 3, _("三级：在线申报、预审")
+    FULL = 4, _("四级：全程网办")
 
 
 ONLINE_MIN_DEPTH = OnlineDepth.SUBMISSION
 
 
 class DeliveryMethod(models.TextChoices):
-    WINDOW = "window", "窗口领取"
-    POST = "post", "邮政快递送达"
-    ELECTRONIC = "electronic", "电子证照送达"
+    WINDOW = "window", _("窗口领取")
+    POST = "post", _("邮政快递送达")
+    ELECTRONIC = "electronic", _("电子证照送达")
 
 
 class SpecialProcedure(models.TextChoices):
     """行政许可法 第45条: time these take is not counted in the limit."""
 
-    HEARING = "hearing", "听证"
-    TENDER = "tender", "招标"
-    AUCTION = "auction", "拍卖"
-    INSPECTION = "inspection", "检验"
-    TESTING = "testing", "检测"
-    QUARANTINE = "quarantine", "检疫"
-    APPRAISAL = "appraisal", "鉴定"
-    EXPERT_REVIEW = "expert_review", "专家评审"
+    HEARING = "hearing", _("听证")
+    TENDER = "tender", _("招标")
+    AUCTION = "auction", _("拍卖")
+    INSPECTION = "inspection", _("检验")
+    TESTING = "testing", _("检测")
+    QUARANTINE = "quarantine", _("检疫")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
 
 
 class VersionState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
 
 
 class Requirement(models.TextChoices):
-    REQUIRED = "required", "必要"
-    OPTIONAL = "optional", "非必要（视情形提交）"
-    DEFERRABLE = "deferrable", "容缺（可后补）"
+    REQUIRED = "required", _("必要")
+    OPTIONAL = "optional", _("非必要（视情形提交）")
+    DEFERRABLE = "deferrable", _("容缺（可后补）")
 
 
 class MaterialForm(models.TextChoices):
-    PAPER = "paper", "纸质"
-    ELECTRONIC = "electronic", "电子"
-    EITHER = "either", "纸质或电子"
+    PAPER = "paper", _("纸质")
+    ELECTRONIC = "electronic", _("电子")
+    EITHER = "either", _("纸质或电子")
 
 
 class MaterialSource(models.TextChoices):
     """docs/contracts.md: codes, not foreign keys, because licences and exchange sit above."""
 
-    APPLICANT = "applicant", "申请人自备"
-    LICENCE = "licence", "电子证照"
-    SHARED_DATA = "shared_data", "部门共享数据"
-    GOVERNMENT = "government", "政府部门核发"
+    APPLICANT = "applicant", _("申请人自备")
+    LICENCE = "licence", _("电子证照")
+    SHARED_DATA = "shared_data", _("部门共享数据")
+    GOVERNMENT = "government", _("政府部门核发")
 
 
 # 行使层级: the digit in the 实施编码 after the agency's USCC.

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases import documents, permissions, results, selectors, services
 from ninhaoban.cases.application import Attempt, MaterialRow, typed_fields
-from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor, files
 from ninhaoban.cases.services.intake import POSTAL_FIELDS
@@ -23,6 +23,7 @@ from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import DeliveryMethod, SpecialProcedure
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.core.text import parse_int
+from ninhaoban.labels import label
 
 ALERT_CLASS = {0: "", 1: "warn", 2: "bad"}
 ALERT_LABEL = {0: "正常", 1: "预警", 2: "超期"}
@@ -152,7 +153,10 @@ def _case_context(
     if licence is not None and failed == "decide":
         licence = replace(
             licence,
-            fields=[(k, label, typed.get(f"field-{k}", v)) for k, label, v in licence.fields],
+            fields=[
+                (k, label, typed.get(f"field-{k}", v), required)
+                for k, label, v, required in licence.fields
+            ],
         )
     return {
         "case": case,
@@ -245,7 +249,7 @@ def act(request: HttpRequest, case_no: str, action: str) -> HttpResponse:
     except DomainError as exc:
         context = _case_context(actor, case, action, exc, request.POST)
         return render(request, "console/cases/case.html", context, status=exc.status)
-    messages.info(request, f"{TRANSITIONS[action].label}：已完成 / done")
+    messages.info(request, gettext("%(action)s：已完成") % {"action": label("transition", action)})
     return redirect("console:case", case_no=case_no)
 
 

@@ -174,6 +174,7 @@ def seed() -> str:
                 else rng.randint(2, 18)
             )
             day = _working_days_back(today, back)
+            company = f"咸宁{applicant.name}{TRADES[made % 6]}有限公司"
             with clock.frozen(day):
                 online = rng.random() < 0.3
                 case = services.submit(
@@ -186,7 +187,9 @@ def seed() -> str:
                         "经营者": applicant.name,
                         "legal_representative": applicant.name,
                         "operator": applicant.name,
-                        "organization_name": f"咸宁{applicant.name}{TRADES[made % 6]}有限公司",
+                        "organization_name": company,
+                        # the 营业执照's 名称: the new company's, or the 个体工商户's shop
+                        "name": company if name == "企业设立登记" else f"{company[:-4]}店",
                         "founded_on": day.isoformat(),
                         **LICENCE_FORM,
                     },

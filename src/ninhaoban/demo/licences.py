@@ -19,11 +19,19 @@ from ninhaoban.exchange.models import SELF, SYSTEM
 from ninhaoban.exchange.sandbox import records
 from ninhaoban.licences import services
 from ninhaoban.licences.models import Licence, LicenceType
+from ninhaoban.licences.schema import FieldSpec
 from ninhaoban.regions.models import DepartmentType
 
 PERSON, ORG = ApplicantKind.PERSON, ApplicantKind.ORGANIZATION
 EITHER = ""  # a company or a 个体工商户 (known by its 经营者, a person)
-# code, name, department type, holder kind, validity years, layout
+
+
+def _schema(*fields: tuple[str, str, str] | tuple[str, str, str, bool]) -> list[dict]:
+    """A licence field schema (licences.schema): key, Chinese and English label, required."""
+    return [FieldSpec(*f).as_dict() for f in fields]
+
+
+# code, name, department type, holder kind, validity years, field schema
 LICENCE_TYPES = [
     (
         "11100000000013338W001",
@@ -31,14 +39,15 @@ LICENCE_TYPES = [
         DepartmentType.MARKET,
         EITHER,
         0,
-        [
-            ["type", "类型"],
-            ["legal_representative", "法定代表人"],
-            ["registered_capital", "注册资本"],
-            ["founded_on", "成立日期"],
-            ["address", "住所"],
-            ["scope", "经营范围"],
-        ],
+        _schema(
+            ("name", "名称", "Name"),
+            ("type", "类型", "Type"),
+            ("legal_representative", "法定代表人（经营者）", "Legal representative (operator)"),
+            ("registered_capital", "注册资本", "Registered capital", False),
+            ("founded_on", "成立日期", "Date of establishment"),
+            ("address", "住所（经营场所）", "Domicile (business premises)"),
+            ("scope", "经营范围", "Business scope"),
+        ),
     ),
     (
         "11100000000013338W002",
@@ -46,12 +55,12 @@ LICENCE_TYPES = [
         DepartmentType.MARKET,
         EITHER,
         5,
-        [
-            ["operator", "经营者名称"],
-            ["premises", "经营场所"],
-            ["category", "主体业态"],
-            ["items", "经营项目"],
-        ],
+        _schema(
+            ("operator", "经营者名称", "Operator"),
+            ("premises", "经营场所", "Business premises"),
+            ("category", "主体业态", "Type of business"),
+            ("items", "经营项目", "Business items"),
+        ),
     ),
     (
         "11100000000013338W003",
@@ -59,13 +68,13 @@ LICENCE_TYPES = [
         DepartmentType.REAL_ESTATE,
         PERSON,
         0,
-        [
-            ["certificate_no", "不动产权证号"],
-            ["location", "坐落"],
-            ["use", "用途"],
-            ["area", "面积（㎡）"],
-            ["share", "共有情况"],
-        ],
+        _schema(
+            ("certificate_no", "不动产权证号", "Certificate number"),
+            ("location", "坐落", "Location"),
+            ("use", "用途", "Use"),
+            ("area", "面积（㎡）", "Area (m²)"),
+            ("share", "共有情况", "Co-ownership"),
+        ),
     ),
     (
         "11100000000013338W004",
@@ -73,7 +82,9 @@ LICENCE_TYPES = [
         DepartmentType.PUBLIC_SECURITY,
         PERSON,
         20,
-        [["sex", "性别"], ["birth_date", "出生"], ["address", "住址"]],
+        _schema(
+            ("sex", "性别", "Sex"), ("birth_date", "出生", "Born"), ("address", "住址", "Address")
+        ),
     ),
     (
         "11100000000013338W005",
@@ -81,7 +92,9 @@ LICENCE_TYPES = [
         DepartmentType.CIVIL_AFFAIRS,
         PERSON,
         0,
-        [["registered_on", "登记日期"], ["spouse", "配偶"]],
+        _schema(
+            ("registered_on", "登记日期", "Date of registration"), ("spouse", "配偶", "Spouse")
+        ),
     ),
     (
         "11100000000013338W006",
@@ -89,7 +102,11 @@ LICENCE_TYPES = [
         DepartmentType.HEALTH,
         PERSON,
         0,
-        [["certificate_no", "编号"], ["birth_date", "出生日期"], ["hospital", "接生机构"]],
+        _schema(
+            ("certificate_no", "编号", "Number"),
+            ("birth_date", "出生日期", "Date of birth"),
+            ("hospital", "接生机构", "Place of birth"),
+        ),
     ),
     (
         "11100000000013338W007",
@@ -97,7 +114,9 @@ LICENCE_TYPES = [
         DepartmentType.HRSS,
         PERSON,
         10,
-        [["card_no", "社会保障号码"], ["bank", "发卡银行"]],
+        _schema(
+            ("card_no", "社会保障号码", "Social security number"), ("bank", "发卡银行", "Bank")
+        ),
     ),
     (
         "11100000000013338W008",
@@ -105,7 +124,11 @@ LICENCE_TYPES = [
         DepartmentType.NATURAL_RESOURCES,
         ORG,
         2,
-        [["project", "建设项目名称"], ["location", "建设位置"], ["scale", "建设规模"]],
+        _schema(
+            ("project", "建设项目名称", "Project"),
+            ("location", "建设位置", "Location"),
+            ("scale", "建设规模", "Scale"),
+        ),
     ),
 ]
 SOURCES = [
@@ -197,7 +220,7 @@ def seed_licences() -> int:
         if reg is None:  # a 统一社会信用代码 the register does not know
             continue
         keys = ("type", "legal_representative", "registered_capital", "founded_on", "address")
-        fields = {k: reg[k] for k in (*keys, "scope")}  # as 市场监管's register says
+        fields = {"name": org.name} | {k: reg[k] for k in (*keys, "scope")}  # as 市场监管 says
         _issue("11100000000013338W001", org, fields, dt.date.fromisoformat(reg["founded_on"]))
     for person in Applicant.objects.filter(kind=PERSON).order_by("pk"):
         home = records.household(person.identifier, person.name)

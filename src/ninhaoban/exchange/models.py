@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.regions.models import DepartmentType
@@ -83,14 +84,14 @@ class Consent(models.Model):
 
 
 class Outcome(models.TextChoices):
-    OK = "ok", "已获取"
-    NO_RECORD = "no_record", "无记录"
-    REFUSED = "refused", "未授权"
-    NO_CONSENT = "no_consent", "未经本人同意"
-    DOWN = "down", "部门系统不可用"
-    TIMEOUT = "timeout", "查询超时"
-    NO_SOURCE = "no_source", "无数据来源"
-    READ = "read", "查阅本平台数据"
+    OK = "ok", _("已获取")
+    NO_RECORD = "no_record", _("无记录")
+    REFUSED = "refused", _("未授权")
+    NO_CONSENT = "no_consent", _("未经本人同意")
+    DOWN = "down", _("部门系统不可用")
+    TIMEOUT = "timeout", _("查询超时")
+    NO_SOURCE = "no_source", _("无数据来源")
+    READ = "read", _("查阅本平台数据")
 
 
 class DataQuery(models.Model):

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_noop as _
+
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.catalog.selectors import base_code_of
 from ninhaoban.exchange.datasets import data_set_name
@@ -45,11 +47,11 @@ def queries_about(applicant: Applicant, limit: int = 200) -> list[DataQuery]:
 def describe_actor(actor: str, applicant: Applicant) -> str:
     """Who asked, in words a citizen understands, without naming staff members."""
     if actor == applicant.subject:
-        return "本人"
+        return _("本人")
     if actor == "public":
-        return "公众扫码核验"
+        return _("公众扫码核验")
     if actor == "system":
-        return "平台自动核验"
+        return _("平台自动核验")
     if actor.startswith("staff:"):
         return f"工作人员（编号{actor.removeprefix('staff:')}）"
     return actor
@@ -58,7 +60,7 @@ def describe_actor(actor: str, applicant: Applicant) -> str:
 def describe_data(data_key: str) -> str:
     kind = data_key.partition(":")[0]
     if kind == "licence":
-        return "电子证照"
+        return _("电子证照")
     if kind == "proof":
-        return "证明"
+        return _("证明")
     return data_set_name(data_key)

@@ -1,9 +1,11 @@
 """The public page 存证查询: a case's or a licence's entries, checked by the browser itself."""
 
+import datetime as dt
 import json
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.timezone import localtime
 
 from ninhaoban.core.errors import NotFound
 from ninhaoban.ledger import keys, selectors
@@ -14,6 +16,14 @@ def _subjects(query: str) -> list[str]:
     if ":" in query:
         return [query]
     return [f"case:{query}", f"licence:{query}"]
+
+
+def _local(stamp: str) -> dt.datetime | str:
+    """An entry's UTC time as the local time the rest of the site shows."""
+    try:
+        return localtime(dt.datetime.fromisoformat(stamp))
+    except (TypeError, ValueError):
+        return stamp
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -30,7 +40,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 {
                     "index": entry.index,
                     "kind": entry.kind,
-                    "time": body.get("time", ""),
+                    "time": _local(body.get("time", "")),
                     "subjects": body.get("subjects", []),
                     "leaf_hash": bytes(entry.leaf_hash).hex(),
                     "body": entry.body if authorized else "",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 
 from ninhaoban.core.pdf import KeyValue, Paragraph, render_pdf
+from ninhaoban.licences import schema
 from ninhaoban.licences.models import Licence, Proof
 from ninhaoban.licences.proofs import SPECS
 
@@ -26,13 +27,12 @@ def _signature_note(key_id: str, url: str) -> str:
 
 def licence_pdf(licence: Licence) -> bytes:
     kind = licence.licence_type
-    labels = dict(kind.layout)
     pairs = [
         ("证照标识", licence.identifier),
         ("持证主体", licence.holder.name),
         ("证件号码", licence.holder.identifier),
     ]
-    pairs += [(labels.get(k, k), str(v)) for k, v in licence.fields.items()]
+    pairs += [(spec.zh, str(value)) for spec, value in schema.face(licence)]
     pairs += [
         ("颁发机构", licence.issuer.name),
         ("颁发日期", licence.issued_on.isoformat()),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.exchange.models import DataQuery
@@ -6,11 +7,11 @@ from ninhaoban.regions.models import Department, DepartmentType
 
 
 class LicenceStatus(models.TextChoices):
-    VALID = "10", "有效"
-    SUSPENDED = "20", "暂扣"
-    REVOKED = "30", "撤销"
-    CANCELLED = "40", "注销"
-    EXPIRED = "50", "失效"
+    VALID = "10", _("有效")
+    SUSPENDED = "20", _("暂扣")
+    REVOKED = "30", _("撤销")
+    CANCELLED = "40", _("注销")
+    EXPIRED = "50", _("失效")
 
 
 class LicenceType(models.Model):
@@ -83,12 +84,12 @@ class Licence(models.Model):
 
 
 class ProofKind(models.TextChoices):
-    SOCIAL_INSURANCE = "social_insurance", "社会保险个人参保缴费证明"
-    HOUSING_FUND = "housing_fund", "住房公积金缴存证明"
-    PROPERTY_RECORD = "property_record", "不动产登记查询结果"
-    NO_PROPERTY = "no_property", "无房证明"
-    BUSINESS_REGISTRATION = "business_registration", "营业执照信息"
-    HOUSEHOLD = "household", "户籍证明"
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险个人参保缴费证明")
+    HOUSING_FUND = "housing_fund", _("住房公积金缴存证明")
+    PROPERTY_RECORD = "property_record", _("不动产登记查询结果")
+    NO_PROPERTY = "no_property", _("无房证明")
+    BUSINESS_REGISTRATION = "business_registration", _("营业执照信息")
+    HOUSEHOLD = "household", _("户籍证明")
 
 
 class Proof(models.Model):

@@ -68,13 +68,13 @@ class Verdict:
 
 
 STATES: dict[str, tuple[str, str, str]] = {
-    LicenceStatus.VALID: ("valid", "有效", "valid"),
-    LicenceStatus.SUSPENDED: ("suspended", "暂扣", "suspended"),
-    LicenceStatus.REVOKED: ("revoked", "已撤销", "revoked"),
-    LicenceStatus.CANCELLED: ("cancelled", "已注销", "cancelled"),
-    LicenceStatus.EXPIRED: ("expired", "已失效", "expired"),
+    LicenceStatus.VALID: ("valid", "有效", "Valid"),
+    LicenceStatus.SUSPENDED: ("suspended", "暂扣", "Suspended"),
+    LicenceStatus.REVOKED: ("revoked", "已撤销", "Revoked"),
+    LicenceStatus.CANCELLED: ("cancelled", "已注销", "Cancelled"),
+    LicenceStatus.EXPIRED: ("expired", "已失效", "Expired"),
 }
-FORGED = Verdict(False, "forged", "签名无效（内容被篡改或非本平台签发）", "signature invalid")
+FORGED = Verdict(False, "forged", "签名无效（内容被篡改或非本平台签发）", "Signature invalid")
 
 
 def effective_status(licence: Licence, today: dt.date | None = None) -> str:
@@ -99,4 +99,4 @@ def verify_proof(proof: Proof, today: dt.date | None = None) -> Verdict:
         return Verdict(True, "revoked", "已作废", "revoked")
     if proof.valid_until < (today or dt.date.today()):
         return Verdict(True, "expired", "已过有效期", "expired")
-    return Verdict(True, "valid", "有效", "valid")
+    return Verdict(True, "valid", "有效", "Valid")

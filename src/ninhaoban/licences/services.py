@@ -17,7 +17,9 @@ from ninhaoban.core.canonical import canonical_json
 from ninhaoban.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF, ConsentBasis, Outcome
+from ninhaoban.i18n import english
 from ninhaoban.ledger.services import record
+from ninhaoban.licences import schema
 from ninhaoban.licences.identifiers import make_licence_id, parse_licence_id
 from ninhaoban.licences.models import (
     Licence,
@@ -55,22 +57,29 @@ def _expiry(issued_on: dt.date, years: int) -> dt.date | None:
 
 
 def _check_fields(kind: LicenceType, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields the type's schema names, in its order: a licence carries nothing else (an
+    application's note, other form entries). Every required field must be filled."""
     if not isinstance(fields, dict):
         raise InvalidInput("照面信息应为键值对", "fields must be a mapping", field="fields")
-    missing = [label for key, label in kind.layout if key not in fields]
-    if missing:
+    lacking = schema.missing(kind, fields)
+    if lacking:
         raise InvalidInput(
-            f"{kind.name}缺少照面项：{'、'.join(missing)}",
-            f"{kind.code} lacks fields: {', '.join(k for k, _ in kind.layout if k not in fields)}",
+            f"{kind.name}缺少照面项：{'、'.join(f.zh for f in lacking)}",
+            f"the licence lacks: {', '.join(f.en or f.zh for f in lacking)}",
             field="fields",
         )
+    kept = {
+        f.key: fields[f.key]
+        for f in schema.schema(kind)
+        if f.key in fields and fields[f.key] not in ("", None)
+    }
     try:
-        canonical_json(fields)
+        canonical_json(kept)
     except TypeError as exc:
         raise InvalidInput(
             "照面信息含有无法签名的值（如小数）", f"fields cannot be signed: {exc}", field="fields"
         ) from None
-    return fields
+    return kept
 
 
 @transaction.atomic
@@ -90,13 +99,13 @@ def issue_licence(
     if kind.holder_kind and holder.kind != kind.holder_kind:
         raise InvalidInput(
             f"{kind.name}的持证主体应为{kind.get_holder_kind_display()}",
-            f"a {kind.code} is held by a {kind.holder_kind}",
+            f"this licence is held by: {english(ApplicantKind(kind.holder_kind).label)}",
             field="holder",
         )
     if issuer_department.dept_type != kind.issuing_department_type:
         raise InvalidInput(
             f"{kind.name}应由{kind.get_issuing_department_type_display()}颁发",
-            f"a {kind.code} is issued by a {kind.issuing_department_type} department",
+            f"this licence is issued by: {english(kind.get_issuing_department_type_display())}",
             field="issuer_department",
         )
     fields = _check_fields(kind, fields)
@@ -149,7 +158,7 @@ def amend_licence(
     if current.status != LicenceStatus.VALID:
         raise Conflict(
             f"证照当前为{current.get_status_display()}，不能变更",
-            f"a licence in status {current.status} cannot be amended",
+            f"a licence that is {english(current.get_status_display())} cannot be amended",
         )
     old = parse_licence_id(current.identifier)
     version = f"{int(old.version) + 1:03d}"
@@ -304,7 +313,10 @@ def issue_proof(
         raise error(result.message_zh, result.message_en)
     refusal = spec.refusal(result.data)
     if refusal:
-        raise Conflict(refusal, f"this record cannot give a {kind} proof")
+        raise Conflict(
+            refusal,
+            f"the department's record does not allow a proof: {english(ProofKind(kind).label)}",
+        )
     return _sign_proof(applicant, kind, result.data, result.query_id, purpose, actor)
 
 

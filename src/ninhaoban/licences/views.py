@@ -12,7 +12,7 @@ from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.core.errors import Forbidden, NotFound
 from ninhaoban.exchange.models import SELF
 from ninhaoban.exchange.selectors import describe_actor, describe_data, queries_about
-from ninhaoban.licences import selectors, services
+from ninhaoban.licences import schema, selectors, services
 from ninhaoban.licences.documents import licence_pdf, proof_pdf
 from ninhaoban.licences.models import Licence
 from ninhaoban.licences.payloads import effective_status, verify_licence, verify_proof
@@ -87,8 +87,7 @@ def my_queries(request: HttpRequest) -> HttpResponse:
 def my_licence(request: HttpRequest, identifier: str) -> HttpResponse:
     licence = _own_licence(request, identifier)
     services.trace_licence_read(licence, actor=licence.holder.subject, role=SELF, purpose="亮证")
-    labels = dict(licence.licence_type.layout)
-    fields = [(labels.get(k, k), v) for k, v in licence.fields.items()]
+    fields = [(spec.label, value) for spec, value in schema.face(licence)]
     return render(
         request,
         "licences/my_licence.html",
@@ -176,10 +175,9 @@ def staff_licence(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?q={licence.identifier}")
         purpose = (request.GET.get("purpose") or "工作人员查阅")[:128]
         services.trace_licence_read(licence, actor=staff.actor, role="staff", purpose=purpose)
-        labels = dict(licence.licence_type.layout)
         context.update(
             licence=licence,
             verdict=verify_licence(licence),
-            fields=[(labels.get(k, k), v) for k, v in licence.fields.items()],
+            fields=[(spec.label, value) for spec, value in schema.face(licence)],
         )
     return render(request, "licences/staff_licence.html", context)

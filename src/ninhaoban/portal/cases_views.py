@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.cases import documents, permissions, selectors, services
@@ -90,7 +91,7 @@ def supply(request: HttpRequest, case_no: str) -> HttpResponse:
         context.update(attempt.refused(exc))
         return render(request, "portal/cases/case.html", context, status=exc.status)
     attempt.made()
-    messages.info(request, "补正材料已提交 / corrections submitted")
+    messages.info(request, gettext("补正材料已提交"))
     return redirect("my-case", case_no=case_no)
 
 
@@ -101,7 +102,7 @@ def withdraw(request: HttpRequest, case_no: str) -> HttpResponse:
         return _login(request)
     case = selectors.case_for_applicant(actor.own, case_no)
     services.withdraw(case, actor, reason=request.POST.get("reason", ""))
-    messages.info(request, "申请已撤回 / application withdrawn")
+    messages.info(request, gettext("申请已撤回"))
     return redirect("my-case", case_no=case_no)
 
 

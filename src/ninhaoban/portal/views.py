@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts import services as accounts
@@ -19,6 +20,7 @@ from ninhaoban.accounts.sources import DEVICE_COOKIE, Source
 from ninhaoban.cases import selectors as cases
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.core.errors import DomainError, InvalidInput
+from ninhaoban.labels import one_language
 from ninhaoban.portal.captcha import check_captcha, new_challenge
 from ninhaoban.regions import selectors as regions
 from ninhaoban.regions.models import Level
@@ -94,12 +96,9 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             login(request, user)
             return redirect(_next_url(request, "/console/"))
         if is_locked(request, username):
-            error = (
-                "登录失败次数过多，账号已暂时锁定，请稍后再试。"
-                "/ Too many failed logins: the account is locked for a while."
-            )
+            error = gettext("登录失败次数过多，账号已暂时锁定，请稍后再试。")
         else:
-            error = "用户名或密码错误。/ Wrong username or password."
+            error = gettext("用户名或密码错误。")
     status = 200 if not error else 401
     return render(
         request,
@@ -140,9 +139,7 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
                 raise _captcha_refused()
             if action == "send_code":
                 accounts.send_login_code(request.POST.get("phone", ""), source)
-                info = (
-                    "验证码已发送（如该号码已登记）。/ A code was sent if the number is registered."
-                )
+                info = gettext("验证码已发送（如该号码已登记）。")
             elif action == "code":
                 applicant = accounts.login_with_code(
                     request.POST.get("phone", ""), request.POST.get("code", ""), source
@@ -160,12 +157,12 @@ def applicant_login(request: HttpRequest) -> HttpResponse:
                     else None
                 )
                 if user is None:
-                    error, status = "证件号码或密码错误。/ Wrong ID number or password.", 401
+                    error, status = gettext("证件号码或密码错误。"), 401
                 else:
                     login(request, user)
                     return redirect(_next_url(request, "/"))
         except DomainError as exc:
-            error = f"{exc.message_zh} / {exc.message_en}"
+            error = one_language(exc)
             status = exc.status if exc.status in (422, 429) else 401
     if info:
         messages.info(request, info)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.core.errors import InvalidInput
 
@@ -7,16 +8,16 @@ CODE_GROUPS = (2, 2, 2, 3, 3)
 
 
 class Level(models.TextChoices):
-    CITY = "city", "市"
-    COUNTY = "county", "县（市、区）"
-    TOWN = "town", "乡镇（街道）"
-    VILLAGE = "village", "村（社区）"
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（市、区）")
+    TOWN = "town", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
 
 
 class RegionKind(models.TextChoices):
-    REGULAR = "regular", "行政区划"
-    ZONE = "zone", "功能区（开发区、高新区）"
-    FARM = "farm", "农场、林场等"
+    REGULAR = "regular", _("行政区划")
+    ZONE = "zone", _("功能区（开发区、高新区）")
+    FARM = "farm", _("农场、林场等")
 
 
 def code_prefix(code: str) -> str:
@@ -77,21 +78,21 @@ class Region(models.Model):
 
 
 class DepartmentType(models.TextChoices):
-    MARKET = "market", "市场监督管理局"
-    HRSS = "hrss", "人力资源和社会保障局"
-    HEALTHCARE_SECURITY = "healthcare_security", "医疗保障局"
-    REAL_ESTATE = "real_estate", "不动产登记中心"
-    HOUSING_FUND = "housing_fund", "住房公积金中心"
-    PUBLIC_SECURITY = "public_security", "公安局"
-    NATURAL_RESOURCES = "natural_resources", "自然资源和规划局"
-    HOUSING = "housing", "住房和城乡建设局"
-    TAX = "tax", "税务局"
-    HEALTH = "health", "卫生健康委员会"
-    CIVIL_AFFAIRS = "civil_affairs", "民政局"
-    TRANSPORT = "transport", "交通运输局"
-    DEVELOPMENT = "development", "发展和改革委员会"
-    DATA = "data", "政务服务和大数据管理局"
-    OTHER = "other", "其他"
+    MARKET = "market", _("市场监督管理局")
+    HRSS = "hrss", _("人力资源和社会保障局")
+    HEALTHCARE_SECURITY = "healthcare_security", _("医疗保障局")
+    REAL_ESTATE = "real_estate", _("不动产登记中心")
+    HOUSING_FUND = "housing_fund", _("住房公积金中心")
+    PUBLIC_SECURITY = "public_security", _("公安局")
+    NATURAL_RESOURCES = "natural_resources", _("自然资源和规划局")
+    HOUSING = "housing", _("住房和城乡建设局")
+    TAX = "tax", _("税务局")
+    HEALTH = "health", _("卫生健康委员会")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政局")
+    TRANSPORT = "transport", _("交通运输局")
+    DEVELOPMENT = "development", _("发展和改革委员会")
+    DATA = "data", _("政务服务和大数据管理局")
+    OTHER = "other", _("其他")
 
 
 class Department(models.Model):
@@ -158,10 +159,10 @@ class Window(models.Model):
 
 
 class DayKind(models.TextChoices):
-    WORKDAY = "workday", "工作日"
-    WEEKEND = "weekend", "周末"
-    HOLIDAY = "holiday", "法定节假日"
-    MAKEUP_WORKDAY = "makeup", "调休上班"
+    WORKDAY = "workday", _("工作日")
+    WEEKEND = "weekend", _("周末")
+    HOLIDAY = "holiday", _("法定节假日")
+    MAKEUP_WORKDAY = "makeup", _("调休上班")
 
 
 class WorkCalendar(models.Model):

@@ -1,0 +1,146 @@
+"""The one label table: every key a person may meet (a status, a role, a material source, a
+ledger entry kind, any choice) and the Chinese label it is shown as.
+
+Pages, PDFs and exports show a key only through `label()` (in templates the `label` filter);
+the English label is the Chinese one's entry in the catalogue (django.po), through gettext,
+like every other text of the UI. The Chinese labels of choices stay where they are defined
+(the models' choices, the case transitions), so this table only gathers them by group.
+"""
+
+from collections.abc import Mapping
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
+
+from ninhaoban.accounts.models import ApplicantKind, AssuranceLevel, Role
+from ninhaoban.cases.machine import APPLICANT, SYSTEM, TRANSITIONS
+from ninhaoban.cases.models import Channel, MaterialState, NoticeKind, Status, StepState
+from ninhaoban.cases.models import Outcome as Decision
+from ninhaoban.catalog.audit import KINDS as AUDIT_FINDINGS
+from ninhaoban.catalog.models import (
+    CaseKind,
+    DeliveryMethod,
+    ItemType,
+    MaterialForm,
+    MaterialSource,
+    OnlineDepth,
+    Requirement,
+    SpecialProcedure,
+    VersionState,
+)
+from ninhaoban.exchange.models import Outcome as QueryOutcome
+from ninhaoban.i18n import in_english
+from ninhaoban.licences.models import LicenceStatus, ProofKind
+from ninhaoban.regions.models import DayKind, DepartmentType, Level, RegionKind
+
+# Ledger entry kinds other than a case's transitions (case.<transition> is labelled by it).
+LEDGER_KINDS = {
+    "api_token.issued": _("签发接口令牌"),
+    "api_token.revoked": _("吊销接口令牌"),
+    "applicant.login": _("申请人登录"),
+    "applicant.phone_changed": _("申请人更换手机号码"),
+    "applicant.registered": _("申请人注册"),
+    "applicant.viewed": _("查阅申请人信息"),
+    "calendar.day_changed": _("调整工作日历单日"),
+    "calendar.notice_imported": _("导入节假日安排通知"),
+    "case.escalation": _("预警和超期扫描"),
+    "case.files_held": _("暂存已收材料文件"),
+    "catalog.base_item_created": _("新增基本目录事项"),
+    "catalog.bundle_saved": _("保存一件事"),
+    "catalog.draft_created": _("新建事项草稿"),
+    "catalog.draft_discarded": _("放弃事项草稿"),
+    "catalog.draft_updated": _("修改事项草稿"),
+    "catalog.ended": _("事项停止实施"),
+    "catalog.imported": _("导入事项"),
+    "catalog.item_created": _("新增实施清单事项"),
+    "catalog.material_file_attached": _("上传材料样表"),
+    "catalog.proof_saved": _("保存证明事项"),
+    "catalog.published": _("发布事项版本"),
+    "catalog.type_label_saved": _("保存事项类型名称"),
+    "exchange.authorization_withdrawn": _("撤销共享授权"),
+    "exchange.authorized": _("授予共享授权"),
+    "exchange.consent_granted": _("授权同意"),
+    "exchange.consent_revoked": _("撤回授权同意"),
+    "exchange.query": _("共享数据查询"),
+    "exchange.source_registered": _("登记部门系统"),
+    "guidance.synonym_added": _("新增同义词"),
+    "guidance.synonym_changed": _("修改同义词"),
+    "guidance.synonym_deleted": _("删除同义词"),
+    "kiosk.enrolled": _("终端完成注册"),
+    "kiosk.enrolment_issued": _("签发终端注册码"),
+    "kiosk.enrolment_voided": _("作废终端注册码"),
+    "kiosk.registered": _("登记自助终端"),
+    "kiosk.session_ended": _("终端会话结束"),
+    "kiosk.session_started": _("终端会话开始"),
+    "ledger.cosigned": _("见证签名"),
+    "licence.amended": _("变更证照信息"),
+    "licence.issued": _("签发电子证照"),
+    "licence.status_changed": _("变更证照状态"),
+    "proof.issued": _("出具证明"),
+    "proof.revoked": _("作废证明"),
+    "staff.created": _("新增工作人员"),
+    "staff.phone_changed": _("工作人员更换手机号码"),
+    "staff.role_changed": _("变更工作人员角色"),
+    "staff.role_granted": _("授予工作人员角色"),
+    "staff.role_revoked": _("撤销工作人员角色"),
+}
+
+
+# What a case's history row may say it did: the transitions, and a bundle's parent following
+# its children (cases.services.bundles).
+CASE_ACTIONS = {t.name: t.label for t in TRANSITIONS.values()} | {
+    "derived": _("随子办件更新"),
+    "recalendar": _("办理期限随工作日历调整"),
+}
+
+
+def _choices(*kinds: type[models.Choices]) -> dict[str, str]:
+    return {str(value): str(text) for kind in kinds for value, text in kind.choices}
+
+
+GROUPS: dict[str, Mapping[str, str]] = {
+    "applicant_kind": _choices(ApplicantKind),
+    "assurance": _choices(AssuranceLevel),
+    "audit_finding": AUDIT_FINDINGS,
+    "case_kind": _choices(CaseKind),
+    "case_status": _choices(Status),
+    "channel": _choices(Channel),
+    "day_kind": _choices(DayKind),
+    "decision": _choices(Decision),
+    "delivery": _choices(DeliveryMethod),
+    "department_type": _choices(DepartmentType),
+    "item_type": _choices(ItemType),
+    "ledger_kind": LEDGER_KINDS | {f"case.{name}": text for name, text in CASE_ACTIONS.items()},
+    "level": _choices(Level),
+    "licence_status": _choices(LicenceStatus),
+    "material_form": _choices(MaterialForm),
+    "material_source": _choices(MaterialSource),
+    "material_state": _choices(MaterialState),
+    "notice_kind": _choices(NoticeKind),
+    "online_depth": _choices(OnlineDepth),
+    "proof_kind": _choices(ProofKind),
+    "query_outcome": _choices(QueryOutcome),
+    "region_kind": _choices(RegionKind),
+    "requirement": _choices(Requirement),
+    "role": _choices(Role) | {APPLICANT: _("申请人"), SYSTEM: _("系统")},
+    "special_procedure": _choices(SpecialProcedure),
+    "step_state": _choices(StepState),
+    "transition": CASE_ACTIONS,
+    "version_state": _choices(VersionState),
+}
+
+
+def label(group: str, key: object) -> str:
+    """The label of `key` in the active language; an unknown key is shown as it is, so the
+    label test (tests/portal/test_labels.py) finds it."""
+    if key is None or key == "":
+        return ""
+    text = GROUPS[group].get(str(key))
+    return gettext(text) if text is not None else str(key)
+
+
+def one_language(obj: object, name: str = "message") -> str:
+    """Of a text held in both languages (`message_zh`/`message_en`, `label_zh`/`label_en`),
+    the one of the active language: pages speak one language at a time."""
+    return str(getattr(obj, f"{name}_{'en' if in_english() else 'zh'}", ""))
