@@ -38,7 +38,9 @@ def test_staff_who_see_the_case_open_its_files_and_leave_a_trace(
     assert trace.case_ref == case.case_no and trace.applicant_id == case.applicant_id
     assert trace.role == "approver" and trace.purpose == "查阅申请材料"
     entry = LedgerEntry.objects.filter(kind="exchange.query").latest("pk")
-    assert str(trace.pk) in entry.body and person().identifier not in entry.body
+    # the entry names the case and the applicant's keyed digest; its payload only as a digest
+    assert f"case:{case.case_no}" in entry.body and case.applicant.subject in entry.body
+    assert person().identifier not in entry.body
 
 
 def test_a_file_is_scoped_like_its_case(today, staff_client):
