@@ -18,7 +18,7 @@ WHO = (CLERK, APPROVER, CHIEF, ADMIN, SUPERVISOR, "applicant")
 
 
 class _Undo(Exception):
-    pass
+    """Raised inside the probe's atomic block so that what the service did is rolled back."""
 
 
 def _service_allows(name: str, case: Case, actor) -> bool:
