@@ -15,6 +15,7 @@ from ninhaoban.accounts.selectors import applicant_of_user
 from ninhaoban.cases import permissions
 from ninhaoban.cases.machine import Transition
 from ninhaoban.cases.models import Case, CaseEvent, Status
+from ninhaoban.cases.signals import case_events_logged
 from ninhaoban.core.errors import Forbidden
 from ninhaoban.ledger.services import record_many
 
@@ -146,6 +147,7 @@ def log_events(events: Sequence[tuple[CaseEvent, dict]], actor: Actor) -> list[C
             for event, (_, payload) in zip(saved, events, strict=True)
         ]
     )
+    case_events_logged.send(sender=CaseEvent, events=saved)
     return saved
 
 

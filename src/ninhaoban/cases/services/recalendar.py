@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ninhaoban.cases.models import TIMED_STATUSES, Case, DueDateRecompute
 from ninhaoban.cases.services.base import SYSTEM_ACTOR, Actor, log_event
+from ninhaoban.cases.signals import calendar_recomputed
 from ninhaoban.core import workdays
 from ninhaoban.core.workdays import WorkdayCalendar
 from ninhaoban.regions import calendar as stored_calendar
@@ -126,6 +127,8 @@ def run_recompute(run: DueDateRecompute, *, actor: Actor = SYSTEM_ACTOR) -> DueD
             if run.done >= len(run.items):
                 run.finished_at = timezone.now()
             run.save(update_fields=["done", "moved", "finished_at"])
+            if run.finished_at is not None:
+                calendar_recomputed.send(sender=DueDateRecompute, run=run, old=old, new=new)
     return run
 
 

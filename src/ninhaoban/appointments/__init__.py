@@ -1,0 +1,1 @@
+"""预约、取号、叫号 and waiting times, beside cases ([Reach])."""

@@ -1,0 +1,1 @@
+"""双随机一公开 with a verifiable draw, and tender complaints ([Public resources])."""
