@@ -72,3 +72,28 @@ def test_the_scan_tells_a_query_from_a_type_or_an_own_model():
     )
     assert foreign_reads(source, "portal") == [(5, "Case.objects")]
     assert foreign_reads(source, "cases") == [(4, "Page.objects")]
+
+
+PAGE_APPS = {"portal", "console", "kiosk"}
+
+
+def test_pages_live_only_in_the_page_apps():
+    """Domain apps keep models, services, selectors and their API router: a view module, a
+    URL module, a template or a static file elsewhere is a page outside portal, console and
+    kiosk (docs/DESIGN.md)."""
+    misplaced = sorted(
+        str(path.relative_to(SRC))
+        for app in SRC.iterdir()
+        if app.is_dir() and app.name not in PAGE_APPS
+        for pattern in (
+            "views.py",
+            "*_views.py",
+            "urls.py",
+            "*_urls.py",
+            "templates",
+            "templatetags",
+            "static",
+        )
+        for path in app.rglob(pattern)
+    )
+    assert misplaced == []

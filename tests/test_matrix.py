@@ -461,9 +461,10 @@ def test_every_endpoint_has_a_row():
 
 
 @pytest.fixture
-def world(db) -> dict[str, dict[str, str]]:
+def world(db, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
     """In each county: an accepted case (extended, so it has a notice), its applicant (a
-    resident), a licence, the 个体工商户设立登记 item and its version, and a kiosk."""
+    resident), a licence, the 个体工商户设立登记 item and its version, and a kiosk. The case's
+    uploads are stored when its transaction commits, as in the running platform."""
     demo_licences.seed_types()
     for username, role, region in MADE:
         grant_role(
@@ -478,7 +479,8 @@ def world(db) -> dict[str, dict[str, str]]:
             .order_by("pk")
             .first()
         )
-        case = window_case(region=region, clerk=STAFF["clerk"][county], applicant=resident)
+        with django_capture_on_commit_callbacks(execute=True):
+            case = window_case(region=region, clerk=STAFF["clerk"][county], applicant=resident)
         cases.accept(case, staff(STAFF["clerk"][county]))
         cases.extend(case, staff(STAFF["chief"][county]), days=2, reason="需现场核查")
         notice = Notice.objects.filter(case=case).latest("pk")

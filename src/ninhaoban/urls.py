@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ninhaoban.api.api import api
+from ninhaoban.console import licences_views as console_licences
 from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
@@ -37,14 +38,15 @@ urlpatterns = [
         portal_cases.notice_pdf,
         name="my-case-notice",
     ),
-    path("console/catalog/", include("ninhaoban.catalog.console_urls")),
+    path("console/licences/", console_licences.staff_licence, name="staff-licence"),
+    path("console/catalog/", include("ninhaoban.console.catalog_urls")),
     path("console/kiosks/", include("ninhaoban.kiosk.console_urls")),
     path("console/", include("ninhaoban.console.urls")),
-    path("catalog/", include("ninhaoban.catalog.urls")),
-    path("ledger/", include("ninhaoban.ledger.urls")),
-    path("", include("ninhaoban.licences.urls")),
-    path("", include("ninhaoban.guidance.urls")),
-    path("kiosk/", include("ninhaoban.kiosk.urls")),  # after guidance: its /kiosk/search/ wins
+    path("catalog/", include("ninhaoban.portal.catalog_urls")),
+    path("ledger/", include("ninhaoban.portal.ledger_urls")),
+    path("", include("ninhaoban.portal.licences_urls")),
+    path("", include("ninhaoban.portal.guidance_urls")),
+    path("kiosk/", include("ninhaoban.kiosk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

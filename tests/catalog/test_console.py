@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ninhaoban.catalog import selectors, transfer
-from ninhaoban.catalog.forms import form_from_content
 from ninhaoban.catalog.models import ServiceItem, VersionState
+from ninhaoban.console.catalog_forms import form_from_content
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from ninhaoban.catalog import selectors, services, transfer
-from ninhaoban.catalog.forms import form_from_content
 from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem
 from ninhaoban.catalog.services import CatalogRejected
+from ninhaoban.console.catalog_forms import form_from_content
 from ninhaoban.core.errors import Conflict
 
 pytestmark = pytest.mark.django_db

@@ -288,3 +288,17 @@ def materials_of(version: ServiceItemVersion) -> list[MaterialRequirement]:
 def steps_of(version: ServiceItemVersion) -> list[ProcessStep]:
     """The version's process steps by position (shared, read-only instances)."""
     return _content(version)[1]
+
+
+def items_for_console(text: str = "") -> QuerySet[ServiceItem]:
+    """Every implemented item (to be scoped by the caller), those whose name holds `text`."""
+    items = ServiceItem.objects.select_related("base", "region", "department")
+    return items.filter(base__name__contains=text) if text else items
+
+
+def items_with_drafts(item_ids: list[int]) -> set[int]:
+    return set(
+        ServiceItemVersion.objects.filter(item__in=item_ids, state="draft").values_list(
+            "item_id", flat=True
+        )
+    )

@@ -4,9 +4,9 @@ recorded (it changes nothing and carries no one's personal data)."""
 import functools
 from dataclasses import dataclass
 
-from ninhaoban.core.errors import InvalidInput
+from ninhaoban.core.errors import DomainError, InvalidInput
 from ninhaoban.guidance import index
-from ninhaoban.guidance.engine import MAX_LIMIT, Hit
+from ninhaoban.guidance.engine import MAX_LIMIT, MAX_QUERY_CHARS, Hit
 from ninhaoban.regions.models import Level
 from ninhaoban.regions.selectors import ancestors, get_region
 
@@ -81,3 +81,19 @@ def search(q: str, *, region: str = "", level: str = "", limit: int = 10) -> lis
     regions = region_scope(region) if region else None
     hits = index.current().search(q, regions=regions, level=level or None, limit=limit)
     return [_result(h) for h in hits]
+
+
+EXAMPLES = ["开饭店", "生孩子要办什么", "取公积金", "社保证明", "身份证过期了", "gjj"]
+
+
+def search_page(q: str, region_code: str) -> tuple[dict, int]:
+    """What a search page shows (the query, the region, the results or the error) and its
+    status: the portal's and the terminal's search pages render the same context."""
+    context: dict = {"q": q, "examples": EXAMPLES, "max_chars": MAX_QUERY_CHARS}
+    try:
+        context["region"] = get_region(region_code) if region_code else None
+        context["results"] = search(q, region=region_code)
+    except DomainError as exc:
+        context["error"] = exc
+        return context, exc.status
+    return context, 200

@@ -3,6 +3,7 @@ from django.urls import path
 from ninhaoban.kiosk import views
 
 urlpatterns = [
+    path("search/", views.search_anywhere, name="kiosk-search"),
     path("<slug:code>/", views.home, name="kiosk-home"),
     path("<slug:code>/enrol/", views.enrol, name="kiosk-enrol"),
     path("<slug:code>/identify/", views.identify, name="kiosk-identify"),

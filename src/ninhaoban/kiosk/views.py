@@ -30,7 +30,7 @@ from ninhaoban.cases.models import Channel
 from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
 from ninhaoban.exchange.models import SELF
-from ninhaoban.guidance.views import search_context
+from ninhaoban.guidance.selectors import search_page
 from ninhaoban.kiosk import selectors, services
 from ninhaoban.kiosk.identity import IDENTITY_CHECK, pending_token, read_pending
 from ninhaoban.kiosk.models import Kiosk, KioskSession
@@ -254,8 +254,19 @@ def leave(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> H
 def search(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
     """智能导办 in the terminal's frame (its header, its 首页 and 退出), with the keys for
     拼音首字母 input."""
-    context, status = search_context(request)
+    context, status = search_page(request.GET.get("q", ""), _search_region(request))
     return _render(request, kiosk, session, "guidance/kiosk.html", context, status)
+
+
+def _search_region(request: HttpRequest) -> str:
+    return request.GET.get("region", "").strip()
+
+
+def search_anywhere(request: HttpRequest) -> HttpResponse:
+    """智能导办 in the kiosk's look for a screen that is not an enrolled terminal (a hall's
+    information screen): nothing personal, no way to the staff or portal sign-in."""
+    context, status = search_page(request.GET.get("q", ""), _search_region(request))
+    return render(request, "guidance/kiosk.html", context, status=status)
 
 
 @kiosk_page

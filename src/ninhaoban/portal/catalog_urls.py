@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.catalog import views
+from ninhaoban.portal import catalog_views as views
 
 app_name = "catalog"
 urlpatterns = [

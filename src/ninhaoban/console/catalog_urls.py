@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.catalog import console_views as views
+from ninhaoban.console import catalog_views as views
 
 app_name = "catalog-console"
 urlpatterns = [

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from ninhaoban.ledger import views
+from ninhaoban.portal import ledger_views as views
 
 urlpatterns = [path("", views.lookup, name="ledger-lookup")]

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
 from ninhaoban.catalog import audit, guides, selectors, services, stats, transfer
-from ninhaoban.catalog.forms import content_from_form, form_from_content
 from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, ServiceItemVersion
 from ninhaoban.catalog.permissions import report_prefixes, visible_findings
 from ninhaoban.catalog.services import CatalogRejected
+from ninhaoban.console.catalog_forms import content_from_form, form_from_content
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.regions.models import DepartmentType
 from ninhaoban.regions.selectors import department_ids_by_uscc, get_region, nearest_department
@@ -48,22 +48,16 @@ def index(request: HttpRequest) -> HttpResponse:
     _require_any(request, ADMIN_ROLES)
     text = request.GET.get("q", "").strip()[:64]
     items = scoped(
-        ServiceItem.objects.select_related("base", "region", "department"),
+        selectors.items_for_console(text),
         request.user,
         ADMIN_ROLES,
         region_field="region_id",
         department_field="department_id",
     )
-    if text:
-        items = items.filter(base__name__contains=text)
     page = Paginator(items.order_by("region_id", "base__code"), 50).get_page(
         request.GET.get("page")
     )
-    drafts = set(
-        ServiceItemVersion.objects.filter(item__in=[i.pk for i in page], state="draft").values_list(
-            "item_id", flat=True
-        )
-    )
+    drafts = selectors.items_with_drafts([i.pk for i in page])
     return render(
         request,
         "catalog/console/index.html",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.licences import views
+from ninhaoban.portal import licences_views as views
 
 urlpatterns = [
     path("verify/licences/<str:identifier>/", views.verify_licence_page, name="verify-licence"),
@@ -11,5 +11,4 @@ urlpatterns = [
     path("my/licences/<str:identifier>/pdf", views.my_licence_pdf, name="my-licence-pdf"),
     path("my/proofs/", views.my_proofs, name="my-proofs"),
     path("my/proofs/<str:number>/pdf", views.my_proof_pdf, name="my-proof-pdf"),
-    path("console/licences/", views.staff_licence, name="staff-licence"),
 ]
