@@ -29,10 +29,13 @@ def wipe_catalog() -> None:
 
 
 def edit(raw: bytes, sheet: str, row: int, column: str, value) -> bytes:
+    """`raw` with one cell changed: `column` is a field name, found by its label."""
     book = load_workbook(io.BytesIO(raw))
     ws = book[sheet]
     header = [c.value for c in ws[1]]
-    ws.cell(row=row, column=header.index(column) + 1, value=value)
+    kind = next(k for k, name in transfer.SHEETS.items() if name == sheet)
+    label = transfer.COLUMN_LABELS[kind][column]
+    ws.cell(row=row, column=header.index(label) + 1, value=value)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -75,7 +78,7 @@ def test_an_import_with_one_bad_row_changes_nothing_and_names_the_row():
     with pytest.raises(CatalogRejected) as refused:
         transfer.import_file(raw, "catalog.xlsx", actor="system")
     problems = refused.value.problems
-    assert [(p.where, p.field) for p in problems] == [("申请材料 第7行", "source")]
+    assert [(p.where, p.field) for p in problems] == [("申请材料 第7行", "材料来源")]
     assert "neighbour" in problems[0].message_zh
     assert ServiceItemVersion.objects.count() == versions
     assert LedgerEntry.objects.count() == ledger
@@ -106,10 +109,10 @@ def test_an_import_lists_every_error_by_sheet_row_and_field():
         transfer.import_file(raw, "catalog.xlsx", actor="system")
     found = {(p.where, p.field) for p in refused.value.problems}
     assert {
-        ("实施清单 第3行", "type_label"),
-        ("基本目录 第4行", "item_type"),
-        ("办理流程 第5行", "working_days"),
-        ("收费项目 第2行", "item_code"),
+        ("实施清单 第3行", "事项类型名称"),
+        ("基本目录 第4行", "事项类型"),
+        ("办理流程 第5行", "环节时限（工作日）"),
+        ("收费项目 第2行", "实施编码"),
     } <= found
     messages = " ".join(p.message_zh for p in refused.value.problems)
     assert "批办" in messages and "许可审批" in messages

@@ -89,7 +89,7 @@ def test_json_and_xlsx_imports_refuse_it():
     raw = edit(transfer.export_file("c.xlsx"), "实施清单", 2, "online_url", "javascript:x()")
     with pytest.raises(CatalogRejected) as refused:
         transfer.import_file(raw, "c.xlsx", actor="system")
-    assert any(p.field == "online_url" for p in refused.value.problems)
+    assert any(p.field == "网上办理地址" for p in refused.value.problems)
 
 
 def test_a_guide_never_links_a_script_written_before_the_rule(client):

@@ -41,8 +41,9 @@ DATA_NAMES = {
 }
 
 
-def source_text(material: MaterialRequirement) -> str:
-    """Where the document comes from, in the words the guide uses."""
+def source_text(material: "MaterialRequirement | MergedMaterial") -> str:
+    """Where the document comes from, in the words the guide's PDF uses (pages show the
+    source's label in the chosen language, `portal/templates/catalog/_source.html`)."""
     if material.source == MaterialSource.LICENCE:
         return f"电子证照（证照类型{material.licence_type_code}），免提交"
     if material.source == MaterialSource.SHARED_DATA:
@@ -169,6 +170,9 @@ class MergedMaterial:
 
     name: str
     source: str
+    licence_type_code: str
+    data_key: str
+    issuer: str
     required: bool
     copies: int
     items: list[str] = field(default_factory=list)
@@ -209,7 +213,13 @@ def merge_materials(guides: list[Guide]) -> list[MergedMaterial]:
             entry = merged.get(key)
             if entry is None:
                 entry = merged[key] = MergedMaterial(
-                    m.name, source_text(m), m.requirement != Requirement.OPTIONAL, m.copies
+                    m.name,
+                    m.source,
+                    m.licence_type_code,
+                    m.data_key,
+                    m.issuer,
+                    m.requirement != Requirement.OPTIONAL,
+                    m.copies,
                 )
             entry.required = entry.required or m.requirement != Requirement.OPTIONAL
             entry.copies = max(entry.copies, m.copies)

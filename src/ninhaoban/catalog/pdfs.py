@@ -119,7 +119,7 @@ def bundle_pdf(bundle_guide: BundleGuide, qr_url: str) -> bytes:
         Table(
             [["序号", "材料名称", "来源", "用于事项"]]
             + [
-                [str(i), m.name, m.source, "、".join(m.items)]
+                [str(i), m.name, source_text(m), "、".join(m.items)]
                 for i, m in enumerate(bundle_guide.materials, start=1)
             ],
             widths=[0.08, 0.32, 0.3, 0.3],

@@ -1,7 +1,9 @@
 """Catalog files: JSON and XLSX with the same content, so an export imported again changes
-nothing and exports the same. The XLSX has one sheet per table (基本目录, 实施清单, 申请材料,
-收费项目, 办理流程) with field names in the first row, as catalog admins edit it in a
-spreadsheet; every import error names its sheet, row and field.
+nothing and exports the same. The JSON is the machine format (field names and codes, for other
+systems). The XLSX is what catalog admins edit in a spreadsheet: one sheet per table (基本目录,
+实施清单, 申请材料, 收费项目, 办理流程), Chinese column names in the first row and every choice
+written as its label (是/否 for yes and no); reading it back maps labels to codes (and still
+takes the codes, as older files hold them). Every import error names its sheet, row and field.
 """
 
 import datetime as dt
@@ -14,12 +16,25 @@ from zipfile import BadZipFile
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ninhaoban.accounts.models import Role
 from ninhaoban.catalog import selectors
-from ninhaoban.catalog.models import BaseItem, ItemType
+from ninhaoban.catalog.guides import DATA_NAMES
+from ninhaoban.catalog.models import (
+    BaseItem,
+    CaseKind,
+    DeliveryMethod,
+    ItemType,
+    MaterialForm,
+    MaterialSource,
+    OnlineDepth,
+    Requirement,
+    SpecialProcedure,
+)
 from ninhaoban.catalog.rules import Problem
-from ninhaoban.catalog.services import ImportResult, import_catalog
+from ninhaoban.catalog.services import CatalogRejected, ImportResult, import_catalog
 from ninhaoban.catalog.services.bulk import json_locate
 from ninhaoban.core.errors import InvalidInput
+from ninhaoban.regions.models import Level
 
 FORMAT = "ninhaoban.catalog/1"
 BASE_COLUMNS = ("code", "name", "item_type", "legal_days", "legal_basis", "levels", "aliases")
@@ -45,6 +60,85 @@ SHEETS = {
 }
 LIST_FIELDS = {"levels", "aliases", "delivery_methods", "special_procedures"}
 SEPARATOR = "、"
+ITEM_CODE = "item_code"
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "base_items": {
+        "code": "基本编码",
+        "name": "事项名称",
+        "item_type": "事项类型",
+        "legal_days": "法定办结时限（工作日）",
+        "legal_basis": "设定依据",
+        "levels": "行使层级",
+        "aliases": "别名",
+    },
+    "service_items": {
+        "code": "实施编码",
+        "base_code": "基本编码",
+        "region": "行政区划代码",
+        "department": "实施主体统一社会信用代码",
+        "valid_from": "生效日期",
+        "name": "事项名称",
+        "type_label": "事项类型名称",
+        "case_kind": "办件类型",
+        "legal_days": "法定办结时限（工作日）",
+        "promised_days": "承诺办结时限（工作日）",
+        "visits_required": "到办事现场次数",
+        "online_depth": "网上办理深度",
+        "kiosk_enabled": "可自助终端办理",
+        "conditions": "受理条件",
+        "legal_basis": "设定依据",
+        "delivery_methods": "送达方式",
+        "special_procedures": "特别程序",
+        "online_url": "网上办理地址",
+        "licence_type_code": "颁发证照类型代码",
+        "establishes_organization": "设立市场主体",
+    },
+    "materials": {
+        ITEM_CODE: "实施编码",
+        "name": "材料名称",
+        "requirement": "材料必要性",
+        "form": "材料形式",
+        "copies": "份数",
+        "source": "材料来源",
+        "licence_type_code": "证照类型代码",
+        "data_key": "共享数据",
+        "issuer": "出具单位",
+        "notes": "填报须知",
+        "sample": "样表文件",
+        "blank_form": "空白表格文件",
+    },
+    "fees": {
+        ITEM_CODE: "实施编码",
+        "name": "收费项目名称",
+        "standard": "收费标准",
+        "amount": "金额（元）",
+        "basis": "收费依据",
+        "waivable": "可减免",
+    },
+    "steps": {
+        ITEM_CODE: "实施编码",
+        "name": "环节名称",
+        "role": "办理角色",
+        "working_days": "环节时限（工作日）",
+        "parallel_group": "并联组",
+    },
+}
+CHOICE_LABELS: dict[str, dict[Any, str]] = {
+    field: {c.value: str(c.label) for c in kind}
+    for field, kind in {
+        "case_kind": CaseKind,
+        "online_depth": OnlineDepth,
+        "delivery_methods": DeliveryMethod,
+        "special_procedures": SpecialProcedure,
+        "requirement": Requirement,
+        "form": MaterialForm,
+        "source": MaterialSource,
+        "role": Role,
+        "levels": Level,
+    }.items()
+} | {"data_key": dict(DATA_NAMES)}
+BOOLEAN_FIELDS = {"kiosk_enabled", "establishes_organization", "waivable"}
+YES, NO = "是", "否"
 
 
 def export_data(day: dt.date | None = None) -> dict[str, Any]:
@@ -96,27 +190,62 @@ def read_json(raw: bytes) -> dict[str, Any]:
     return data
 
 
+def _label(field: str, value: Any) -> Any:
+    return CHOICE_LABELS.get(field, {}).get(value, value)
+
+
 def _cell(field: str, value: Any) -> Any:
     if field in LIST_FIELDS:
-        return SEPARATOR.join(value)
+        return SEPARATOR.join(str(_label(field, v)) for v in value)
     if field == "item_type":
         return ItemType(value).label
-    return value
+    if field in BOOLEAN_FIELDS and isinstance(value, bool):
+        return YES if value else NO
+    return _label(field, value)
+
+
+def _code(field: str, value: Any) -> Any:
+    """A cell as the field's code: a label read back, a code kept."""
+    if field in LIST_FIELDS and isinstance(value, str):
+        return [str(_one_code(field, v)) for v in _split(field, value)]
+    if field in BOOLEAN_FIELDS and value in (YES, NO):
+        return value == YES
+    return _one_code(field, value)
+
+
+def _split(field: str, text: str) -> list[str]:
+    """A list cell's values; a label that holds the separator itself (县（市、区）) is one."""
+    labels = set(CHOICE_LABELS.get(field, {}).values())
+    parts = [p.strip() for p in text.split(SEPARATOR)]
+    values, i = [], 0
+    while i < len(parts):
+        j = next(
+            (j for j in range(len(parts), i + 1, -1) if SEPARATOR.join(parts[i:j]) in labels),
+            i + 1,
+        )
+        values.append(SEPARATOR.join(parts[i:j]))
+        i = j
+    return [v for v in values if v]
+
+
+def _one_code(field: str, value: Any) -> Any:
+    by_label = {label: code for code, label in CHOICE_LABELS.get(field, {}).items()}
+    return by_label.get(value, value) if isinstance(value, str) else value
 
 
 def to_xlsx(data: dict[str, Any]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     bases = workbook.create_sheet(SHEETS["base_items"])
-    bases.append(BASE_COLUMNS)
+    bases.append([COLUMN_LABELS["base_items"][f] for f in BASE_COLUMNS])
     for base in data["base_items"]:
         bases.append([_cell(f, base[f]) for f in BASE_COLUMNS])
     items = workbook.create_sheet(SHEETS["service_items"])
-    items.append(ITEM_COLUMNS)
+    items.append([COLUMN_LABELS["service_items"][f] for f in ITEM_COLUMNS])
     parts = {}
     for kind, columns in PART_COLUMNS.items():
         parts[kind] = workbook.create_sheet(SHEETS[kind])
-        parts[kind].append(("item_code", *columns))
+        parts[kind].append([COLUMN_LABELS[kind][f] for f in (ITEM_CODE, *columns)])
     for item in data["service_items"]:
         items.append([_cell(f, item[f]) for f in ITEM_COLUMNS])
         for kind, columns in PART_COLUMNS.items():
@@ -127,16 +256,20 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _rows(sheet) -> list[tuple[int, dict[str, Any]]]:
+def _rows(sheet, kind: str) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's rows by field name, each cell as its code (the header may name a column by
+    its Chinese label or by its field name)."""
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
+    fields = {label: field for field, label in COLUMN_LABELS[kind].items()}
     names = [str(h).strip() if h is not None else "" for h in header]
+    names = [fields.get(n, n) for n in names]
     out = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v in (None, "") for v in values):
             continue
         row = {n: v for n, v in zip(names, values, strict=False) if n}
-        out.append((number, {k: "" if v is None else v for k, v in row.items()}))
+        out.append((number, {k: "" if v is None else _code(k, v) for k, v in row.items()}))
     return out
 
 
@@ -155,21 +288,21 @@ def read_xlsx(raw: bytes) -> tuple[dict[str, Any], Callable[..., str], list[Prob
         raise InvalidInput(
             f"XLSX文件缺少工作表：{'、'.join(missing)}", f"sheets missing: {', '.join(missing)}"
         )
-    base_rows = _rows(workbook[SHEETS["base_items"]])
-    item_rows = _rows(workbook[SHEETS["service_items"]])
+    base_rows = _rows(workbook[SHEETS["base_items"]], "base_items")
+    item_rows = _rows(workbook[SHEETS["service_items"]], "service_items")
     by_code = {str(row.get("code", "")).strip(): i for i, (_, row) in enumerate(item_rows)}
     items = [dict(row, **{k: [] for k in PART_COLUMNS}) for _, row in item_rows]
     part_rows: dict[str, list[list[int]]] = {k: [[] for _ in items] for k in PART_COLUMNS}
     problems: list[Problem] = []
     for kind in PART_COLUMNS:
-        for number, row in _rows(workbook[SHEETS[kind]]):
-            code = str(row.pop("item_code", "")).strip()
+        for number, row in _rows(workbook[SHEETS[kind]], kind):
+            code = str(row.pop(ITEM_CODE, "")).strip()
             index = by_code.get(code)
             if index is None or not code:
                 problems.append(
                     Problem(
                         f"{SHEETS[kind]} 第{number}行",
-                        "item_code",
+                        ITEM_CODE,
                         f"实施清单中没有实施编码“{code}”",
                         f"no service item '{code}' in the 实施清单 sheet",
                     )
@@ -207,9 +340,32 @@ def parse_file(
 
 
 def import_file(raw: bytes, filename: str, *, actor: str) -> ImportResult:
-    """Import a .json or .xlsx catalog file: all of it, or nothing and every problem."""
+    """Import a .json or .xlsx catalog file: all of it, or nothing and every problem (in a
+    spreadsheet's words: its sheet, row and column name)."""
     data, locate, problems = parse_file(raw, filename)
-    return import_catalog(data, actor=actor, locate=locate, problems=problems)
+    try:
+        return import_catalog(data, actor=actor, locate=locate, problems=problems)
+    except CatalogRejected as refused:
+        if not filename.lower().endswith(".xlsx"):
+            raise
+        raise CatalogRejected([_in_columns(p) for p in refused.problems]) from None
+
+
+def _in_columns(problem: Problem) -> Problem:
+    """A problem of a sheet row named by its column's label instead of its field name."""
+    kind = next((k for k, sheet in SHEETS.items() if problem.where.startswith(sheet)), None)
+    label = COLUMN_LABELS.get(kind or "", {}).get(problem.field)
+    if label is None:
+        return problem
+    key = problem.field
+    return Problem(
+        problem.where,
+        label,
+        label + problem.message_zh.removeprefix(key)
+        if problem.message_zh.startswith(key)
+        else problem.message_zh,
+        problem.message_en,
+    )
 
 
 def export_file(filename: str, day: dt.date | None = None) -> bytes:
