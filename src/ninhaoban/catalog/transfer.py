@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from zipfile import BadZipFile
 
+from django.db import models
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -123,19 +124,20 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "parallel_group": "并联组",
     },
 }
+CHOICES: dict[str, type[models.Choices]] = {
+    "case_kind": CaseKind,
+    "online_depth": OnlineDepth,
+    "delivery_methods": DeliveryMethod,
+    "special_procedures": SpecialProcedure,
+    "requirement": Requirement,
+    "form": MaterialForm,
+    "source": MaterialSource,
+    "role": Role,
+    "levels": Level,
+}
 CHOICE_LABELS: dict[str, dict[Any, str]] = {
-    field: {c.value: str(c.label) for c in kind}
-    for field, kind in {
-        "case_kind": CaseKind,
-        "online_depth": OnlineDepth,
-        "delivery_methods": DeliveryMethod,
-        "special_procedures": SpecialProcedure,
-        "requirement": Requirement,
-        "form": MaterialForm,
-        "source": MaterialSource,
-        "role": Role,
-        "levels": Level,
-    }.items()
+    field: dict(zip(kind.values, map(str, kind.labels), strict=True))
+    for field, kind in CHOICES.items()
 } | {"data_key": dict(DATA_NAMES)}
 BOOLEAN_FIELDS = {"kiosk_enabled", "establishes_organization", "waivable"}
 YES, NO = "是", "否"
