@@ -43,11 +43,11 @@ from ninhaoban.demo import accounts as demo_accounts  # noqa: E402
 from ninhaoban.demo import licences as demo_licences  # noqa: E402
 from ninhaoban.demo import regions as demo_regions  # noqa: E402
 from ninhaoban.exchange.sandbox import records  # noqa: E402
+from ninhaoban.ledger.signing import keyring  # noqa: E402
 from ninhaoban.licences import services  # noqa: E402
 from ninhaoban.licences.documents import proof_pdf  # noqa: E402
 from ninhaoban.licences.models import Licence, Proof, ProofKind  # noqa: E402
 from ninhaoban.licences.payloads import licence_payload, proof_payload, verify_licence  # noqa: E402
-from ninhaoban.licences.signing import keyring  # noqa: E402
 
 
 def per_second(fn, items: list, rounds: int = 3) -> float:

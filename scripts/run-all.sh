@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the web server, the background worker and the department sandbox together.
+# Runs the web server, the background worker, the department sandbox and the payment sandbox
+# (WeChat Pay, Alipay, UnionPay and the utility companies: `ninhaoban paysandbox`) together.
 #
 # The web server is gunicorn (its settings: src/ninhaoban/gunicorn_conf.py, from NHB_BIND and
 # NHB_WEB_WORKERS; static files by WhiteNoise, collected first with their gzip copies);
-# NHB_DEV=1 runs Django's development server instead. Ctrl-C or SIGTERM stops all three and waits
+# NHB_DEV=1 runs Django's development server instead. Ctrl-C or SIGTERM stops all of them and waits
 # for them (exit 0); if one ends by itself the others are stopped too and its exit status
 # is returned.
 set -u
@@ -41,6 +42,8 @@ $BIN/ninhaoban collectstatic --noinput -v0 || exit 1
 $BIN/ninhaoban run_huey &
 pids+=($!)
 $BIN/ninhaoban sandbox &
+pids+=($!)
+$BIN/ninhaoban paysandbox &
 pids+=($!)
 if [ "${NHB_DEV:-0}" = 1 ]; then
     $BIN/ninhaoban runserver "$BIND" --noreload &

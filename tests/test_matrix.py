@@ -431,6 +431,8 @@ PUBLIC: dict[str, str] = {
     "GET /api/v1/ledger/proofs/inclusion": "tests/ledger/test_api.py",
     "GET /api/v1/ledger/witness": "tests/ledger/test_api.py",
     "POST /api/v1/ledger/witness/cosignatures": "tests/ledger/test_api.py",
+    # payments: the platforms' notifications, answered only when their signature verifies
+    "POST /api/v1/payments/notify/{provider}": "tests/payments/test_callbacks.py",
 }
 
 

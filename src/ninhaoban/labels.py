@@ -32,6 +32,15 @@ from ninhaoban.catalog.models import (
 from ninhaoban.exchange.models import Outcome as QueryOutcome
 from ninhaoban.i18n import in_english
 from ninhaoban.licences.models import LicenceStatus, ProofKind
+from ninhaoban.payments.models import (
+    CallbackOutcome,
+    MismatchKind,
+    OrderKind,
+    OrderState,
+    ProviderCode,
+    ReceiptVerdict,
+    RefundState,
+)
 from ninhaoban.regions.models import DayKind, DepartmentType, Level, RegionKind
 
 # Ledger entry kinds other than a case's transitions (case.<transition> is labelled by it).
@@ -77,6 +86,15 @@ LEDGER_KINDS = {
     "licence.amended": _("变更证照信息"),
     "licence.issued": _("签发电子证照"),
     "licence.status_changed": _("变更证照状态"),
+    "payment.closed": _("关闭缴费订单"),
+    "payment.created": _("生成缴费订单"),
+    "payment.failed": _("支付未成功"),
+    "payment.paid": _("缴费成功并开具电子票据"),
+    "payment.paying": _("发起支付"),
+    "payment.reconciled": _("支付对账"),
+    "payment.refund_failed": _("退款未成功"),
+    "payment.refund_requested": _("申请退款"),
+    "payment.refunded": _("退款成功"),
     "proof.issued": _("出具证明"),
     "proof.revoked": _("作废证明"),
     "staff.created": _("新增工作人员"),
@@ -119,7 +137,14 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "material_state": _choices(MaterialState),
     "notice_kind": _choices(NoticeKind),
     "online_depth": _choices(OnlineDepth),
+    "pay_callback": _choices(CallbackOutcome),
+    "pay_kind": _choices(OrderKind),
+    "pay_mismatch": _choices(MismatchKind),
+    "pay_provider": _choices(ProviderCode),
+    "pay_refund": _choices(RefundState),
+    "pay_state": _choices(OrderState),
     "proof_kind": _choices(ProofKind),
+    "receipt_verdict": _choices(ReceiptVerdict),
     "query_outcome": _choices(QueryOutcome),
     "region_kind": _choices(RegionKind),
     "requirement": _choices(Requirement),

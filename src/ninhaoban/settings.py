@@ -247,6 +247,14 @@ NHB_SANDBOX_URL = os.environ.get("NHB_SANDBOX_URL", "http://127.0.0.1:8010").rst
 NHB_EXCHANGE_TIMEOUT_MS = int(os.environ.get("NHB_EXCHANGE_TIMEOUT_MS", "2000"))
 NHB_EXCHANGE_BREAKER_FAILURES = int(os.environ.get("NHB_EXCHANGE_BREAKER_FAILURES", "3"))
 NHB_EXCHANGE_BREAKER_SECONDS = int(os.environ.get("NHB_EXCHANGE_BREAKER_SECONDS", "30"))
+
+# Payment platforms and the utility companies (the paysandbox stands in for both in the demo
+# and the tests). Merchant ids and the platforms' public keys: VAR_DIR/keys/pay/.
+NHB_PAY_GATEWAY_URL = os.environ.get("NHB_PAY_GATEWAY_URL", "http://127.0.0.1:8020").rstrip("/")
+NHB_BILLS_URL = os.environ.get("NHB_BILLS_URL", NHB_PAY_GATEWAY_URL).rstrip("/")
+NHB_PAY_TIMEOUT_MS = int(os.environ.get("NHB_PAY_TIMEOUT_MS", "3000"))
+NHB_PAY_ORDER_MINUTES = int(os.environ.get("NHB_PAY_ORDER_MINUTES", "15"))
+NHB_PAY_PAYEE = os.environ.get("NHB_PAY_PAYEE", "咸宁市政务服务和大数据管理局")
 NHB_CONSENT_MINUTES = int(os.environ.get("NHB_CONSENT_MINUTES", "30"))
 NHB_PROOF_VALID_DAYS = int(os.environ.get("NHB_PROOF_VALID_DAYS", "90"))
 

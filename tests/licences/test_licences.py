@@ -11,12 +11,12 @@ from ninhaoban.accounts.services import ensure_applicant_user
 from ninhaoban.core.errors import InvalidInput, NotFound
 from ninhaoban.exchange.models import DataQuery
 from ninhaoban.ledger.models import LedgerEntry, LedgerSubject
+from ninhaoban.ledger.signing import keyring
 from ninhaoban.licences import selectors, services
 from ninhaoban.licences.documents import licence_pdf, licence_verify_url
 from ninhaoban.licences.identifiers import parse_licence_id
 from ninhaoban.licences.models import Licence, LicenceStatus
 from ninhaoban.licences.payloads import verify_licence
-from ninhaoban.licences.signing import keyring
 from ninhaoban.regions.models import Department
 from tests.conftest import NewEntries
 

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ninhaoban.accounts.models import Applicant
+from ninhaoban.ledger.signing import Keyring, keyring
 from ninhaoban.licences.models import Licence, LicenceType
 from ninhaoban.licences.payloads import licence_payload, verify_licence
-from ninhaoban.licences.signing import Keyring, keyring
 from ninhaoban.regions.models import Department
 
 FIELDS = {"type": "有限责任公司", "legal_representative": "张三丰", "address": "温泉路1号"}

@@ -58,6 +58,7 @@ def _mount() -> None:
     from ninhaoban.ledger.api import scope_subjects
     from ninhaoban.ledger.api import staff_router as ledger_staff_router
     from ninhaoban.licences.api import router as licences_router
+    from ninhaoban.payments.api import router as payments_router
     from ninhaoban.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
@@ -71,6 +72,7 @@ def _mount() -> None:
         scope_subjects(kind, lambda user, _: require_whole_scope(user, ["supervisor"]))
     api.add_router("/licences", licences_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/payments", payments_router)
 
 
 _mount()

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ninhaoban.ledger.signing import Signature, keyring
 from ninhaoban.licences.models import Licence, LicenceStatus, Proof
-from ninhaoban.licences.signing import Signature, keyring
 
 
 def licence_payload(licence: Licence) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF, ConsentBasis, Outcome
 from ninhaoban.i18n import english
 from ninhaoban.ledger.services import record
+from ninhaoban.ledger.signing import keyring
 from ninhaoban.licences import schema
 from ninhaoban.licences.identifiers import make_licence_id, parse_licence_id
 from ninhaoban.licences.models import (
@@ -31,7 +32,6 @@ from ninhaoban.licences.models import (
 )
 from ninhaoban.licences.payloads import licence_payload, proof_payload
 from ninhaoban.licences.proofs import SPECS
-from ninhaoban.licences.signing import keyring
 from ninhaoban.regions.models import Department
 from ninhaoban.regions.selectors import nearest_department
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ninhaoban.licences.signing import keyring
+from ninhaoban.ledger.signing import keyring
 
 
 class Command(BaseCommand):

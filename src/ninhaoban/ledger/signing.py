@@ -1,6 +1,7 @@
 """The platform's Ed25519 signing keys: generated on first use, identified, rotated.
 
-Every licence and proof carries the id of the key that signed it, and old keys stay on disk
+Every licence, proof and 电子票据 carries the id of the key that signed it (the keyring sits
+in ledger, the bottom layer, so licences and payments share it), and old keys stay on disk
 after a rotation, so a document signed years ago still verifies while new ones use the new
 key. Private keys live in `VAR_DIR/keys/ed25519/` (mode 0600) and never in the database.
 
