@@ -12,7 +12,7 @@ from ninhaoban.cases.models import Case, CaseEvent, CaseStep, Outcome, Status, S
 from ninhaoban.cases.permissions import allowed_actions
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
-from ninhaoban.core.errors import Forbidden, NotFound
+from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.ledger.models import LedgerEntry
 from tests.cases.conftest import PDF, applicant_actor, person, staff, window_case
 from tests.conftest import NewEntries
@@ -25,6 +25,13 @@ CLERK, APPROVER, CHIEF, ADMIN = (
     "chief.chongyang.market",
     "admin",
 )
+
+
+POSTAL_ADDRESS = {
+    "post_recipient": "张三",
+    "post_phone": "13907150001",
+    "post_address": "湖北省咸宁市崇阳县天城镇解放路1号",
+}
 
 
 def _active_step(case: Case) -> CaseStep:
@@ -98,7 +105,12 @@ CALLS: dict[str, tuple[Callable[[Case, Actor], object], str]] = {
     "extend": (lambda c, a: services.extend(c, a, days=2, reason="需现场核查"), CHIEF),
     "complete_step": (_step, CHIEF),
     "decide": (lambda c, a: services.decide(c, a, outcome="denied", reason="不符合条件"), CHIEF),
-    "deliver": (lambda c, a: services.deliver(c, a, method="post", tracking_no="SF1"), CLERK),
+    "deliver": (
+        lambda c, a: services.deliver(
+            c, a, method="post", tracking_no="SF1", post_address=POSTAL_ADDRESS
+        ),
+        CLERK,
+    ),
     "close": (lambda c, a: services.close(c, a), CLERK),
     "withdraw": (lambda c, a: services.withdraw(c, a), "applicant"),
     "reopen": (lambda c, a: services.reopen(c, a, reason="误驳回"), ADMIN),
@@ -261,3 +273,45 @@ def test_the_applicant_is_told_of_each_visible_change_without_the_id_number(
     assert [t.split("状态：")[1][:3] for t in texts] == ["已申报", "已受理", "审查中"]
     assert all(case.applicant.identifier not in t for t in texts)
     assert all(m.phone == case.applicant.phone for m in LogProvider.sent if case.case_no in m.text)
+
+
+def test_post_at_delivery_asks_for_an_address_when_the_application_gave_none(today):
+    """An applicant who chose the window may ask for post at 送达: the clerk must enter
+    where it goes (the rule intake uses), or nothing is written."""
+    case = case_in(S.DECIDED)
+    assert case.delivery_method != "post" and not case.post_address
+    clerk = staff(CLERK)
+    before = _written()
+    with pytest.raises(InvalidInput) as refused:
+        services.deliver(case, clerk, method="post", tracking_no="SF1")
+    assert refused.value.field == "post_recipient" and _written() == before
+    bad = {**POSTAL_ADDRESS, "post_phone": "12345"}
+    with pytest.raises(InvalidInput) as refused:
+        services.deliver(case, clerk, method="post", tracking_no="SF1", post_address=bad)
+    assert refused.value.field == "post_phone" and _written() == before
+    services.deliver(case, clerk, method="post", tracking_no="SF1", post_address=POSTAL_ADDRESS)
+    case.refresh_from_db()
+    assert (case.status, case.post_address, case.post_phone) == (
+        S.DELIVERING,
+        POSTAL_ADDRESS["post_address"],
+        "13907150001",
+    )
+
+
+def test_the_delivery_form_keeps_the_address_and_names_the_field(today, client):
+    case = case_in(S.DECIDED)
+    client.force_login(staff(CLERK).user)
+    url = f"/console/cases/{case.case_no}/"
+    page = client.get(url).content.decode()
+    assert 'name="post_address"' in page
+    typed = {"method": "post", "tracking_no": "SF1", **POSTAL_ADDRESS, "post_address": "短"}
+    response = client.post(f"{url}deliver/", typed)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'value="13907150001"' in page and 'value="短"' in page and "详细地址" in page
+    response = client.post(
+        f"{url}deliver/", {**typed, "post_address": POSTAL_ADDRESS["post_address"]}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.DELIVERING and case.post_recipient == "张三"

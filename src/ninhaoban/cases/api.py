@@ -351,6 +351,11 @@ class DecideIn(Schema):
 class DeliverIn(Schema):
     method: str = Field("", description="window, post or electronic")
     tracking_no: str = ""
+    post_address: dict[str, str] = Field(
+        {},
+        description="for post, when the application gave no address or it changed: "
+        "post_recipient, post_phone, post_address",
+    )
 
 
 def _done(case: Case, actor: Actor) -> CaseDetail:
@@ -433,7 +438,14 @@ def decide(request: HttpRequest, case_no: str, data: DecideIn) -> CaseDetail:
 def deliver(request: HttpRequest, case_no: str, data: DeliverIn) -> CaseDetail:
     case, actor = _case(request, case_no)
     return _done(
-        services.deliver(case, actor, method=data.method, tracking_no=data.tracking_no), actor
+        services.deliver(
+            case,
+            actor,
+            method=data.method,
+            tracking_no=data.tracking_no,
+            post_address=data.post_address,
+        ),
+        actor,
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import Role
@@ -173,6 +173,10 @@ def _case_context(
         "allowed": permissions.allowed_actions(actor, case),
         "procedures": SpecialProcedure.choices,
         "delivery_methods": DeliveryMethod.choices,
+        "postal_fields": [
+            (name, text, typed.get(name, "") if failed == "deliver" else getattr(case, name))
+            for name, text in zip(POSTAL_FIELDS, POSTAL_LABELS, strict=True)
+        ],
         "licence": licence,
         "licence_types": (
             results.licence_types_for(case)
@@ -183,6 +187,9 @@ def _case_context(
         "failure": failure,
         "typed": typed,
     }
+
+
+POSTAL_LABELS = (gettext_lazy("收件人"), gettext_lazy("收件人电话"), gettext_lazy("详细地址"))
 
 
 def _problems(request: HttpRequest) -> list[dict[str, str]]:
@@ -229,7 +236,11 @@ ACTIONS: dict[str, Callable[[Case, Actor, HttpRequest], object]] = {
         licence_fields=_licence_fields(r),
     ),
     "deliver": lambda c, a, r: services.deliver(
-        c, a, method=r.POST.get("method", ""), tracking_no=r.POST.get("tracking_no", "")
+        c,
+        a,
+        method=r.POST.get("method", ""),
+        tracking_no=r.POST.get("tracking_no", ""),
+        post_address={name: r.POST.get(name, "") for name in POSTAL_FIELDS},
     ),
     "close": lambda c, a, r: services.close(c, a),
     "reopen": lambda c, a, r: services.reopen(c, a, reason=r.POST.get("reason", "")),

@@ -135,7 +135,15 @@ def _advance(case: Case, target: str, office: tuple, day: dt.date, rng: random.R
             return
         method = rng.choice(["window", "post"])
         services.deliver(
-            case, clerk, method=method, tracking_no="SF1234567890" if method == "post" else ""
+            case,
+            clerk,
+            method=method,
+            tracking_no="SF1234567890" if method == "post" else "",
+            post_address={
+                "post_recipient": case.applicant.display_name[:32],
+                "post_phone": case.applicant.phone or "0715-8123456",
+                "post_address": f"湖北省咸宁市{case.region.name}便民路{rng.randint(1, 200)}号",
+            },
         )
         if target == Status.CLOSED:
             services.close(case, clerk)
