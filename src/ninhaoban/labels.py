@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import ApplicantKind, AssuranceLevel, Role
+from ninhaoban.appointments.models import BookingChannel, BookingStatus, TicketStatus
 from ninhaoban.cases.machine import APPLICANT, SYSTEM, TRANSITIONS
 from ninhaoban.cases.models import Channel, MaterialState, NoticeKind, Status, StepState
 from ninhaoban.cases.models import Outcome as Decision
@@ -104,6 +105,23 @@ LEDGER_KINDS = {
     "staff.role_revoked": _("撤销工作人员角色"),
 }
 
+# 预约取号 (appointments): bookings, numbers and the hall's queue settings
+QUEUE_KINDS = {
+    "booking.cancelled": _("取消预约"),
+    "booking.checked_in": _("凭预约取号"),
+    "booking.made": _("预约"),
+    "booking.missed": _("预约过时未取号"),
+    "booking.reminded": _("预约提醒"),
+    "queue.opened": _("大厅启用排队叫号"),
+    "queue.settings_changed": _("修改大厅预约设置"),
+    "queue.ticket_called": _("叫号"),
+    "queue.ticket_finished": _("窗口办结"),
+    "queue.ticket_no_show": _("过号"),
+    "queue.ticket_recalled": _("重呼"),
+    "queue.ticket_started": _("开始办理"),
+    "queue.ticket_taken": _("取号"),
+}
+
 
 # What a case's history row may say it did: the transitions, and a bundle's parent following
 # its children (cases.services.bundles).
@@ -129,7 +147,9 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "delivery": _choices(DeliveryMethod),
     "department_type": _choices(DepartmentType),
     "item_type": _choices(ItemType),
-    "ledger_kind": LEDGER_KINDS | {f"case.{name}": text for name, text in CASE_ACTIONS.items()},
+    "ledger_kind": LEDGER_KINDS
+    | QUEUE_KINDS
+    | {f"case.{name}": text for name, text in CASE_ACTIONS.items()},
     "level": _choices(Level),
     "licence_status": _choices(LicenceStatus),
     "material_form": _choices(MaterialForm),
@@ -153,6 +173,9 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "step_state": _choices(StepState),
     "transition": CASE_ACTIONS,
     "version_state": _choices(VersionState),
+    "booking_status": _choices(BookingStatus),
+    "booking_channel": _choices(BookingChannel),
+    "ticket_status": _choices(TicketStatus),
 }
 
 
