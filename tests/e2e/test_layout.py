@@ -12,8 +12,10 @@ from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.catalog.models import Bundle, ServiceItem
 from ninhaoban.kiosk import services as kiosks
 from ninhaoban.kiosk.models import Kiosk
+from ninhaoban.kiosk.selectors import kiosk_items
 from ninhaoban.kiosk.views import DEVICE_COOKIE
 from tests.cases.conftest import CHONGYANG, GETIHU, window_case
+from tests.kiosk.conftest import sent_code
 
 pytestmark = pytest.mark.e2e
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -93,6 +95,21 @@ def _pages(world: dict) -> dict[str, list[str]]:
             f"/console/cases/{case.case_no}/",
             "/console/cases/new/",
         ],
+        "catalog.chongyang": [
+            "/console/catalog/",
+            f"/console/catalog/items/{item.code}/",
+            "/console/catalog/audit/",
+            "/console/catalog/stats/",
+            "/console/catalog/transfer/",
+        ],
+        "admin": ["/console/calendar/", "/console/kiosks/", "/console/licences/"],
+        "kiosk user": [
+            f"/kiosk/{kiosk.code}/cases/",
+            f"/kiosk/{kiosk.code}/cases/{case.case_no}/",
+            f"/kiosk/{kiosk.code}/proofs/",
+            f"/kiosk/{kiosk.code}/apply/",
+            f"/kiosk/{kiosk.code}/apply/{kiosk_items(kiosk)[0].item.code}/",
+        ],
     }
 
 
@@ -108,7 +125,22 @@ def _tab(chromium, live_server, viewport: dict, world: dict, who: str):
         _sign_in(tab, "/login/", {"#identifier": case.applicant.identifier, "#password": PASSWORD})
     elif who == "clerk":
         _sign_in(tab, "/console/login/", {"#username": "clerk.chongyang", "#password": PASSWORD})
+    elif who in ("catalog.chongyang", "admin"):
+        _sign_in(tab, "/console/login/", {"#username": who, "#password": PASSWORD})
+    elif who == "kiosk user":
+        _identify_at(tab, world["kiosk"].code, case.applicant)
     return context, tab
+
+
+def _identify_at(tab, code: str, applicant) -> None:
+    """Identified at the terminal as the world's applicant (ID number, then the SMS code)."""
+    tab.goto(f"/kiosk/{code}/identify/")
+    tab.fill("input[name=id_number]", applicant.identifier)
+    tab.locator("main form button[type=submit]").first.click()
+    tab.wait_for_load_state()
+    tab.fill("input[name=code]", sent_code(applicant.phone))
+    tab.locator("main form button[type=submit]").first.click()
+    tab.wait_for_load_state()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
