@@ -240,6 +240,74 @@ ROWS: dict[str, Row] = {
         ),
         body={"status": "suspended", "reason": "核查"},
     ),
+    # 好差评 (tests/evaluation): a missing rating, rectification or appeal id answers each
+    # staff member 404, the scope of real ones is walked in tests/evaluation/test_pages.py
+    "POST /api/v1/evaluation/cases/{case_no}/rating": Row(
+        "POST",
+        "api/v1/evaluation/cases/{case_no}/rating",
+        E(403, anonymous=401, applicant=(409, 404)),
+        body={"level": 5},
+    ),
+    "POST /api/v1/evaluation/ratings/{rating_id}/comment": Row(
+        "POST",
+        "api/v1/evaluation/ratings/999999/comment",
+        E(403, anonymous=401, applicant=404),
+        body={"text": "追评"},
+    ),
+    "POST /api/v1/evaluation/entries": Row(
+        "POST",
+        "api/v1/evaluation/entries",
+        E(
+            (403, 404),
+            anonymous=401,
+            applicant=403,
+            clerk=(201, 404),
+            supervisor=(201, 404),
+            catalog_admin=404,
+            admin=(201, 404),
+        ),
+        body={"channel": "hotline", "level": 5, "case_no": "{case_no}"},
+    ),
+    "POST /api/v1/evaluation/surveys": Row(
+        "POST",
+        "api/v1/evaluation/surveys",
+        E(403, anonymous=401, supervisor=422, admin=422),
+        body={"content_base64": "eA=="},
+    ),
+    "GET /api/v1/evaluation/ratings": Row(
+        "GET", "api/v1/evaluation/ratings", E(200, anonymous=401, applicant=403)
+    ),
+    "GET /api/v1/evaluation/rectifications": Row(
+        "GET", "api/v1/evaluation/rectifications", E(200, anonymous=401, applicant=403)
+    ),
+    "POST /api/v1/evaluation/rectifications/{rectification_id}/{step}": Row(
+        "POST",
+        "api/v1/evaluation/rectifications/999999/verify",
+        E(404, anonymous=401, applicant=403),
+        body={"note": "核实"},
+    ),
+    "POST /api/v1/evaluation/ratings/{rating_id}/appeal": Row(
+        "POST",
+        "api/v1/evaluation/ratings/999999/appeal",
+        E(404, anonymous=401, applicant=403),
+        body={"reason": "误评"},
+    ),
+    "POST /api/v1/evaluation/appeals/{appeal_id}/decision": Row(
+        "POST",
+        "api/v1/evaluation/appeals/999999/decision",
+        E(404, anonymous=401, applicant=403),
+        body={"upheld": True, "note": "成立"},
+    ),
+    "GET /api/v1/evaluation/satisfaction": Row(
+        "GET",
+        "api/v1/evaluation/satisfaction?region={region}&start=2026-01-01&end=2026-12-31",
+        E(403, anonymous=401, supervisor=(200, 403), admin=(200, 403)),
+    ),
+    "GET /api/v1/evaluation/ranking": Row(
+        "GET",
+        "api/v1/evaluation/ranking?region={region}&month=2026-09",
+        E(403, anonymous=401, supervisor=(200, 403), admin=(200, 403)),
+    ),
     "console/": Row("GET", "console/", E(200, anonymous=302, applicant=403)),
     # the working-day calendar is the city administrator's alone: no county role edits it
     "console/calendar/": Row("GET", "console/calendar/", E(403, anonymous=302)),
@@ -433,6 +501,9 @@ PUBLIC: dict[str, str] = {
     "POST /api/v1/ledger/witness/cosignatures": "tests/ledger/test_api.py",
     # payments: the platforms' notifications, answered only when their signature verifies
     "POST /api/v1/payments/notify/{provider}": "tests/payments/test_callbacks.py",
+    # 好差评: the SMS link (its token is the key) and the public figures (评价公开)
+    "POST /api/v1/evaluation/invitations/{token}/rating": "tests/evaluation/test_api.py",
+    "GET /api/v1/evaluation/public": "tests/evaluation/test_api.py",
 }
 
 

@@ -30,6 +30,11 @@ from ninhaoban.catalog.models import (
     SpecialProcedure,
     VersionState,
 )
+from ninhaoban.evaluation.models import REASONS, AppealDecision, RaterAnswer, RectificationState
+from ninhaoban.evaluation.models import Channel as RatingChannel
+from ninhaoban.evaluation.models import Dimension as RatingDimension
+from ninhaoban.evaluation.models import Level as RatingLevel
+from ninhaoban.evaluation.models import Target as RatingTarget
 from ninhaoban.exchange.models import Outcome as QueryOutcome
 from ninhaoban.i18n import in_english
 from ninhaoban.licences.models import LicenceStatus, ProofKind
@@ -68,6 +73,22 @@ LEDGER_KINDS = {
     "catalog.proof_saved": _("保存证明事项"),
     "catalog.published": _("发布事项版本"),
     "catalog.type_label_saved": _("保存事项类型名称"),
+    "evaluation.appeal_decided": _("裁定差评申诉"),
+    "evaluation.appealed": _("提出差评申诉"),
+    "evaluation.answer": _("差评整改反馈"),
+    "evaluation.case_presented": _("窗口请求评价"),
+    "evaluation.escalated": _("差评整改超期上报"),
+    "evaluation.follow_up": _("差评回访"),
+    "evaluation.follow_up_comment": _("追加评价"),
+    "evaluation.invited": _("发送评价短信"),
+    "evaluation.pad_bound": _("设置窗口评价器"),
+    "evaluation.rated": _("服务评价"),
+    "evaluation.recalendar": _("整改期限随工作日历调整"),
+    "evaluation.rectification_opened": _("差评转整改"),
+    "evaluation.rectify": _("差评整改"),
+    "evaluation.survey_imported": _("导入第三方测评"),
+    "evaluation.verify": _("差评核实"),
+    "evaluation.window_taken": _("窗口上岗"),
     "exchange.authorization_withdrawn": _("撤销共享授权"),
     "exchange.authorized": _("授予共享授权"),
     "exchange.consent_granted": _("授权同意"),
@@ -153,6 +174,16 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "level": _choices(Level),
     "licence_status": _choices(LicenceStatus),
     "material_form": _choices(MaterialForm),
+    # 好差评: levels, channels, what is rated, reasons (praise and complaint), the 差评 workflow
+    "rating_appeal": _choices(AppealDecision),
+    "rating_channel": _choices(RatingChannel),
+    "rating_dimension": _choices(RatingDimension),
+    "rating_level": _choices(RatingLevel),
+    "rating_reason_bad": {code: bad for code, (_good, bad) in REASONS.items()},
+    "rating_reason_good": {code: good for code, (good, _bad) in REASONS.items()},
+    "rating_target": _choices(RatingTarget),
+    "rater_answer": _choices(RaterAnswer),
+    "rectification_state": _choices(RectificationState),
     "material_source": _choices(MaterialSource),
     "material_state": _choices(MaterialState),
     "notice_kind": _choices(NoticeKind),

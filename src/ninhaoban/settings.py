@@ -235,6 +235,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("NHB_EMAIL_FROM", "noreply@ninhaoban.local")
 NHB_WARNING_DAYS = int(os.environ.get("NHB_WARNING_DAYS", "2"))
+# 好差评: working days to rectify and answer a 差评; days an SMS rating link stays valid
+NHB_RECTIFY_DAYS = int(os.environ.get("NHB_RECTIFY_DAYS", "15"))
+NHB_RATING_LINK_DAYS = int(os.environ.get("NHB_RATING_LINK_DAYS", "30"))
 NHB_UPLOAD_MAX_BYTES = 1024 * 1024 * int(os.environ.get("NHB_UPLOAD_MAX_MB", "20"))
 NHB_UPLOAD_MAX_FILES = int(os.environ.get("NHB_UPLOAD_MAX_FILES", "30"))
 # a request larger than this is refused by its declared length, before a byte is read

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from ninhaoban.accounts.models import Applicant, ApplicantKind, Role, StaffRole
+from ninhaoban.accounts.models import Applicant, ApplicantKind, Role, Staff, StaffRole
 from ninhaoban.accounts.scoping import scoped
 from ninhaoban.core.errors import NotFound
 from ninhaoban.core.idnumbers import normalized
@@ -50,3 +50,8 @@ def applicant_by_pk(pk: int) -> Applicant | None:
 
 def applicant_by_identifier(identifier: str) -> Applicant | None:
     return Applicant.objects.filter(identifier=normalized(identifier)).first()
+
+
+def staff_by_ids(ids: Iterable[int]) -> dict[int, Staff]:
+    """Staff members by id: the names a ranking or a 评价器 shows."""
+    return Staff.objects.in_bulk(list(ids))

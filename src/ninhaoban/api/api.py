@@ -53,6 +53,8 @@ def _mount() -> None:
     from ninhaoban.cases.api import router as cases_router
     from ninhaoban.cases.selectors import require_case_in_scope
     from ninhaoban.catalog.api import router as catalog_router
+    from ninhaoban.evaluation.api import public_router as evaluation_public_router
+    from ninhaoban.evaluation.api import router as evaluation_router
     from ninhaoban.guidance.api import router as guidance_router
     from ninhaoban.ledger.api import router as ledger_router
     from ninhaoban.ledger.api import scope_subjects
@@ -73,6 +75,8 @@ def _mount() -> None:
     api.add_router("/licences", licences_router)
     api.add_router("/cases", cases_router)
     api.add_router("/payments", payments_router)
+    api.add_router("/evaluation", evaluation_router)
+    api.add_router("/evaluation", evaluation_public_router)
 
 
 _mount()

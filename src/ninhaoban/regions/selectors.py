@@ -12,6 +12,7 @@ from ninhaoban.regions.models import (
     Level,
     Region,
     ServiceHall,
+    Window,
     code_prefix,
     normalize_region_code,
 )
@@ -128,3 +129,21 @@ def halls() -> QuerySet[ServiceHall]:
 
 def halls_with_windows(region: Region) -> QuerySet[ServiceHall]:
     return ServiceHall.objects.filter(region=region).prefetch_related("windows")
+
+
+def windows_by_id(ids: Iterable[int]) -> dict[int, Window]:
+    """Windows with their hall and the hall's region (what a 评价器 or a ranking names)."""
+    return Window.objects.select_related("hall", "hall__region", "department").in_bulk(list(ids))
+
+
+def windows_in(region_code: str) -> QuerySet[Window]:
+    """The windows of the halls in a region's subtree."""
+    return (
+        Window.objects.filter(subtree_q("hall__region", region_code))
+        .select_related("hall", "department")
+        .order_by("hall__region_id", "hall__name", "number")
+    )
+
+
+def departments_in(region_code: str) -> QuerySet[Department]:
+    return Department.objects.filter(subtree_q("region", region_code)).order_by("region_id", "pk")
