@@ -124,6 +124,7 @@ LEDGER_KINDS = {
     "staff.role_changed": _("变更工作人员角色"),
     "staff.role_granted": _("授予工作人员角色"),
     "staff.role_revoked": _("撤销工作人员角色"),
+    "supervision.rebuilt": _("重算考评汇总"),
 }
 
 # 预约取号 (appointments): bookings, numbers and the hall's queue settings

@@ -5,9 +5,10 @@ The queues are shaped for their indexes: an approver's queue is the partial inde
 created_at); the statistics are range scans on the partial index of open due dates.
 """
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from hashlib import sha256
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
@@ -22,6 +23,8 @@ from ninhaoban.cases.models import (
     TIMED_STATUSES,
     Case,
     CaseEvent,
+    CaseMaterial,
+    Channel,
     DueDateRecompute,
     Notice,
     NoticeKind,
@@ -29,6 +32,7 @@ from ninhaoban.cases.models import (
 )
 from ninhaoban.core.errors import InvalidInput, NotFound, TooManyTries
 from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
+from ninhaoban.regions.selectors import subtree_q
 
 STAFF_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 INTAKE_STATUSES = (Status.SUBMITTED, Status.CORRECTION, Status.DECIDED, Status.DELIVERING)
@@ -285,3 +289,124 @@ def events_of_applicant(applicant: Applicant, limit: int = 50) -> list[CaseEvent
         .order_by("-pk")
     )
     return list(rows[:limit])
+
+
+# ---- what [Oversight] (supervision) reads: docs/contracts.md --------------------------------
+
+ROLLUP_COLUMNS = {
+    "case_id": "pk",
+    "parent_id": "parent_id",
+    "region": "region_id",
+    "intake_region": "intake_region_id",
+    "department": "department_id",
+    "item": "item_id",
+    "channel": "channel",
+    "status": "status",
+    "received_on": "received_on",
+    "accepted_on": "accepted_on",
+    "decided_on": "decided_on",
+    "closed_on": "closed_on",
+    "due_date": "due_date",
+    "joint": "joint",
+    "bundle": "bundle_id",
+    "delivery_method": "delivery_method",
+    "limit_days": "limit_days",
+}
+MaterialRow = tuple[str, str, str]  # source, requirement, state
+
+
+def material_rows(case_ids: Iterable[int]) -> dict[int, list[MaterialRow]]:
+    """Each case's materials as (source, requirement, state): how each was satisfied."""
+    found: dict[int, list[MaterialRow]] = {}
+    rows = CaseMaterial.objects.filter(case_id__in=list(case_ids)).order_by("case_id", "pk")
+    for case_id, *row in rows.values_list("case_id", "source", "requirement", "state"):
+        found.setdefault(case_id, []).append((row[0], row[1], row[2]))
+    return found
+
+
+def history_for_rollups(
+    chunk: int = 2000,
+) -> Iterator[tuple[dict[str, Any], list[tuple[str, str, Any]], list[MaterialRow]]]:
+    """Every case, in id order, with its history rows (action, actor, due date) in order and
+    its materials: what `supervision rebuild` folds. Read a chunk of cases at a time, so a
+    million cases never sit in memory at once."""
+    after = 0
+    names = list(ROLLUP_COLUMNS.values())
+    while True:
+        rows = list(Case.objects.filter(pk__gt=after).order_by("pk").values(*names)[:chunk])
+        if not rows:
+            return
+        first, after = rows[0]["pk"], rows[-1]["pk"]
+        events: dict[int, list[tuple[str, str, Any]]] = {}
+        for case_id, action, actor, due in (
+            CaseEvent.objects.filter(case_id__gte=first, case_id__lte=after)
+            .order_by("case_id", "pk")
+            .values_list("case_id", "action", "actor", "due_date")
+        ):
+            events.setdefault(case_id, []).append((action, actor, due))
+        materials = material_rows(
+            r["pk"] for r in rows if r["parent_id"] is None and r["accepted_on"] is not None
+        )
+        for row in rows:
+            out = {name: row[column] for name, column in ROLLUP_COLUMNS.items()}
+            out["department"] = out["department"] or 0
+            out["item"] = out["item"] or 0
+            out["bundle"] = out["bundle"] is not None
+            yield out, events.get(row["pk"], []), materials.get(row["pk"], [])
+
+
+CASE_ALERTS = ("warning", "overdue")
+
+
+def cases_in_scope(
+    user: User | AnonymousUser,
+    *,
+    region_code: str = "",
+    department_id: int | None = None,
+    status: str = "",
+    alert: str = "",
+    item_id: int | None = None,
+    channel: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    ids: Iterable[int] | None = None,
+    top_only: bool = False,
+) -> QuerySet[Case]:
+    """The cases a supervisor (or chief) may read, filtered: by region subtree, department,
+    status, warning or overdue today, item, channel, received between two dates (inclusive),
+    or a list of case ids (a figure's drill-down). Newest first; the caller pages it."""
+    rows = visible_to(user, (Role.SUPERVISOR, Role.CHIEF))
+    if region_code:
+        rows = rows.filter(subtree_q("region_id", region_code))
+    if department_id is not None:
+        rows = rows.filter(department_id=department_id)
+    if status:
+        if status not in Status.values:
+            raise InvalidInput(f"未知的状态：{status}", f"unknown status: {status}", field="status")
+        rows = rows.filter(status=status)
+    if alert:
+        if alert not in CASE_ALERTS:
+            raise InvalidInput(f"未知的预警类别：{alert}", f"unknown alert: {alert}", field="alert")
+        today = clock.today()
+        rows = rows.filter(status__in=TIMED_STATUSES)
+        if alert == "overdue":
+            rows = rows.filter(due_date__lt=today)
+        else:
+            rows = rows.filter(due_date__gte=today, due_date__lt=clock.warning_before(today))
+    if item_id is not None:
+        rows = rows.filter(item_id=item_id)
+    if channel:
+        if channel not in Channel.values:
+            raise InvalidInput(
+                f"未知的申报渠道：{channel}", f"unknown channel: {channel}", field="channel"
+            )
+        rows = rows.filter(channel=channel)
+    if start is not None:
+        rows = rows.filter(received_on__gte=start)
+    if end is not None:
+        rows = rows.filter(received_on__lte=end)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    if top_only:
+        rows = rows.filter(parent__isnull=True)
+    return _rows(rows).select_related("region").order_by("-received_on", "-pk")

@@ -1,6 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class SupervisionConfig(AppConfig):
     name = "ninhaoban.supervision"
     verbose_name = "一张网考评 Oversight"
+
+    def ready(self) -> None:
+        from ninhaoban.cases.signals import case_events_logged
+
+        case_events_logged.connect(_events_logged, dispatch_uid="supervision.rollups")
+
+
+def _events_logged(sender: Any, events: list, **kwargs: Any) -> None:
+    """Inside the transition's transaction: the rollups commit or roll back with it."""
+    from ninhaoban.supervision.services import on_events
+
+    on_events(events)

@@ -551,6 +551,7 @@ def _write(
         child.parent = case
     Case.objects.bulk_create(children)
     CaseMaterial.objects.bulk_create(rows)
+    holding(case, materials=rows)  # what the receivers of the history rows read (supervision)
     history = log_events(events, actor)
     steps = [
         step

@@ -1,0 +1,678 @@
+"""The indicators of 一张网考评, read from the rollups (and the catalog, and the evaluation and
+appointments apps through their selectors once they exist), always within a scope the
+reader holds: a region subtree, optionally one department, and a date range."""
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet, Sum
+
+from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.scoping import require_scope, roles_of
+from ninhaoban.cases import clock
+from ninhaoban.cases import selectors as cases
+from ninhaoban.cases.models import TIMED_STATUSES, Case, Channel, Status
+from ninhaoban.catalog import audit
+from ninhaoban.catalog.stats import catalog_stats
+from ninhaoban.core.errors import InvalidInput, NotFound
+from ninhaoban.core.text import parse_int
+from ninhaoban.regions.models import Level, Region, code_prefix
+from ninhaoban.regions.selectors import (
+    departments_by_id,
+    get_region,
+    regions_at,
+    subtree,
+    subtree_q,
+)
+from ninhaoban.supervision.facts import ENDED
+from ninhaoban.supervision.models import MEASURES, CaseFact, Rollup
+
+# who reads the dashboards: supervisors, and department heads (首席代表) for their department
+READERS = (Role.SUPERVISOR, Role.CHIEF)
+MAX_DAYS = 3 * 366
+DEFAULT_DAYS = 30
+PLATFORM_CHANNELS = (Channel.ONLINE, Channel.WINDOW, Channel.KIOSK)
+CATALOG_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Scope:
+    region: Region
+    department_id: int | None
+    department_name: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def prefix(self) -> str:
+        return code_prefix(self.region.code)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region.code,
+            "region_name": self.region.name,
+            "department": self.department_id,
+            "department_name": self.department_name,
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+        }
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise InvalidInput(
+            f"日期“{text[:20]}”无效，应为 YYYY-MM-DD",
+            f"date '{text[:20]}' is invalid: YYYY-MM-DD expected",
+            field=field,
+        ) from None
+
+
+def _default_region(user: User | AnonymousUser) -> str:
+    """The region of the reader's widest grant ("" for none)."""
+    grants = roles_of(user, READERS)
+    if not grants:
+        return ""
+    return min(
+        grants, key=lambda g: (len(code_prefix(g.region_id)), g.department_id or 0)
+    ).region_id
+
+
+def scope_of(
+    region: str = "",
+    department: str | int | None = "",
+    start: str = "",
+    end: str = "",
+    *,
+    default_region: str = "",
+) -> Scope:
+    """A checked scope: a known region (404), a known department (404), dates in order and
+    at most three years apart (422). Without dates: the last 30 days to today."""
+    code = (region or "").strip() or default_region
+    found = get_region(code) if code else city()
+    dept_id: int | None = None
+    if department not in ("", None):
+        dept_id = parse_int(str(department), field="department")
+    name = ""
+    if dept_id is not None:
+        dept = departments_by_id([dept_id]).get(dept_id)
+        if dept is None:
+            raise NotFound(f"部门{dept_id}不存在", f"no department {dept_id}", field="department")
+        name = dept.name
+    to = _date(end, "to") or clock.today()
+    since = _date(start, "from") or to - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if since > to:
+        raise InvalidInput(
+            "起始日期晚于截止日期", "the start date is after the end date", field="from"
+        )
+    if (to - since).days >= MAX_DAYS:
+        raise InvalidInput(
+            "统计期间不能超过三年", "the period may not be longer than three years", field="from"
+        )
+    return Scope(found, dept_id, name, since, to)
+
+
+def city() -> Region:
+    """The top of the tree: a scope without a region, for a reader of the whole city."""
+    root = regions_at([Level.CITY]).first()
+    if root is None:
+        raise NotFound("没有市级区划", "no city region", field="region")
+    return root
+
+
+def scope_for(
+    user: User | AnonymousUser,
+    region: str = "",
+    department: str | int | None = "",
+    start: str = "",
+    end: str = "",
+) -> Scope:
+    """The scope a staff member asked for, if they hold it (403 otherwise). Without a region,
+    their widest grant's; without a department, the whole region if a grant covers it, else
+    the department of the grant that does (a chief reads their own department)."""
+    default_region = _default_region(user)
+    superuser = user.is_authenticated and user.is_superuser
+    if not default_region and not superuser:
+        require_scope(user, READERS, "000000000000")
+    scope = scope_of(region, department, start, end, default_region=default_region)
+    if department in ("", None) and not superuser:
+        covering = [
+            g
+            for g in roles_of(user, READERS)
+            if scope.region.code.startswith(code_prefix(g.region_id))
+        ]
+        whole = any(not g.department_id or g.role == Role.ADMIN for g in covering)
+        if covering and not whole:
+            dept = covering[0].department_id
+            scope = scope_of(region, dept, start, end, default_region=default_region)
+    require_scope(user, READERS, scope.region.code, scope.department_id)
+    return scope
+
+
+def _rollups(scope: Scope) -> QuerySet[Rollup]:
+    rows = Rollup.objects.filter(subtree_q("region", scope.region.code))
+    if scope.department_id is not None:
+        rows = rows.filter(department=scope.department_id)
+    return rows
+
+
+def _sums(rows: QuerySet[Rollup]) -> dict[str, int]:
+    found = rows.aggregate(**{m: Sum(m) for m in MEASURES})
+    return {m: found[m] or 0 for m in MEASURES}
+
+
+def totals(scope: Scope) -> dict[str, int]:
+    """Every measure summed over the period, plus the open cases due before and soon after
+    today (超期 and 预警 now, whatever the period)."""
+    rows = _rollups(scope)
+    out = _sums(rows.filter(day__gte=scope.start, day__lte=scope.end))
+    today = clock.today()
+    out["overdue_now"] = rows.filter(day__lt=today).aggregate(n=Sum("open_due"))["n"] or 0
+    soon = rows.filter(day__gte=today, day__lt=clock.warning_before(today))
+    out["warning_now"] = soon.aggregate(n=Sum("open_due"))["n"] or 0
+    by_channel = (
+        rows.filter(day__gte=scope.start, day__lte=scope.end)
+        .values("channel")
+        .annotate(n=Sum("received"))
+        .order_by()
+    )
+    channels = {r["channel"]: r["n"] or 0 for r in by_channel}
+    out["received_platform"] = sum(channels.get(c, 0) for c in PLATFORM_CHANNELS)
+    out["received_online"] = channels.get(Channel.ONLINE, 0)
+    return out
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: float | None  # None: 暂无数据 (nothing to divide by, or the source not there yet)
+    unit: str  # "%", "件", "工作日", "分钟"
+    formula: str
+    numerator: float | None = None
+    denominator: float | None = None
+    promised: float | None = None  # the catalog's share, beside the actual one
+    drill: str = ""  # the drill-down of the cases behind it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "value": self.value,
+            "unit": self.unit,
+            "formula": self.formula,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "promised": self.promised,
+            "drill": self.drill,
+        }
+
+
+def _rate(n: float, d: float) -> float | None:
+    return round(100 * n / d, 1) if d else None
+
+
+def _catalog(scope: Scope) -> dict[str, Any]:
+    """Items in force in the region and their promised shares, and how many deviate from the
+    city baseline (同事同标): the catalog changes rarely, so kept a minute."""
+    key = f"supervision:catalog:{scope.region.code}:{clock.today().isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        stats = catalog_stats(region=scope.prefix)["total"]
+        deviating = {f.item_code for f in audit.run_audit(region=scope.region.code)}
+        found = {**stats, "deviating": len(deviating)}
+        cache.set(key, found, CATALOG_SECONDS)
+    return found
+
+
+def _other(module: str, name: str) -> Callable[..., Any] | None:
+    """A selector of an app being built beside this one ([Evaluation], [Appointments]):
+    None until it exists, so its figures show 暂无数据 (docs/contracts.md)."""
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return None
+    function = getattr(found, name, None)
+    return function if callable(function) else None
+
+
+def satisfaction(scope: Scope) -> Any:
+    function = _other("ninhaoban.evaluation.selectors", "satisfaction")
+    if function is None:
+        return None
+    return function(
+        region_code=scope.region.code,
+        department_id=scope.department_id,
+        start=scope.start,
+        end=scope.end,
+    )
+
+
+def waiting(scope: Scope) -> Any:
+    function = _other("ninhaoban.appointments.selectors", "waiting")
+    if function is None:
+        return None
+    return function(region_code=scope.region.code, start=scope.start, end=scope.end)
+
+
+def figures(scope: Scope) -> list[Figure]:
+    """The indicators of the scope and period, each with its formula (docs/supervision.md)."""
+    t = totals(scope)
+    c = _catalog(scope)
+    items = c["items"]
+    shared = t["mat_licence"] + t["mat_shared"]
+    rating = satisfaction(scope)
+    queue = waiting(scope)
+    return [
+        Figure(
+            "inclusion_items",
+            "服务纳入率（事项）",
+            _rate(c["online"], items),
+            "%",
+            "可在平台申报的现行事项（网办深度三级及以上）÷ 本区划实施清单现行事项",
+            c["online"],
+            items,
+        ),
+        Figure(
+            "inclusion_cases",
+            "服务纳入率（办件）",
+            _rate(t["received_platform"], t["received"]),
+            "%",
+            "经平台（网上、窗口、自助终端）收件的申请 ÷ 全部申请（含部门系统接口事后登记）",
+            t["received_platform"],
+            t["received"],
+            drill="received",
+        ),
+        Figure(
+            "sharing",
+            "资源共享率",
+            _rate(shared, t["mat_total"]),
+            "%",
+            "以电子证照或共享数据免提交的材料 ÷ 期间受理申请所需的全部材料",
+            shared,
+            t["mat_total"],
+            drill="accepted",
+        ),
+        Figure(
+            "collaboration",
+            "业务协同率",
+            _rate(t["collab_ok"], t["collab_ended"]),
+            "%",
+            "需跨部门或跨区划（一件事、并联审批、通办、数据查询）且在平台内办结、未改交纸质材料的申请"
+            " ÷ 期间结束的全部此类申请",
+            t["collab_ok"],
+            t["collab_ended"],
+            drill="collaborative",
+        ),
+        Figure(
+            "standard_items",
+            "标准规范率（事项）",
+            _rate(items - c["deviating"], items),
+            "%",
+            "与全市基准一致（无同事同标偏差）的现行事项 ÷ 现行事项",
+            items - c["deviating"],
+            items,
+        ),
+        Figure(
+            "standard_cases",
+            "标准规范率（办件）",
+            _rate(t["decided_in_promise"], t["decided"]),
+            "%",
+            "在承诺时限（工作日）内作出决定的办件 ÷ 期间作出决定的办件",
+            t["decided_in_promise"],
+            t["decided"],
+            drill="decided",
+        ),
+        Figure(
+            "on_time",
+            "按时办结率",
+            _rate(t["decided_on_time"], t["decided"]),
+            "%",
+            "在办理期限（含延期、特别程序）届满前作出决定的办件 ÷ 期间作出决定的办件",
+            t["decided_on_time"],
+            t["decided"],
+            drill="decided",
+        ),
+        Figure(
+            "overdue_now",
+            "超期件数（当前）",
+            t["overdue_now"],
+            "件",
+            "计时中、办理期限早于今天的办件",
+            drill="overdue",
+        ),
+        Figure(
+            "warning_now",
+            "预警件数（当前）",
+            t["warning_now"],
+            "件",
+            "计时中、剩余工作日不多于预警天数的办件",
+            drill="warning",
+        ),
+        Figure(
+            "overdue_period",
+            "超期件数（期间）",
+            t["decided"] - t["decided_on_time"],
+            "件",
+            "期间作出决定、但晚于办理期限的办件",
+            drill="late",
+        ),
+        Figure(
+            "mean_days",
+            "平均办理时长",
+            round(t["work_days"] / t["decided"], 1) if t["decided"] else None,
+            "工作日",
+            "期间作出决定的办件自受理至决定的工作日之和 ÷ 决定件数",
+            t["work_days"],
+            t["decided"],
+            drill="decided",
+        ),
+        Figure(
+            "immediate",
+            "即办件占比（实际）",
+            _rate(t["decided_same_day"], t["decided"]),
+            "%",
+            "受理当日作出决定的办件 ÷ 期间作出决定的办件（旁为事项目录承诺的即办件占比）",
+            t["decided_same_day"],
+            t["decided"],
+            promised=c["immediate_share"],
+            drill="decided",
+        ),
+        Figure(
+            "online",
+            "网办占比（实际）",
+            _rate(t["received_online"], t["received"]),
+            "%",
+            "经网上办事大厅申报的申请 ÷ 全部申请（旁为可网办事项占比）",
+            t["received_online"],
+            t["received"],
+            promised=c["online_share"],
+            drill="online",
+        ),
+        Figure(
+            "one_visit",
+            "最多跑一次（实际）",
+            _rate(t["closed_one_visit"], t["closed"]),
+            "%",
+            "办结时申请人到窗口不超过一次的申请 ÷ 期间办结的申请（到窗口：窗口或自助终端申报、"
+            "到窗口补正、窗口领取结果各计一次）",
+            t["closed_one_visit"],
+            t["closed"],
+            promised=c["at_most_one_visit_share"],
+            drill="closed",
+        ),
+        Figure(
+            "zero_visits",
+            "一次不用跑（实际）",
+            _rate(t["closed_zero_visits"], t["closed"]),
+            "%",
+            "办结时申请人一次也未到窗口的申请 ÷ 期间办结的申请",
+            t["closed_zero_visits"],
+            t["closed"],
+            promised=c["zero_visits_share"],
+            drill="closed",
+        ),
+        Figure(
+            "queries",
+            "数据查询成功率",
+            _rate(shared, t["mat_lookup"]),
+            "%",
+            "电子证照或共享数据查询得到的材料 ÷ 可由查询取得的材料",
+            shared,
+            t["mat_lookup"],
+            drill="accepted",
+        ),
+        Figure(
+            "fallback",
+            "查询回退件数",
+            t["mat_fallback"],
+            "件",
+            "可由查询取得、但查询未果改由申请人提交的材料",
+            drill="accepted",
+        ),
+        Figure(
+            "good_rate",
+            "好评率",
+            getattr(rating, "good_rate", None),
+            "%",
+            "好评 ÷ 全部评价（来自好差评）",
+            getattr(rating, "good", None),
+            getattr(rating, "ratings", None),
+        ),
+        Figure(
+            "rectification_rate",
+            "差评整改率",
+            getattr(rating, "rectification_rate", None),
+            "%",
+            "已整改的差评 ÷ 差评（来自好差评）",
+            getattr(rating, "bad_rectified", None),
+            getattr(rating, "bad", None),
+        ),
+        Figure(
+            "mean_wait",
+            "平均等候时长",
+            getattr(queue, "mean_wait_minutes", None),
+            "分钟",
+            "取号至叫号的平均分钟数（来自预约取号，有取号记录的大厅）",
+            None,
+            getattr(queue, "served", None),
+        ),
+    ]
+
+
+def _bucket(day: dt.date, by: str) -> str:
+    return day.strftime("%Y-%m") if by == "month" else day.isoformat()
+
+
+TREND_MEASURES = ("received", "accepted", "decided", "decided_on_time", "closed")
+
+
+def trend(scope: Scope, by: str = "day") -> list[dict[str, Any]]:
+    """The main counts per day or month of the period (for the charts)."""
+    if by not in ("day", "month"):
+        raise InvalidInput("趋势按日或按月", "a trend is by day or by month", field="by")
+    rows = (
+        _rollups(scope)
+        .filter(day__gte=scope.start, day__lte=scope.end)
+        .values("day")
+        .annotate(**{m: Sum(m) for m in TREND_MEASURES})
+        .order_by("day")
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        found: dict[str, Any] = dict(row)
+        key = _bucket(found["day"], by)
+        entry = out.setdefault(key, {"period": key, **dict.fromkeys(TREND_MEASURES, 0)})
+        for m in TREND_MEASURES:
+            entry[m] += found[m] or 0
+    for entry in out.values():
+        entry["on_time_rate"] = _rate(entry["decided_on_time"], entry["decided"])
+    return list(out.values())
+
+
+RANKINGS = ("region", "department", "hall")
+
+
+def ranking(scope: Scope, by: str = "region") -> list[dict[str, Any]]:
+    """Counties (or the towns of a county), departments or halls (where applications were
+    taken in) ranked by 按时办结率, then by the cases decided."""
+    if by not in RANKINGS:
+        raise InvalidInput(f"未知的排名维度：{by}", f"unknown ranking: {by}", field="by")
+    column = {"region": "region", "department": "department", "hall": "intake_region"}[by]
+    rows = (
+        _rollups(scope)
+        .filter(day__gte=scope.start, day__lte=scope.end)
+        .values(column)
+        .annotate(**{m: Sum(m) for m in (*TREND_MEASURES, "work_days", "closed_one_visit")})
+        .order_by()
+    )
+    names = _names(scope, by, [r[column] for r in rows])
+    grouped: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        key = _group_key(scope, by, row[column])
+        if key is None:
+            continue
+        entry = grouped.setdefault(
+            key,
+            {
+                "key": key,
+                "name": names.get(key, str(key)),
+                "received": 0,
+                "decided": 0,
+                "decided_on_time": 0,
+                "closed": 0,
+                "work_days": 0,
+                "closed_one_visit": 0,
+            },
+        )
+        for m in (
+            "received",
+            "decided",
+            "decided_on_time",
+            "closed",
+            "work_days",
+            "closed_one_visit",
+        ):
+            entry[m] += row[m] or 0
+    out = list(grouped.values())
+    for entry in out:
+        entry["on_time_rate"] = _rate(entry["decided_on_time"], entry["decided"])
+        entry["mean_days"] = (
+            round(entry["work_days"] / entry["decided"], 1) if entry["decided"] else None
+        )
+        entry["one_visit_rate"] = _rate(entry["closed_one_visit"], entry["closed"])
+    out.sort(key=lambda e: (-(e["on_time_rate"] or -1), -e["decided"], str(e["key"])))
+    for rank, entry in enumerate(out, start=1):
+        entry["rank"] = rank
+    return out
+
+
+def _child_regions(scope: Scope) -> list[Region]:
+    return list(subtree(scope.region).filter(parent_id=scope.region.code))
+
+
+def _group_key(scope: Scope, by: str, value: Any) -> Any:
+    """A region code ranks under the scope's child region holding it (the scope's own
+    region's cases under the scope itself)."""
+    if by != "region":
+        return value
+    for child in _child_regions_cached(scope):
+        if str(value).startswith(code_prefix(child.code)):
+            return child.code
+    return scope.region.code
+
+
+def _child_regions_cached(scope: Scope) -> list[Region]:
+    key = f"supervision:children:{scope.region.code}"
+    found = cache.get(key)
+    if found is None:
+        found = [(r.code, r.name) for r in _child_regions(scope)]
+        cache.set(key, found, CATALOG_SECONDS)
+    return [Region(code=code, name=name) for code, name in found]
+
+
+def _names(scope: Scope, by: str, values: Iterable[Any]) -> dict[Any, str]:
+    if by == "region":
+        return {r.code: r.name for r in [scope.region, *_child_regions_cached(scope)]}
+    if by == "department":
+        ids = [v for v in values if v]
+        return {pk: d.name for pk, d in departments_by_id(ids).items()} | {0: "一件事"}
+    return {code: get_region(code).name for code in set(values)}
+
+
+# ---- drill-down: from a figure to the cases behind it -----------------------------------
+
+DRILLS: dict[str, str] = {
+    "received": "期间收件的申请",
+    "accepted": "期间受理的申请",
+    "online": "期间网上申报的申请",
+    "decided": "期间作出决定的办件",
+    "late": "期间超期作出决定的办件",
+    "closed": "期间办结的申请",
+    "collaborative": "期间结束的跨部门、跨区划申请",
+    "overdue": "当前超期的办件",
+    "warning": "当前预警的办件",
+}
+
+
+def _drill_q(scope: Scope, drill: str) -> Q:
+    period = {"gte": scope.start, "lte": scope.end}
+    between = lambda field: Q(**{f"{field}__{k}": v for k, v in period.items()})  # noqa: E731
+    today = clock.today()
+    timed = Q(item__gt=0, status__in=TIMED_STATUSES)
+    return {
+        "received": Q(top=True) & between("received_on"),
+        "accepted": Q(top=True) & between("accepted_on"),
+        "online": Q(top=True, channel=Channel.ONLINE) & between("received_on"),
+        "decided": Q(item__gt=0) & between("decided_on"),
+        "late": Q(item__gt=0, decided_on__gt=F("decision_due")) & between("decided_on"),
+        "closed": Q(top=True, status=Status.CLOSED) & between("closed_on"),
+        "collaborative": Q(top=True, collaborative=True, status__in=ENDED) & between("closed_on"),
+        "overdue": timed & Q(due_date__lt=today),
+        "warning": timed & Q(due_date__gte=today, due_date__lt=clock.warning_before(today)),
+    }[drill]
+
+
+def drill_down(
+    user: User | AnonymousUser, scope: Scope, drill: str, limit: int = 200
+) -> list[Case]:
+    """The cases behind a figure, newest first, each read through the cases scope again."""
+    if drill not in DRILLS:
+        raise InvalidInput(f"未知的明细：{drill}", f"unknown drill-down: {drill}", field="drill")
+    facts = CaseFact.objects.filter(subtree_q("region", scope.region.code), _drill_q(scope, drill))
+    if scope.department_id is not None:
+        facts = facts.filter(department=scope.department_id)
+    ids = list(facts.order_by("-case_id").values_list("case_id", flat=True)[:limit])
+    return list(cases.cases_in_scope(user, ids=ids))
+
+
+def case_list(
+    user: User | AnonymousUser, scope: Scope, filters: dict[str, str], limit: int = 200
+) -> list[Case]:
+    """监察人员的办件列表: every case of the scope, read-only, filtered."""
+    item = filters.get("item", "")
+    return list(
+        cases.cases_in_scope(
+            user,
+            region_code=scope.region.code,
+            department_id=scope.department_id,
+            status=filters.get("status", ""),
+            alert=filters.get("alert", ""),
+            item_id=parse_int(item, field="item") if item else None,
+            channel=filters.get("channel", ""),
+            start=scope.start if filters.get("dated") else None,
+            end=scope.end if filters.get("dated") else None,
+        )[:limit]
+    )
+
+
+def public_figures(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """政务服务数据公开: the city's and each county's main figures, counts and rates only."""
+    top = city()
+    rows = []
+    for region in [top, *subtree(top).filter(parent_id=top.code)]:
+        scope = Scope(region, None, "", start, end)
+        t = totals(scope)
+        rows.append(
+            {
+                "region": region.code,
+                "name": region.name,
+                "received": t["received"],
+                "decided": t["decided"],
+                "on_time_rate": _rate(t["decided_on_time"], t["decided"]),
+                "sharing_rate": _rate(t["mat_licence"] + t["mat_shared"], t["mat_total"]),
+                "one_visit_rate": _rate(t["closed_one_visit"], t["closed"]),
+                "online_rate": _rate(t["received_online"], t["received"]),
+                "overdue_now": t["overdue_now"],
+            }
+        )
+    return rows

@@ -1,0 +1,245 @@
+"""The rollups kept on every case event equal the rollups rebuilt from the history, after any
+sequence of transitions (hypothesis), and they change in the transition's transaction."""
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ninhaoban.cases import services
+from ninhaoban.cases.models import Case, CaseStep, Channel, Status, StepState
+from ninhaoban.cases.services import Actor
+from ninhaoban.cases.uploads import FileIn
+from ninhaoban.core.errors import DomainError
+from ninhaoban.supervision import services as supervision
+from ninhaoban.supervision.models import MEASURES, CaseFact, Rollup
+from tests.cases.conftest import (
+    BUSINESS_LICENCE_FORM,
+    CHONGYANG,
+    FOOD_LICENCE_FORM,
+    GETIHU,
+    PDF,
+    applicant_actor,
+    files_for,
+    item,
+    person,
+    staff,
+    window_case,
+)
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2026, 9, 28)
+# (clerk, approver, chief) of the competent region
+STAFF = {
+    CHONGYANG: ("clerk.chongyang", "approver.chongyang.market", "chief.chongyang.market"),
+    "421200000000": ("clerk.city", "approver.city.market", "chief.city.market"),
+}
+
+
+class Rollback(Exception):
+    """Leaves the example's savepoint so the next example starts from the same world."""
+
+
+def snapshot() -> tuple[dict, dict]:
+    rollups = {
+        (
+            r["day"],
+            r["region"],
+            r["intake_region"],
+            r["department"],
+            r["item"],
+            r["channel"],
+        ): tuple(r[m] for m in MEASURES)
+        for r in Rollup.objects.values()
+        if any(r[m] for m in MEASURES)
+    }
+    facts = {f["case_id"]: f for f in CaseFact.objects.values()}
+    return rollups, facts
+
+
+def _new_online() -> Case:
+    applicant = person(1)
+    return services.submit(
+        actor=applicant_actor(applicant),
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        item_code=item(GETIHU, CHONGYANG).code,
+        files=files_for(GETIHU, CHONGYANG),
+        form=dict(BUSINESS_LICENCE_FORM),
+        consent=True,
+    )
+
+
+def _new_bundle() -> Case:
+    plan = services.plan_for(bundle_code="kaiban-canyindian")
+    files = {n.key: FileIn(f"{n.name}.pdf", PDF) for n in plan.needs if n.source != "government"}
+    return services.submit(
+        actor=staff("clerk.city"),
+        applicant=person(2),
+        channel=Channel.WINDOW,
+        bundle_code="kaiban-canyindian",
+        files=files,
+        form={**BUSINESS_LICENCE_FORM, **FOOD_LICENCE_FORM},
+    )
+
+
+def _who(case: Case) -> tuple[Actor, Actor, Actor]:
+    clerk, approver, chief = STAFF[case.region_id]
+    return staff(clerk), staff(approver), staff(chief)
+
+
+def _top(case: Case) -> Case:
+    return case.parent or case
+
+
+def _child(case: Case, pick: int) -> Case:
+    children = list(Case.objects.filter(parent=case).order_by("pk"))
+    return children[pick % len(children)] if children else case
+
+
+def _step(case: Case, pick: int) -> None:
+    target = _child(case, pick)
+    step = CaseStep.objects.filter(case=target, state=StepState.ACTIVE).first()
+    services.complete_step(target, step.pk if step else 0, _who(target)[2], opinion="符合")
+
+
+def _supply(case: Case, pick: int) -> None:
+    top = _top(case)
+    key = top.materials.order_by("pk").first().key
+    actor = _who(top)[0] if pick % 2 else applicant_actor(top.applicant)
+    services.supply_correction(top, actor, {key: FileIn("补正.pdf", PDF)})
+
+
+def _correction(case: Case, pick: int) -> None:
+    top = _top(case) if case.status == Status.SUBMITTED else _child(case, pick)
+    actor = _who(top)[0] if top.status == Status.SUBMITTED else _who(top)[2]
+    name = _top(case).materials.order_by("pk").first().name
+    services.request_correction(top, actor, problems=[{"material": name, "problem": "不清晰"}])
+
+
+METHODS = ("window", "post", "electronic")
+
+
+def _advance(case: Case, pick: int) -> None:
+    """Up to `pick` + 1 steps of the ordinary path, so that random sequences reach
+    decisions, deliveries and closed cases."""
+    for _ in range(pick + 1):
+        _next(Case.objects.get(pk=case.pk), pick)
+
+
+def _next(case: Case, pick: int) -> None:
+    top = _top(case)
+    clerk = _who(top)[0]
+    if top.status == Status.SUBMITTED:
+        services.accept(top, clerk)
+    elif top.status == Status.CORRECTION:
+        _supply(top, pick)
+    elif top.status in (Status.ACCEPTED, Status.IN_REVIEW):
+        open_cases = [c for c in (*Case.objects.filter(parent=top), top) if c.item_id]
+        for target in open_cases:
+            step = CaseStep.objects.filter(case=target, state=StepState.ACTIVE).first()
+            if target.status in (Status.ACCEPTED, Status.IN_REVIEW) and step is not None:
+                if CaseStep.objects.filter(case=target, stage__gt=step.stage).exists():
+                    services.complete_step(target, step.pk, _who(target)[2], opinion="符合")
+                else:
+                    services.decide(target, _who(target)[2], outcome="approved")
+                return
+    elif top.status == Status.SUSPENDED:
+        services.resume(top, _who(top)[1])
+    elif top.status == Status.DECIDED:
+        services.deliver(top, clerk, method=METHODS[pick % 3], tracking_no="SF1")
+    elif top.status == Status.DELIVERING:
+        services.close(top, clerk)
+
+
+OPS: dict[str, Callable[[Case, int], object]] = {
+    "accept": lambda c, p: services.accept(_top(c), _who(c)[0]),
+    "refuse": lambda c, p: services.refuse(_top(c), _who(c)[0], reason="不属于本机关"),
+    "correction": _correction,
+    "supply": _supply,
+    "step": _step,
+    "decide": lambda c, p: services.decide(
+        _child(c, p),
+        _who(_child(c, p))[2],
+        outcome="denied" if p % 3 == 0 else "approved",
+        reason="不符合条件",
+    ),
+    "deliver": lambda c, p: services.deliver(
+        _top(c), _who(c)[0], method=METHODS[p % 3], tracking_no="SF1"
+    ),
+    "close": lambda c, p: services.close(_top(c), _who(c)[0]),
+    "withdraw": lambda c, p: services.withdraw(_top(c), applicant_actor(c.applicant)),
+    "reopen": lambda c, p: services.reopen(_top(c), staff("admin"), reason="误驳回"),
+    "suspend": lambda c, p: services.suspend(
+        _child(c, p), _who(c)[1], procedure="hearing", reason="听证"
+    ),
+    "resume": lambda c, p: services.resume(_child(c, p), _who(c)[1]),
+    "extend": lambda c, p: services.extend(_child(c, p), _who(c)[2], days=3, reason="核查"),
+    "advance": _advance,
+}
+NEW = {"window": window_case, "online": _new_online, "bundle": _new_bundle}
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("new"), st.sampled_from(sorted(NEW)), st.just(0)),
+        st.tuples(st.just("new"), st.sampled_from(sorted(NEW)), st.just(0)),
+        st.tuples(st.just("op"), st.sampled_from(sorted(OPS)), st.integers(0, 5)),
+        st.tuples(st.just("op"), st.just("advance"), st.integers(0, 5)),
+        st.tuples(st.just("op"), st.just("advance"), st.integers(0, 5)),
+        st.tuples(st.just("day"), st.just(""), st.integers(1, 12)),
+    ),
+    min_size=8,
+    max_size=24,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=steps)
+def test_incremental_rollups_equal_the_rebuild(today, steps):
+    try:
+        with transaction.atomic():
+            day, cases = START, []
+            today(day)
+            for kind, name, pick in steps:
+                if kind == "new":
+                    cases.append(NEW[name]())
+                elif kind == "day":
+                    day += dt.timedelta(days=pick)
+                    today(day)
+                elif cases:
+                    case = Case.objects.get(pk=cases[pick % len(cases)].pk)
+                    try:
+                        with transaction.atomic():
+                            OPS[name](case, pick)
+                    except DomainError:
+                        pass
+            kept = snapshot()
+            supervision.rebuild()
+            assert snapshot() == kept
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def test_the_rollup_moves_with_the_transition_and_rolls_back_with_it(today):
+    case = window_case()
+    received = Rollup.objects.filter(day=case.received_on, region=CHONGYANG)
+    assert sum(r.received for r in received) >= 1
+    accepted_before = sum(r.accepted for r in Rollup.objects.filter(region=CHONGYANG))
+    try:
+        with transaction.atomic():
+            services.accept(case, staff("clerk.chongyang"))
+            after = sum(r.accepted for r in Rollup.objects.filter(region=CHONGYANG))
+            assert after == accepted_before + 1
+            raise Rollback
+    except Rollback:
+        pass
+    assert sum(r.accepted for r in Rollup.objects.filter(region=CHONGYANG)) == accepted_before
+    assert CaseFact.objects.get(case_id=case.pk).accepted_on is None
