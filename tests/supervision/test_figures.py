@@ -124,12 +124,32 @@ def test_overdue_and_warning_now_follow_today(world, today):
     assert selectors.totals(scope)["warning_now"] == 0
 
 
-def test_other_apps_figures_are_no_data_until_they_land(world):
+def test_ratings_and_waiting_come_from_their_apps(world):
+    from ninhaoban.appointments.selectors import waiting
+    from ninhaoban.evaluation import services as evaluation
+    from ninhaoban.evaluation.models import Channel as RatingChannel
+    from ninhaoban.evaluation.services import Rating
+
+    a = Case.objects.get(pk=world["a"].pk)
+    evaluation.rate_case(a, a.applicant, Rating.of(5), channel=RatingChannel.WEBSITE)
     f = _figures(CHONGYANG, world["late"])
-    if selectors._other("ninhaoban.evaluation.selectors", "satisfaction") is None:
-        assert f["good_rate"].value is None and f["rectification_rate"].value is None
-    if selectors._other("ninhaoban.appointments.selectors", "waiting") is None:
-        assert f["mean_wait"].value is None
+    assert (f["good_rate"].value, f["good_rate"].numerator, f["good_rate"].denominator) == (
+        100.0,
+        1,
+        1,
+    )
+    assert f["rectification_rate"].value is None  # no 差评 to rectify
+    queued = waiting(region_code=CHONGYANG, start=D0, end=world["late"])
+    assert f["mean_wait"].value == queued.mean_wait_minutes
+
+
+def test_an_app_without_its_selector_shows_no_data(world, monkeypatch):
+    assert selectors._other("ninhaoban.evaluation.selectors", "no_such_selector") is None
+    assert selectors._other("ninhaoban.no_such_app.selectors", "satisfaction") is None
+    monkeypatch.setattr(selectors, "_other", lambda module, name: None)
+    f = _figures(CHONGYANG, world["late"])
+    assert f["good_rate"].value is None and f["rectification_rate"].value is None
+    assert f["mean_wait"].value is None and f["mean_wait"].denominator is None
 
 
 def test_a_county_sees_only_its_own_cases(world):

@@ -221,6 +221,11 @@ def _rate(n: float, d: float) -> float | None:
     return round(100 * n / d, 1) if d else None
 
 
+def _percent(share: float | None) -> float | None:
+    """A share of 1 (as evaluation gives its rates) in per cent, like every rate here."""
+    return None if share is None else round(100 * share, 1)
+
+
 def _catalog(scope: Scope) -> dict[str, Any]:
     """Items in force in the region and their promised shares, and how many deviate from the
     city baseline (同事同标): the catalog changes rarely, so kept a minute."""
@@ -442,7 +447,7 @@ def figures(scope: Scope) -> list[Figure]:
         Figure(
             "good_rate",
             "好评率",
-            getattr(rating, "good_rate", None),
+            _percent(getattr(rating, "good_rate", None)),
             "%",
             "好评 ÷ 全部评价（来自好差评）",
             getattr(rating, "good", None),
@@ -451,7 +456,7 @@ def figures(scope: Scope) -> list[Figure]:
         Figure(
             "rectification_rate",
             "差评整改率",
-            getattr(rating, "rectification_rate", None),
+            _percent(getattr(rating, "rectification_rate", None)),
             "%",
             "已整改的差评 ÷ 差评（来自好差评）",
             getattr(rating, "bad_rectified", None),
