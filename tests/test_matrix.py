@@ -428,6 +428,7 @@ PUBLIC: dict[str, str] = {
     "favicon.ico": "tests/portal/test_pages.py",
     "progress/": "tests/cases (the anonymous progress lookup: a case number and four characters)",
     "login/": "tests/accounts/test_accounts.py",
+    "register/": "tests/exchange/test_registration.py (实名注册: anyone, checked by 公安)",
     "login/captcha.png": "tests/accounts (the SMS login's CAPTCHA)",
     "login/captcha.wav": "tests/accounts (the SMS login's CAPTCHA)",
     "logout/": "tests/accounts/test_accounts.py",

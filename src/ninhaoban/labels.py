@@ -56,6 +56,7 @@ LEDGER_KINDS = {
     "applicant.login": _("申请人登录"),
     "applicant.phone_changed": _("申请人更换手机号码"),
     "applicant.registered": _("申请人注册"),
+    "applicant.self_registered": _("申请人实名注册"),
     "applicant.viewed": _("查阅申请人信息"),
     "calendar.day_changed": _("调整工作日历单日"),
     "calendar.notice_imported": _("导入节假日安排通知"),

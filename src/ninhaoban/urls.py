@@ -8,6 +8,7 @@ from ninhaoban.console import licences_views as console_licences
 from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
+from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import views as portal
 
 admin.site.site_header = "您好办 管理后台"
@@ -19,6 +20,7 @@ urlpatterns = [
     # for pages that name no icon (the admin's) and browsers that ask this path anyway
     path("favicon.ico", RedirectView.as_view(url=static("ninhaoban/favicon.ico"), permanent=True)),
     path("login/", portal.applicant_login, name="applicant-login"),
+    path("register/", portal_register.register, name="register"),
     path("login/captcha.png", portal_captcha.captcha_image, name="captcha-image"),
     path("login/captcha.wav", portal_captcha.captcha_audio, name="captcha-audio"),
     path("logout/", portal.do_logout, name="logout"),

@@ -84,6 +84,11 @@ def pages() -> list[tuple[str, list[str], list[str]]]:
             ["存证查询", "办件编号或证照编号", "不可篡改的存证日志"],
         ),
         ("/search/", ["Smart guidance", "Try:"], ["智能导办", "试试："]),
+        (
+            "/register/",
+            ["Register", "ID card number", "Check and send the code"],
+            ["实名注册", "居民身份证号码", "核验并发送验证码", "向公安部门核验"],
+        ),
     ]
 
 

@@ -234,6 +234,7 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/verify/licences/{licence}/",
             f"/verify/proofs/{w['proof'].number}/",
             "/kiosk/search/",
+            "/register/",
         ],
         "applicant": [
             "/cases/",

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from ninhaoban.accounts import selectors, services
-from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.models import Applicant, AssuranceLevel, Role
 from ninhaoban.accounts.scoping import require_scope, staff_of
 from ninhaoban.accounts.tokens import API_AUTH
 from ninhaoban.core.text import BoundedInt
@@ -67,8 +67,10 @@ def applicant_detail(request: HttpRequest, applicant_id: BoundedInt) -> Applican
     return _out(applicant)
 
 
-@router.post("/persons", response={201: ApplicantOut}, summary="登记自然人")
+@router.post("/persons", response={201: ApplicantOut}, summary="登记自然人（窗口读取身份证）")
 def create_person(request: HttpRequest, data: PersonIn) -> Status:
+    """A window clerk registers the person standing at the counter after reading their ID
+    card: the highest assurance, 窗口现场核验."""
     region = get_region(data.region)
     require_scope(request.user, [Role.CLERK], region.code)
     person = services.register_person(
@@ -76,6 +78,7 @@ def create_person(request: HttpRequest, data: PersonIn) -> Status:
         name=data.name,
         region=region,
         phone=data.phone,
+        assurance=AssuranceLevel.IN_PERSON,
         actor=staff_of(request.user).actor,
     )
     return Status(201, _out(person))

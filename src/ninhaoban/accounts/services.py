@@ -22,6 +22,7 @@ from ninhaoban.accounts.models import (
     Role,
     Staff,
     StaffRole,
+    subject_digest,
 )
 from ninhaoban.accounts.notify import notify
 from ninhaoban.accounts.signals import acting_as
@@ -30,6 +31,7 @@ from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput, TooManyTrie
 from ninhaoban.core.idnumbers import mask_phone, parse_id_number, parse_uscc
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import Department, Region
+from ninhaoban.regions.selectors import city_region, region_by_code
 
 LOGIN_CODE_MINUTES = 5
 LOGIN_CODE_ATTEMPTS = 5
@@ -44,6 +46,9 @@ def _check_phone(phone: str) -> str:
             field="phone",
         )
     return p
+
+
+check_phone = _check_phone  # the same rule for the registration form in exchange
 
 
 @transaction.atomic
@@ -227,7 +232,7 @@ def _check_code_limits(target: str, source: Source) -> None:
             )
 
 
-def request_login_code(*, target: str, phone: str, source: Source) -> None:
+def request_login_code(*, target: str, phone: str, source: Source, purpose: str = "登录") -> None:
     """The one path of every SMS login code. The limits and the answer are the same whether
     or not `phone` is known (empty: the number asked for is not registered); only a known
     phone is actually sent a code."""
@@ -245,8 +250,8 @@ def request_login_code(*, target: str, phone: str, source: Source) -> None:
     )
     notify(
         phone=phone,
-        subject="登录验证码",
-        text=f"【您好办】您的登录验证码为{code}，5分钟内有效。",
+        subject=f"{purpose}验证码",
+        text=f"【您好办】您的{purpose}验证码为{code}，5分钟内有效。",
         secret=code,
     )
 
@@ -356,3 +361,49 @@ def set_applicant_password(applicant: Applicant, password: str) -> None:
     check_password_policy(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+def send_registration_code(id_number: str, phone: str, source: Source) -> None:
+    """实名注册's code: counted against the number being registered (as the kiosk's login
+    is), so one number cannot be used to flood phones, and sent to the phone given."""
+    request_login_code(
+        target=login_code_target(id_number), phone=phone, source=source, purpose="注册"
+    )
+
+
+def register_with_code(
+    *,
+    id_number: str,
+    name: str,
+    phone: str,
+    code: str,
+    source: Source,
+    assurance: int,
+    evidence: dict[str, int],
+) -> Applicant:
+    """The code sent by `send_registration_code` proves the phone; then the person is
+    registered in the county their number names (the city where it names none here) with
+    the assurance the caller established, and their account is made."""
+    check_login_code(phone, code, source, target=login_code_target(id_number))
+    with transaction.atomic():
+        person = register_person(
+            id_number=id_number,
+            name=name,
+            region=home_region(id_number),
+            phone=phone,
+            assurance=assurance,
+            actor=f"{ApplicantKind.PERSON}:{subject_digest(id_number)}",
+        )
+        ensure_applicant_user(person)
+        record(
+            "applicant.self_registered",
+            person.subject,
+            person.subject,
+            {"id": person.pk, "assurance": assurance, **evidence},
+        )
+    return person
+
+
+def home_region(id_number: str) -> Region:
+    """The county of the number's address code if it is one of ours, else the city."""
+    return region_by_code(id_number[:6].ljust(12, "0")) or city_region()

@@ -63,3 +63,11 @@ class TooLarge(DomainError):
 
     status = 413
     code = "too_large"
+
+
+class Unavailable(DomainError):
+    """A department system this request depends on does not answer now: try again later or
+    at a window (nothing was written)."""
+
+    status = 503
+    code = "unavailable"

@@ -176,6 +176,9 @@ def seed_sources(base_url: str | None = None) -> None:
         )
     for data_key in SELF_SERVICE:
         exchange.authorize(data_key=data_key, item_code="", role=SELF, purpose="自助打印证明")
+    exchange.authorize(
+        data_key=exchange.IDENTITY_KEY, item_code="", role=SELF, purpose=exchange.IDENTITY_PURPOSE
+    )
 
 
 def seed_catalog_rights() -> int:

@@ -9,6 +9,7 @@ DATA_SETS: dict[str, tuple[str, str]] = {
     "real_estate.no_property": ("无房记录（无房证明）", DepartmentType.REAL_ESTATE),
     "market.business_registration": ("营业执照登记信息", DepartmentType.MARKET),
     "public_security.household": ("户籍信息", DepartmentType.PUBLIC_SECURITY),
+    "public_security.identity": ("居民身份信息核验", DepartmentType.PUBLIC_SECURITY),
     "civil_affairs.marriage": ("婚姻登记信息", DepartmentType.CIVIL_AFFAIRS),
     "health.birth_certificate": ("出生医学证明信息", DepartmentType.HEALTH),
 }

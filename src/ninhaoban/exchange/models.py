@@ -101,7 +101,13 @@ class DataQuery(models.Model):
     actor = models.CharField("查询人", max_length=64)
     role = models.CharField("角色", max_length=16)
     applicant = models.ForeignKey(
-        Applicant, on_delete=models.PROTECT, related_name="data_queries", verbose_name="数据主体"
+        Applicant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="data_queries",
+        verbose_name="数据主体",
+        help_text="空：注册前的身份核验，数据主体只以摘要见于存证",
     )
     data_key = models.CharField("数据", max_length=96, db_index=True)
     source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT)

@@ -19,13 +19,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts import services as accounts
+from ninhaoban.accounts.models import Applicant, ApplicantKind, AssuranceLevel, subject_digest
+from ninhaoban.accounts.selectors import person_by_number
+from ninhaoban.accounts.sources import Source
 from ninhaoban.core.canonical import digest
-from ninhaoban.core.errors import InvalidInput
+from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput, Unavailable
+from ninhaoban.core.idnumbers import parse_id_number
 from ninhaoban.exchange.adapters import HttpJsonAdapter, SourceTimeout, SourceUnavailable
 from ninhaoban.exchange.breaker import CircuitBreaker
 from ninhaoban.exchange.datasets import DATA_SETS, data_set_name
 from ninhaoban.exchange.models import (
+    SELF,
     Consent,
     ConsentBasis,
     DataAuthorization,
@@ -203,7 +208,7 @@ def _trace(
     *,
     actor: str,
     role: str,
-    applicant: Applicant,
+    applicant: Applicant | None,
     data_key: str,
     purpose: str,
     outcome: str,
@@ -215,6 +220,7 @@ def _trace(
     consent: Consent | None = None,
     response_digest: str = "",
     duration_ms: int = 0,
+    subject: str = "",
 ) -> DataQuery:
     query = DataQuery.objects.create(
         actor=actor,
@@ -232,7 +238,8 @@ def _trace(
         response_digest=response_digest,
         duration_ms=duration_ms,
     )
-    subjects = [applicant.subject] + ([f"case:{case_ref}"] if case_ref else [])
+    who = applicant.subject if applicant is not None else subject
+    subjects = [who] + ([f"case:{case_ref}"] if case_ref else [])
     record(
         "exchange.query",
         subjects,
@@ -395,4 +402,156 @@ def withdraw_authorization(row: DataAuthorization, *, actor: str) -> None:
         f"data:{row.data_key}",
         actor,
         {"item_code": row.item_code, "role": row.role},
+    )
+
+
+IDENTITY_KEY = "public_security.identity"
+IDENTITY_PURPOSE = "实名注册身份核验"
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    matched: bool
+    query_id: int
+
+
+def verify_identity(*, id_number: str, name: str, actor: str, role: str) -> IdentityCheck:
+    """身份核验 before an account exists: the 公安 population register says whether the name
+    and the number belong together. The person is not an applicant yet, so the trace names
+    them only by the ledger's digest of the number; the consent is the box they ticked on
+    the registration form, checked by the caller. A department that does not answer is an
+    `Unavailable`, never a guess."""
+    number = parse_id_number(id_number).number
+    request = {
+        "request_id": uuid.uuid4().hex,
+        "data_key": IDENTITY_KEY,
+        "identifier": number,
+        "name": name,
+    }
+    common: dict[str, Any] = {
+        "actor": actor,
+        "role": role,
+        "applicant": None,
+        "subject": f"{ApplicantKind.PERSON}:{subject_digest(number)}",
+        "data_key": IDENTITY_KEY,
+        "purpose": IDENTITY_PURPOSE,
+        "request_digest": digest(request),
+    }
+    unavailable = Unavailable(
+        "公安身份核验暂时无法连接，请稍后再试或持身份证到窗口办理",
+        "the identity check of the public security register is unavailable: "
+        "try again later or bring your ID card to a window",
+    )
+    allowed = DataAuthorization.objects.filter(
+        data_key=IDENTITY_KEY, item_code="", role=role, active=True
+    ).exists()
+    if not allowed:
+        _trace(outcome=Outcome.REFUSED, **common)
+        raise Forbidden(
+            "未获授权进行身份核验", f"role {role} is not authorized to check identities"
+        )
+    source = next(
+        (s for s in DataSource.objects.filter(enabled=True) if IDENTITY_KEY in s.offers), None
+    )
+    if source is None or not BREAKER.allow(source.key):
+        _trace(outcome=Outcome.NO_SOURCE if source is None else Outcome.DOWN, **common)
+        raise unavailable
+    common["source"] = source
+    started = time.monotonic()
+    try:
+        answer = HttpJsonAdapter(source.endpoint, source.timeout_ms).query(request)
+    except SourceUnavailable as exc:
+        BREAKER.failed(source.key)
+        outcome = Outcome.TIMEOUT if isinstance(exc, SourceTimeout) else Outcome.DOWN
+        _trace(outcome=outcome, duration_ms=int((time.monotonic() - started) * 1000), **common)
+        raise unavailable from None
+    BREAKER.succeeded(source.key)
+    matched = answer.found and answer.record.get("match") is True
+    query = _trace(
+        outcome=Outcome.OK if matched else Outcome.NO_RECORD,
+        response_digest=hashlib.sha256(answer.raw).hexdigest(),
+        duration_ms=int((time.monotonic() - started) * 1000),
+        **common,
+    )
+    return IdentityCheck(matched, query.pk)
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    """A registration whose identity the register confirmed and whose phone has been sent a
+    code: kept in the session between the two steps, never in a table."""
+
+    id_number: str
+    name: str
+    phone: str
+    query_id: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id_number": self.id_number,
+            "name": self.name,
+            "phone": self.phone,
+            "query_id": self.query_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "PendingRegistration | None":
+        try:
+            return cls(
+                str(data["id_number"]), str(data["name"]), str(data["phone"]), int(data["query_id"])
+            )
+        except (TypeError, KeyError, ValueError):
+            return None
+
+
+def begin_registration(
+    *, id_number: str, name: str, phone: str, consent: bool, source: Source
+) -> PendingRegistration:
+    """实名注册, step one (portal and kiosk): a well-formed, new number; the box that allows
+    the check ticked; the 公安 register confirms that name and number belong together; then
+    a code goes to the phone. A mismatch or a known number writes no account."""
+    number = parse_id_number(id_number).number
+    name = (name or "").strip()
+    if not name or len(name) > 32:
+        raise InvalidInput("请填写身份证上的姓名", "enter the name on the ID card", field="name")
+    phone = accounts.check_phone(phone)
+    if not phone:
+        raise InvalidInput("请填写手机号码", "enter a mobile number", field="phone")
+    if not consent:
+        raise InvalidInput(
+            "须同意向公安部门核验您的身份信息才能注册",
+            "registration needs your consent to check your identity with the public "
+            "security register",
+            field="consent",
+        )
+    if person_by_number(number) is not None:
+        raise Conflict(
+            "该身份证号码已注册，请直接登录；如非本人注册，请持身份证到窗口处理",
+            "this ID number is already registered: sign in, or bring your ID card to a "
+            "window if you did not register it",
+            field="id_number",
+        )
+    actor = f"{ApplicantKind.PERSON}:{subject_digest(number)}"
+    check = verify_identity(id_number=number, name=name, actor=actor, role=SELF)
+    if not check.matched:
+        raise InvalidInput(
+            "姓名与身份证号码不一致，请核对后重新填写",
+            "the name and the ID number do not match the register: check both",
+            field="name",
+        )
+    accounts.send_registration_code(number, phone, source)
+    return PendingRegistration(number, name, phone, check.query_id)
+
+
+def complete_registration(pending: PendingRegistration, *, code: str, source: Source) -> Applicant:
+    """Step two: the code proves the phone; the person is registered at 基本实名 (number and
+    name checked by the register), in the county their number names or else the city."""
+    return accounts.register_with_code(
+        id_number=pending.id_number,
+        name=pending.name,
+        phone=pending.phone,
+        code=code,
+        source=source,
+        assurance=AssuranceLevel.BASIC,
+        evidence={"identity_query": pending.query_id},
     )

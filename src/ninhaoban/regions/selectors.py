@@ -147,3 +147,16 @@ def windows_in(region_code: str) -> QuerySet[Window]:
 
 def departments_in(region_code: str) -> QuerySet[Department]:
     return Department.objects.filter(subtree_q("region", region_code)).order_by("region_id", "pk")
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region with exactly this 12-digit code, or None (no error: callers fall back)."""
+    return Region.objects.filter(code=code).first()
+
+
+def city_region() -> Region:
+    """The city at the top of the tree (一级开发: one city runs the platform)."""
+    city = Region.objects.filter(level=Level.CITY).order_by("code").first()
+    if city is None:
+        raise NotFound("尚未设置行政区划", "no regions have been set up")
+    return city

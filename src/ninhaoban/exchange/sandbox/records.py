@@ -195,6 +195,21 @@ def household(identifier: str, name: str) -> dict[str, Any] | None:
     }
 
 
+def official_name(identifier: str) -> str:
+    """The name the population register holds for a number: derived from it like every
+    other sandbox record, so a test or a demo registers a new person by asking for it."""
+    rng = _rng(identifier, "public_security.identity")
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def identity(identifier: str, name: str) -> dict[str, Any] | None:
+    """身份核验 answers only whether the name and the number belong together, never the
+    registered name itself (the one who asks may be anyone typing a number)."""
+    if not _is_person(identifier):
+        return None
+    return {"match": name.strip() == official_name(identifier)}
+
+
 def marriage(identifier: str, name: str) -> dict[str, Any] | None:
     if not _is_person(identifier) or TODAY_MONTH[0] - _birth(identifier).year < 22:
         return None
@@ -229,6 +244,7 @@ RECORDS: dict[str, Callable[[str, str], dict[str, Any] | None]] = {
     "real_estate.no_property": no_property,
     "market.business_registration": business_registration,
     "public_security.household": household,
+    "public_security.identity": identity,
     "civil_affairs.marriage": marriage,
     "health.birth_certificate": birth_certificate,
 }
