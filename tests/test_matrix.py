@@ -31,6 +31,7 @@ from ninhaoban.demo import licences as demo_licences
 from ninhaoban.licences.services import issue_licence
 from ninhaoban.regions.models import Department, Region
 from tests.cases.conftest import CHONGYANG, GETIHU, XIANAN, item, staff, window_case
+from tests.inspections.conftest import inspection_world
 
 pytestmark = pytest.mark.django_db
 
@@ -419,6 +420,115 @@ ROWS: dict[str, Row] = {
     ),
 }
 
+# 双随机一公开 and 招标投标投诉: a department's managers (approver, chief; an admin of the
+# region) run them, a supervisor reads them; a plan or complaint of the other county is not there
+MANAGERS = ("approver", "chief", "admin")
+
+
+def _inspections(default, ok: int, **cells) -> dict:
+    managed = {role: (ok, 404) for role in MANAGERS}
+    return E(default, **{**managed, **cells})
+
+
+ROWS |= {
+    "console/inspections/": Row(
+        "GET", "console/inspections/", E(200, anonymous=302, applicant=403)
+    ),
+    "console/inspections/new/": Row(
+        "POST", "console/inspections/new/", E(422, anonymous=302, applicant=403)
+    ),
+    "console/inspections/plans/<str:code>/": Row(
+        "GET",
+        "console/inspections/plans/{plan}/",
+        _inspections(404, 200, anonymous=302, applicant=403, supervisor=(200, 404)),
+    ),
+    "console/inspections/plans/<str:code>/<str:action>/": Row(
+        "POST",
+        "console/inspections/plans/{plan}/publish/",
+        _inspections(404, 302, anonymous=302, applicant=403, supervisor=(403, 404)),
+    ),
+    "console/complaints/": Row("GET", "console/complaints/", E(200, anonymous=302, applicant=403)),
+    "console/complaints/new/": Row(
+        "POST", "console/complaints/new/", E(404, anonymous=302, applicant=403)
+    ),
+    "console/complaints/<str:number>/": Row(
+        "GET",
+        "console/complaints/{complaint}/",
+        _inspections(404, 200, anonymous=302, applicant=403, supervisor=(200, 404)),
+    ),
+    "console/complaints/<str:number>/<str:action>/": Row(
+        "POST",
+        "console/complaints/{complaint}/accept/",
+        _inspections(404, 302, anonymous=302, applicant=403, supervisor=(403, 404)),
+    ),
+    "GET /api/v1/inspections/plans": Row("GET", "api/v1/inspections/plans", E(200, anonymous=401)),
+    "POST /api/v1/inspections/plans": Row(
+        "POST",
+        "api/v1/inspections/plans",
+        E(403, anonymous=401, approver=(201, 403), chief=(201, 403), admin=(201, 403)),
+        body={
+            "department": "{department}",
+            "title": "抽查",
+            "items": ["{plan_item}"],
+            "sample_count": 2,
+            "start_date": "2026-12-01",
+            "end_date": "2026-12-31",
+        },
+    ),
+    "POST /api/v1/inspections/plans/{code}": Row(
+        "POST",
+        "api/v1/inspections/plans/{plan}",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={
+            "department": "{department}",
+            "title": "抽查（修改）",
+            "items": ["{plan_item}"],
+            "sample_count": 3,
+            "start_date": "2026-12-01",
+            "end_date": "2026-12-31",
+        },
+    ),
+    "POST /api/v1/inspections/plans/{code}/publish": Row(
+        "POST",
+        "api/v1/inspections/plans/{plan}/publish",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={},
+    ),
+    "POST /api/v1/inspections/plans/{code}/draw": Row(
+        "POST",
+        "api/v1/inspections/plans/{plan}/draw",
+        _inspections(404, 409, anonymous=401, supervisor=(403, 404)),
+        body={},
+    ),
+    "POST /api/v1/inspections/plans/{code}/results/{position}": Row(
+        "POST",
+        "api/v1/inspections/plans/{plan}/results/1",
+        E(404, anonymous=401),
+        body={"finding": "qualified", "inspected_on": "2026-12-01"},
+    ),
+    "GET /api/v1/inspections/complaints": Row(
+        "GET", "api/v1/inspections/complaints", E(200, anonymous=401)
+    ),
+    "POST /api/v1/inspections/complaints": Row(
+        "POST",
+        "api/v1/inspections/complaints",
+        _inspections(404, 201, anonymous=401, supervisor=(403, 404)),
+        body={
+            "project": "{project}",
+            "complainant": "{bidder}",
+            "about": "candidates",
+            "known_on": "{known_on}",
+            "grounds": "评标不公",
+        },
+    ),
+    "POST /api/v1/inspections/complaints/{number}/{action}": Row(
+        "POST",
+        "api/v1/inspections/complaints/{complaint}/accept",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={},
+    ),
+}
+
 # Pages and operations that are not staff-facing, and the tests that cover who sees them.
 PUBLIC: dict[str, str] = {
     # the citizen's website: public pages, and an applicant's own cases, licences and proofs
@@ -505,6 +615,13 @@ PUBLIC: dict[str, str] = {
     # 好差评: the SMS link (its token is the key) and the public figures (评价公开)
     "POST /api/v1/evaluation/invitations/{token}/rating": "tests/evaluation/test_api.py",
     "GET /api/v1/evaluation/public": "tests/evaluation/test_api.py",
+    # 双随机一公开: plans, draws, results and complaint decisions are public by law
+    "inspections/": "tests/inspections/test_complaints.py",
+    "inspections/plans/<str:code>/": "tests/inspections/test_plans.py",
+    "inspections/plans/<str:code>/verify/": "tests/inspections/test_plans.py",
+    "GET /api/v1/inspections/public/plans": "tests/inspections/test_plans.py",
+    "GET /api/v1/inspections/public/plans/{code}/bundle": "tests/inspections/test_plans.py",
+    "GET /api/v1/inspections/public/decisions": "tests/inspections/test_complaints.py",
 }
 
 
@@ -580,6 +697,8 @@ def world(db, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
             "kiosk": KIOSKS[county],
             "licence": licence.identifier,
         }
+    for county, region in COUNTIES.items():
+        objects[county] |= inspection_world(region[:6])
     return objects
 
 

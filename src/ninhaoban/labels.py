@@ -37,6 +37,14 @@ from ninhaoban.evaluation.models import Level as RatingLevel
 from ninhaoban.evaluation.models import Target as RatingTarget
 from ninhaoban.exchange.models import Outcome as QueryOutcome
 from ninhaoban.i18n import in_english
+from ninhaoban.inspections.models import (
+    AnnouncementKind,
+    ComplaintOutcome,
+    ComplaintStatus,
+    Finding,
+    PauseKind,
+    PlanStatus,
+)
 from ninhaoban.licences.models import LicenceStatus, ProofKind
 from ninhaoban.payments.models import (
     CallbackOutcome,
@@ -154,6 +162,34 @@ CASE_ACTIONS = {t.name: t.label for t in TRANSITIONS.values()} | {
 }
 
 
+# 双随机一公开 and 招标投标投诉 (inspections)
+INSPECTION_LEDGER_KINDS = {
+    "inspection.avoidance_added": _("登记回避关系"),
+    "inspection.deadlines_moved": _("公示和投诉期限随工作日历调整"),
+    "inspection.drawn": _("双随机抽取"),
+    "inspection.inspector_registered": _("登记执法检查人员"),
+    "inspection.item_registered": _("登记随机抽查事项"),
+    "inspection.object_registered": _("登记检查对象"),
+    "inspection.plan_created": _("新建抽查计划"),
+    "inspection.plan_published": _("公布抽查计划"),
+    "inspection.plan_published_by": _("公布抽查计划（经办人）"),
+    "inspection.plan_updated": _("修改抽查计划"),
+    "inspection.result_published": _("公示检查结果"),
+    "inspection.result_recorded": _("录入检查结果"),
+    "tender.announced": _("发布招标公告信息"),
+    "tender.bid": _("登记投标人"),
+    "tender.complaint_accept": _("受理投诉"),
+    "tender.complaint_decide": _("作出投诉处理决定"),
+    "tender.complaint_filed": _("登记投诉"),
+    "tender.complaint_pause": _("投诉处理中止计时"),
+    "tender.complaint_refuse": _("不予受理投诉"),
+    "tender.complaint_resume": _("投诉处理恢复计时"),
+    "tender.complaint_suspend": _("责令暂停招标投标活动"),
+    "tender.project_registered": _("登记招标项目"),
+}
+DEADLINE_ALERTS = {"ok": _("期限内"), "warning": _("即将到期"), "overdue": _("已超期")}
+
+
 def _choices(*kinds: type[models.Choices]) -> dict[str, str]:
     return {str(value): str(text) for kind in kinds for value, text in kind.choices}
 
@@ -172,6 +208,7 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "item_type": _choices(ItemType),
     "ledger_kind": LEDGER_KINDS
     | QUEUE_KINDS
+    | INSPECTION_LEDGER_KINDS
     | {f"case.{name}": text for name, text in CASE_ACTIONS.items()},
     "level": _choices(Level),
     "licence_status": _choices(LicenceStatus),
@@ -209,6 +246,13 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "booking_status": _choices(BookingStatus),
     "booking_channel": _choices(BookingChannel),
     "ticket_status": _choices(TicketStatus),
+    "plan_status": _choices(PlanStatus),
+    "finding": _choices(Finding),
+    "complaint_status": _choices(ComplaintStatus),
+    "complaint_outcome": _choices(ComplaintOutcome),
+    "pause_kind": _choices(PauseKind),
+    "announcement": _choices(AnnouncementKind),
+    "deadline_alert": DEADLINE_ALERTS,
 }
 
 

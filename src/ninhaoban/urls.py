@@ -9,6 +9,7 @@ from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import register_views as portal_register
+from ninhaoban.portal import inspections_views as portal_inspections
 from ninhaoban.portal import views as portal
 
 admin.site.site_header = "您好办 管理后台"
@@ -39,6 +40,13 @@ urlpatterns = [
         "cases/<str:case_no>/notices/<int:notice_id>.pdf",
         portal_cases.notice_pdf,
         name="my-case-notice",
+    ),
+    path("inspections/", portal_inspections.index, name="inspections"),
+    path("inspections/plans/<str:code>/", portal_inspections.plan_page, name="inspections-plan"),
+    path(
+        "inspections/plans/<str:code>/verify/",
+        portal_inspections.verify_page,
+        name="inspections-verify",
     ),
     path("console/licences/", console_licences.staff_licence, name="staff-licence"),
     path("console/catalog/", include("ninhaoban.console.catalog_urls")),

@@ -89,6 +89,11 @@ def pages() -> list[tuple[str, list[str], list[str]]]:
             ["Register", "ID card number", "Check and send the code"],
             ["实名注册", "居民身份证号码", "核验并发送验证码", "向公安部门核验"],
         ),
+        (
+            "/inspections/",
+            ["Random inspections, published", "Inspection plans", "Decisions on tender complaints"],
+            ["双随机一公开", "抽查计划", "招标投标投诉处理决定"],
+        ),
     ]
 
 

@@ -29,9 +29,11 @@ from ninhaoban.cases.models import Case, Notice, Status
 from ninhaoban.cases.results import NEW_ORGANIZATION_KEYS
 from ninhaoban.catalog.models import Bundle, ServiceItem
 from ninhaoban.demo import cases as demo_cases
+from ninhaoban.demo import inspections as demo_inspections
 from ninhaoban.demo import licences as demo_licences
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
+from ninhaoban.inspections.models import Complaint, Plan
 from ninhaoban.ledger.models import LedgerEntry
 from ninhaoban.ledger.services import sequence
 from ninhaoban.licences import services as licences
@@ -180,6 +182,7 @@ def world(sources) -> dict:
     demo_licences.seed_catalog_rights()
     demo_licences.seed_licences()
     demo_cases.seed()
+    demo_inspections.seed()
     person = (
         Applicant.objects.filter(cases__status=Status.CLOSED, licences__isnull=False)
         .distinct()
@@ -219,6 +222,9 @@ def pages(w: dict) -> dict[str, list[str]]:
     item = ServiceItem.objects.filter(base__name="食品经营许可", region_id="421223000000").first()
     bundle = Bundle.objects.first()
     case_no, licence = w["case"].case_no, w["licence"].identifier
+    plan = Plan.objects.filter(status="drawn", region_id="421223000000").first()
+    county = {"region_id": "421223000000"}
+    complaints = Complaint.objects.filter(project__region_id="421223000000")
     return {
         "public": [
             "/",
@@ -235,6 +241,9 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/verify/proofs/{w['proof'].number}/",
             "/kiosk/search/",
             "/register/",
+            "/inspections/",
+            f"/inspections/plans/{plan.code}/",
+            f"/inspections/plans/{plan.code}/verify/",
         ],
         "applicant": [
             "/cases/",
@@ -256,6 +265,16 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/console/catalog/stats/",
             "/console/catalog/transfer/",
             "/console/catalog/export.xlsx",
+        ],
+        "chief.chongyang.market": [
+            "/console/inspections/",
+            f"/console/inspections/plans/{plan.code}/",
+            *[
+                f"/console/inspections/plans/{p.code}/"
+                for p in Plan.objects.filter(**county).exclude(status="drawn")
+            ],
+            "/console/complaints/",
+            *[f"/console/complaints/{c.number}/" for c in complaints],
         ],
     }
 

@@ -56,6 +56,8 @@ def _mount() -> None:
     from ninhaoban.evaluation.api import public_router as evaluation_public_router
     from ninhaoban.evaluation.api import router as evaluation_router
     from ninhaoban.guidance.api import router as guidance_router
+    from ninhaoban.inspections.api import router as inspections_router
+    from ninhaoban.inspections.api import staff_router as inspections_staff_router
     from ninhaoban.ledger.api import router as ledger_router
     from ninhaoban.ledger.api import scope_subjects
     from ninhaoban.ledger.api import staff_router as ledger_staff_router
@@ -77,6 +79,8 @@ def _mount() -> None:
     api.add_router("/payments", payments_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/evaluation", evaluation_public_router)
+    api.add_router("/inspections", inspections_router)
+    api.add_router("/inspections", inspections_staff_router)
 
 
 _mount()

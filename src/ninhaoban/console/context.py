@@ -10,17 +10,25 @@ from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases.permissions import may_take_applications
 from ninhaoban.catalog.permissions import REPORT_ROLES
+from ninhaoban.inspections.services import READER_ROLES as INSPECTION_READERS
 
 
 def _sections(user: User | AnonymousUser) -> dict[str, bool]:
     """The console's sections this staff member may open, for the one console navigation."""
     if user.is_authenticated and user.is_superuser:
-        return {"clerk": True, "catalog": True, "reports": True, "admin": True}
+        return {
+            "clerk": True,
+            "catalog": True,
+            "reports": True,
+            "admin": True,
+            "inspections": True,
+        }
     return {
         "clerk": may_take_applications(user),
         "catalog": bool(roles_of(user, [Role.CATALOG_ADMIN])),
         "reports": bool(roles_of(user, REPORT_ROLES)),
         "admin": bool(roles_of(user, [Role.ADMIN])),
+        "inspections": bool(roles_of(user, INSPECTION_READERS)),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.console import calendar_views, cases_views, views
+from ninhaoban.console import calendar_views, cases_views, inspections_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -23,4 +23,24 @@ urlpatterns = [
         name="case-material",
     ),
     path("cases/<str:case_no>/<str:action>/", cases_views.act, name="case-act"),
+    path("inspections/", inspections_views.plans, name="inspection-plans"),
+    path("inspections/new/", inspections_views.create_plan, name="inspection-plan-new"),
+    path("inspections/plans/<str:code>/", inspections_views.plan_page, name="inspection-plan"),
+    path(
+        "inspections/plans/<str:code>/<str:action>/",
+        inspections_views.plan_act,
+        name="inspection-plan-act",
+    ),
+    path("complaints/", inspections_views.complaints, name="inspection-complaints"),
+    path("complaints/new/", inspections_views.file_complaint, name="inspection-complaint-new"),
+    path(
+        "complaints/<str:number>/",
+        inspections_views.complaint_page,
+        name="inspection-complaint",
+    ),
+    path(
+        "complaints/<str:number>/<str:action>/",
+        inspections_views.complaint_act,
+        name="inspection-complaint-act",
+    ),
 ]

@@ -202,3 +202,14 @@ def public_body(entry: LedgerEntry) -> dict[str, Any]:
     body["subjects"] = [_redact_name(s) for s in body.get("subjects", [])]
     body["actor"] = body.get("actor", "").split(":", 1)[0]
     return body
+
+
+def first_checkpoint_after(index: int) -> Checkpoint | None:
+    """The first signed checkpoint whose tree includes entry `index` (None while none does):
+    what a draw seeded by "the first checkpoint after publication" reads."""
+    return Checkpoint.objects.filter(size__gt=index).order_by("size").first()
+
+
+def checkpoint_before(size: int) -> Checkpoint | None:
+    """The last signed checkpoint smaller than `size`, if any."""
+    return Checkpoint.objects.filter(size__lt=size).order_by("-size").first()

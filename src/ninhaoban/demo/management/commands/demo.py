@@ -58,10 +58,18 @@ class Command(BaseCommand):
 
 def _later_seeders() -> list:
     """Each app's demo seeder, in layer order; each returns a one-line summary."""
-    from ninhaoban.demo import cases, catalog, guidance, kiosks, licences
+    from ninhaoban.demo import cases, catalog, guidance, inspections, kiosks, licences
     from ninhaoban.ledger import demo as ledger
 
-    return [catalog.seed, guidance.seed, licences.seed, kiosks.seed, cases.seed, ledger.seed]
+    return [
+        catalog.seed,
+        guidance.seed,
+        licences.seed,
+        kiosks.seed,
+        cases.seed,
+        inspections.seed,
+        ledger.seed,
+    ]
 
 
 SEEDERS = _later_seeders()
