@@ -7,7 +7,15 @@ import pytest
 
 from ninhaoban.catalog.models import Bundle, ServiceItem
 
-PORTAL_LINKS = ["/", "/search/", "/catalog/", "/catalog/bundles/", "/progress/", "/ledger/"]
+PORTAL_LINKS = [
+    "/",
+    "/search/",
+    "/catalog/",
+    "/catalog/bundles/",
+    "/progress/",
+    "/ledger/",
+    "/inspections/",
+]
 
 
 def _nav(html: str) -> list[str]:
@@ -30,6 +38,7 @@ def test_every_portal_page_has_the_same_navigation(client):
         "/progress/",
         "/login/",
         "/console/login/",
+        "/inspections/",
     ]
     if bundle is not None:
         pages.append(f"/catalog/bundles/{bundle.code}/")
@@ -65,6 +74,8 @@ def test_console_navigation_offers_only_what_the_roles_allow(staff_client):
     for username, offered, withheld in [
         (supervisor, "/console/catalog/audit/", "/console/cases/new/"),
         (catalog_admin, "/console/catalog/", "/console/kiosks/"),
+        (supervisor, "/console/inspections/", "/console/kiosks/"),
+        (catalog_admin, "/console/catalog/", "/console/inspections/"),
     ]:
         client = staff_client(username)
         nav = _nav(client.get("/console/").content.decode())
