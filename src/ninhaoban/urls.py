@@ -8,8 +8,8 @@ from ninhaoban.console import licences_views as console_licences
 from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
-from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import inspections_views as portal_inspections
+from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import views as portal
 
 admin.site.site_header = "您好办 管理后台"
