@@ -70,7 +70,42 @@ def E(default: int | tuple[int, int], **cells: int | tuple[int, int]) -> dict:
     return {role: cells.get(role, default) for role in ROLES}
 
 
+SUPERVISION = E(403, anonymous=302, supervisor=(200, 403), chief=(200, 403), admin=(200, 403))
+SUPERVISION_API = {**SUPERVISION, "anonymous": 401}
+
 ROWS: dict[str, Row] = {
+    # 一张网考评: supervisors and chiefs (their department) of the county asked, and admins
+    "console/supervision/": Row("GET", "console/supervision/?region={region}", SUPERVISION),
+    "console/supervision/board/": Row(
+        "GET", "console/supervision/board/?region={region}", SUPERVISION
+    ),
+    "console/supervision/cases/": Row(
+        "GET", "console/supervision/cases/?region={region}", SUPERVISION
+    ),
+    "console/supervision/drill/<slug:drill>/": Row(
+        "GET", "console/supervision/drill/overdue/?region={region}", SUPERVISION
+    ),
+    "console/supervision/export.xlsx": Row(
+        "GET", "console/supervision/export.xlsx?region={region}", SUPERVISION
+    ),
+    "console/supervision/live/": Row(
+        "GET", "console/supervision/live/?region={region}", SUPERVISION
+    ),
+    "console/supervision/screen/": Row(
+        "GET", "console/supervision/screen/?region={region}", SUPERVISION
+    ),
+    "GET /api/v1/supervision/figures": Row(
+        "GET", "api/v1/supervision/figures?region={region}", SUPERVISION_API
+    ),
+    "GET /api/v1/supervision/trend": Row(
+        "GET", "api/v1/supervision/trend?region={region}", SUPERVISION_API
+    ),
+    "GET /api/v1/supervision/ranking": Row(
+        "GET", "api/v1/supervision/ranking?region={region}", SUPERVISION_API
+    ),
+    "GET /api/v1/supervision/cases": Row(
+        "GET", "api/v1/supervision/cases?drill=overdue&region={region}", SUPERVISION_API
+    ),
     "GET /api/v1/applicants/": Row("GET", "api/v1/applicants/", E(200, anonymous=401)),
     "GET /api/v1/applicants/{applicant_id}": Row(
         "GET",
@@ -535,6 +570,7 @@ PUBLIC: dict[str, str] = {
     "": "tests/portal/test_pages.py",
     "healthz": "tests/portal/test_pages.py",
     "figures/": "tests/portal/test_pages.py",
+    "open-data/": "tests/supervision/test_pages.py",
     "favicon.ico": "tests/portal/test_pages.py",
     "progress/": "tests/cases (the anonymous progress lookup: a case number and four characters)",
     "login/": "tests/accounts/test_accounts.py",
@@ -594,6 +630,7 @@ PUBLIC: dict[str, str] = {
     "GET /api/v1/catalog/items/{code}": "tests/catalog/test_api.py",
     "GET /api/v1/catalog/stats": "tests/catalog/test_api.py",
     "GET /api/v1/guidance/search": "tests/guidance/test_search.py",
+    "GET /api/v1/supervision/public": "tests/supervision/test_pages.py",
     "GET /api/v1/regions/workdays/add": "tests/regions/test_regions.py",
     "GET /api/v1/regions/workdays/between": "tests/regions/test_regions.py",
     "GET /api/v1/regions/{code}": "tests/regions/test_regions.py",

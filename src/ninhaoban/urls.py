@@ -28,6 +28,7 @@ urlpatterns = [
     path("console/login/", portal.staff_login, name="staff-login"),
     path("apply/", portal_apply.apply, name="apply"),
     path("figures/", portal.figures, name="figures"),
+    path("open-data/", portal.open_data, name="open-data"),
     path("progress/", portal_cases.progress_lookup, name="progress-lookup"),
     path("my/notices/", portal_cases.my_notices, name="my-notices"),
     path("cases/", portal_cases.my_cases, name="my-cases"),

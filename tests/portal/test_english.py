@@ -59,6 +59,11 @@ def pages() -> list[tuple[str, list[str], list[str]]]:
         ),
         ("/console/login/", ["Username", "Password", "Log in"], ["用户名", "密码", "登录"]),
         (
+            "/open-data/",
+            ["Open government service data", "On-time rate", "Received"],
+            ["政务服务数据公开", "按时办结率", "收件"],
+        ),
+        (
             "/login/",
             ["ID number and password", "SMS code", "Send code", "Mobile number"],
             ["证件号码和密码", "手机验证码", "发送验证码", "手机号码"],

@@ -244,6 +244,7 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/inspections/",
             f"/inspections/plans/{plan.code}/",
             f"/inspections/plans/{plan.code}/verify/",
+            "/open-data/",
         ],
         "applicant": [
             "/cases/",
@@ -258,6 +259,13 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/apply/?item={item.code}",
         ],
         "clerk.chongyang": ["/console/", "/console/cases/", "/console/cases/new/"],
+        "supervisor.chongyang": [
+            "/console/supervision/",
+            "/console/supervision/board/",
+            "/console/supervision/cases/",
+            "/console/supervision/screen/",
+            "/console/supervision/export.xlsx",
+        ],
         "catalog.chongyang": [
             "/console/catalog/",
             f"/console/catalog/items/{item.code}/",

@@ -64,6 +64,8 @@ def _mount() -> None:
     from ninhaoban.licences.api import router as licences_router
     from ninhaoban.payments.api import router as payments_router
     from ninhaoban.regions.api import router as regions_router
+    from ninhaoban.supervision.api import public_router as supervision_public_router
+    from ninhaoban.supervision.api import router as supervision_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/applicants", accounts_router)
@@ -76,6 +78,8 @@ def _mount() -> None:
         scope_subjects(kind, lambda user, _: require_whole_scope(user, ["supervisor"]))
     api.add_router("/licences", licences_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/supervision", supervision_public_router)
     api.add_router("/payments", payments_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/evaluation", evaluation_public_router)

@@ -22,6 +22,7 @@ def _sections(user: User | AnonymousUser) -> dict[str, bool]:
             "reports": True,
             "admin": True,
             "inspections": True,
+            "supervision": True,
         }
     return {
         "clerk": may_take_applications(user),
@@ -29,6 +30,7 @@ def _sections(user: User | AnonymousUser) -> dict[str, bool]:
         "reports": bool(roles_of(user, REPORT_ROLES)),
         "admin": bool(roles_of(user, [Role.ADMIN])),
         "inspections": bool(roles_of(user, INSPECTION_READERS)),
+        "supervision": bool(roles_of(user, [Role.SUPERVISOR, Role.CHIEF])),
     }
 
 

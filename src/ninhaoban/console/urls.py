@@ -1,6 +1,12 @@
 from django.urls import path
 
-from ninhaoban.console import calendar_views, cases_views, inspections_views, views
+from ninhaoban.console import (
+    calendar_views,
+    cases_views,
+    inspections_views,
+    supervision_views,
+    views,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -8,6 +14,13 @@ urlpatterns = [
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/import/", calendar_views.import_notice, name="calendar-import"),
     path("calendar/day/", calendar_views.set_day, name="calendar-day"),
+    path("supervision/", supervision_views.dashboard, name="supervision"),
+    path("supervision/live/", supervision_views.live, name="supervision-live"),
+    path("supervision/screen/", supervision_views.screen, name="supervision-screen"),
+    path("supervision/board/", supervision_views.board, name="supervision-board"),
+    path("supervision/cases/", supervision_views.case_list, name="supervision-cases"),
+    path("supervision/export.xlsx", supervision_views.export_xlsx, name="supervision-export"),
+    path("supervision/drill/<slug:drill>/", supervision_views.drill, name="supervision-drill"),
     path("cases/", cases_views.queue, name="cases"),
     path("cases/new/", cases_views.intake, name="case-intake"),
     path("cases/<str:case_no>/", cases_views.case_page, name="case"),

@@ -25,6 +25,7 @@ from ninhaoban.portal.captcha import check_captcha, new_challenge
 from ninhaoban.regions import selectors as regions
 from ninhaoban.regions.models import Level
 from ninhaoban.regions.selectors import calendar_warning
+from ninhaoban.supervision import selectors as supervision
 
 HOME_BUNDLES = 6
 HOME_EVENTS = 5
@@ -57,6 +58,32 @@ def figures(request: HttpRequest) -> HttpResponse:
         "portal/figures.html",
         {"counts": counts, "halls": halls, "hall_total": regions.halls().count()},
     )
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """政务服务数据公开: the city's and each county's figures, counts and rates only."""
+    scope = supervision.scope_of("", "", request.GET.get("from", ""), request.GET.get("to", ""))
+    found = supervision.public_figures(scope.start, scope.end)
+    rows = [
+        {
+            **row,
+            "rates": [
+                row["on_time_rate"],
+                row["sharing_rate"],
+                row["online_rate"],
+                row["one_visit_rate"],
+            ],
+        }
+        for row in found
+    ]
+    chart = {
+        "periods": [row["name"] for row in found],
+        "received": [row["received"] for row in found],
+        "decided": [row["decided"] for row in found],
+        "on_time_rate": [row["on_time_rate"] for row in found],
+    }
+    context = {"rows": rows, "chart": chart, "start": scope.start, "end": scope.end}
+    return render(request, "portal/open_data.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
