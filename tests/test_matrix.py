@@ -440,6 +440,57 @@ ROWS: dict[str, Row] = {
         "console/catalog/versions/{version}/publish/",
         E(403, anonymous=302, catalog_admin=(409, 403), admin=(409, 403)),
     ),
+    # 好差评 pages: the supervisor's region, the department's rectifications (scoped lists;
+    # a missing id answers 404), staff entry, the survey import, window duty
+    "console/evaluation/": Row(
+        "GET",
+        "console/evaluation/?region={region}",
+        E(403, anonymous=302, supervisor=(200, 403), admin=(200, 403)),
+    ),
+    "console/evaluation/rectifications/": Row(
+        "GET", "console/evaluation/rectifications/", E(200, anonymous=302, applicant=403)
+    ),
+    "console/evaluation/rectifications/<int:pk>/": Row(
+        "GET",
+        "console/evaluation/rectifications/999999/",
+        E(404, anonymous=302, applicant=403),
+    ),
+    "console/evaluation/rectifications/<int:pk>/step/": Row(
+        "POST",
+        "console/evaluation/rectifications/999999/step/",
+        E(404, anonymous=302, applicant=403),
+    ),
+    "console/evaluation/rectifications/<int:pk>/appeal/": Row(
+        "POST",
+        "console/evaluation/rectifications/999999/appeal/",
+        E(404, anonymous=302, applicant=403),
+    ),
+    "console/evaluation/appeals/": Row(
+        "GET", "console/evaluation/appeals/", E(200, anonymous=302, applicant=403)
+    ),
+    "console/evaluation/appeals/<int:pk>/decide/": Row(
+        "POST",
+        "console/evaluation/appeals/999999/decide/",
+        E(404, anonymous=302, applicant=403),
+    ),
+    "console/evaluation/entry/": Row(
+        "GET",
+        "console/evaluation/entry/",
+        E(403, anonymous=302, clerk=200, supervisor=200, admin=200),
+    ),
+    "console/evaluation/survey/": Row(
+        "GET", "console/evaluation/survey/", E(403, anonymous=302, supervisor=200, admin=200)
+    ),
+    "console/evaluation/windows/": Row(
+        "GET",
+        "console/evaluation/windows/",
+        E(200, anonymous=302, applicant=403, supervisor=403, catalog_admin=403),
+    ),
+    "console/evaluation/windows/<int:pk>/": Row(
+        "POST",
+        "console/evaluation/windows/999999/",
+        E(404, anonymous=302, applicant=403),
+    ),
     "console/kiosks/": Row("GET", "console/kiosks/", E(403, anonymous=302, admin=200)),
     "console/kiosks/<slug:code>/enrolment/": Row(
         "POST", "console/kiosks/{kiosk}/enrolment/", E(403, anonymous=302, admin=(200, 403))
@@ -607,6 +658,9 @@ PUBLIC: dict[str, str] = {
     "my/proofs/<str:number>/pdf": "tests/licences/test_proofs.py",
     "my/queries/": "tests/licences",
     "my/notices/": "tests/portal (an applicant's own 站内消息)",
+    "cases/<str:case_no>/rate/": "tests/evaluation/test_pages.py (the applicant's own case)",
+    "rate/<str:token>/": "tests/evaluation/test_pages.py (the SMS link: its token is the key)",
+    "evaluation/": "tests/evaluation/test_pages.py (评价公开, masked)",
     # the terminals: each page knows only its own session (and the test below)
     "kiosk/search/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/search/": "tests/kiosk/test_kiosk.py",
@@ -623,6 +677,8 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/proofs/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/proofs/<str:number>.pdf": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/proofs/<str:number>/": "tests/kiosk/test_kiosk.py",
+    "kiosk/<slug:code>/rate/": "tests/evaluation/test_pages.py",
+    "kiosk/<slug:code>/pad/": "tests/evaluation/test_pages.py (the window's 评价器)",
     # the open API: the catalog, search, regions and the working-day calendar, verification
     "GET /api/v1/catalog/bundles": "tests/catalog/test_api.py",
     "GET /api/v1/catalog/bundles/{code}": "tests/catalog/test_api.py",

@@ -8,6 +8,7 @@ from ninhaoban.console import licences_views as console_licences
 from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
+from ninhaoban.portal import evaluation_views as portal_evaluation
 from ninhaoban.portal import inspections_views as portal_inspections
 from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import views as portal
@@ -37,6 +38,9 @@ urlpatterns = [
     path("cases/<str:case_no>/supply/", portal_cases.supply, name="my-case-supply"),
     path("cases/<str:case_no>/withdraw/", portal_cases.withdraw, name="my-case-withdraw"),
     path("cases/<str:case_no>/receipt.pdf", portal_cases.receipt_pdf, name="my-case-receipt"),
+    path("cases/<str:case_no>/rate/", portal_evaluation.rate_case, name="my-case-rate"),
+    path("rate/<str:token>/", portal_evaluation.rate_link, name="rate-link"),
+    path("evaluation/", portal_evaluation.public, name="evaluation-public"),
     path(
         "cases/<str:case_no>/notices/<int:notice_id>.pdf",
         portal_cases.notice_pdf,

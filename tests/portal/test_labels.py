@@ -29,8 +29,10 @@ from ninhaoban.cases.models import Case, Notice, Status
 from ninhaoban.cases.results import NEW_ORGANIZATION_KEYS
 from ninhaoban.catalog.models import Bundle, ServiceItem
 from ninhaoban.demo import cases as demo_cases
+from ninhaoban.demo import evaluation as demo_evaluation
 from ninhaoban.demo import inspections as demo_inspections
 from ninhaoban.demo import licences as demo_licences
+from ninhaoban.evaluation.models import Rectification
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
 from ninhaoban.inspections.models import Complaint, Plan
@@ -183,6 +185,7 @@ def world(sources) -> dict:
     demo_licences.seed_licences()
     demo_cases.seed()
     demo_inspections.seed()
+    demo_evaluation.seed()
     person = (
         Applicant.objects.filter(cases__status=Status.CLOSED, licences__isnull=False)
         .distinct()
@@ -245,6 +248,7 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/inspections/plans/{plan.code}/",
             f"/inspections/plans/{plan.code}/verify/",
             "/open-data/",
+            "/evaluation/",
         ],
         "applicant": [
             "/cases/",
@@ -257,9 +261,28 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/my/proofs/{w['proof'].number}/pdf",
             "/my/queries/",
             f"/apply/?item={item.code}",
+            f"/cases/{case_no}/rate/",
         ],
-        "clerk.chongyang": ["/console/", "/console/cases/", "/console/cases/new/"],
+        "clerk.chongyang": [
+            "/console/",
+            "/console/cases/",
+            "/console/cases/new/",
+            "/console/evaluation/windows/",
+            "/console/evaluation/entry/",
+        ],
+        # 好差评: the supervisor's figures, rectifications (one in the middle of its steps),
+        # appeals and the survey upload
         "supervisor.chongyang": [
+            "/console/evaluation/",
+            "/console/evaluation/rectifications/",
+            *[
+                f"/console/evaluation/rectifications/{pk}/"
+                for pk in Rectification.objects.filter(
+                    region__code__startswith="421223", state="verified"
+                ).values_list("pk", flat=True)[:1]
+            ],
+            "/console/evaluation/appeals/",
+            "/console/evaluation/survey/",
             "/console/supervision/",
             "/console/supervision/board/",
             "/console/supervision/cases/",
@@ -329,7 +352,7 @@ def clients(w: dict) -> Iterator[tuple[str, Client, list[str]]]:
     yield (
         "kiosk",
         kiosk,
-        [f"{base}{u}" for u in ("cases/", f"cases/{case_no}/", "proofs/", "apply/")],
+        [f"{base}{u}" for u in ("cases/", f"cases/{case_no}/", "proofs/", "apply/", "rate/")],
     )
 
 

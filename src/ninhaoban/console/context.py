@@ -23,6 +23,8 @@ def _sections(user: User | AnonymousUser) -> dict[str, bool]:
             "admin": True,
             "inspections": True,
             "supervision": True,
+            "evaluation": True,
+            "supervisor": True,
         }
     return {
         "clerk": may_take_applications(user),
@@ -31,6 +33,9 @@ def _sections(user: User | AnonymousUser) -> dict[str, bool]:
         "admin": bool(roles_of(user, [Role.ADMIN])),
         "inspections": bool(roles_of(user, INSPECTION_READERS)),
         "supervision": bool(roles_of(user, [Role.SUPERVISOR, Role.CHIEF])),
+        # 好差评: the department's rectifications, the supervisor's figures and appeals
+        "evaluation": bool(roles_of(user, [Role.CHIEF, Role.APPROVER, Role.SUPERVISOR])),
+        "supervisor": bool(roles_of(user, [Role.SUPERVISOR])),
     }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from ninhaoban.console import (
     calendar_views,
     cases_views,
+    evaluation_views,
     inspections_views,
     supervision_views,
     views,
@@ -56,4 +57,31 @@ urlpatterns = [
         inspections_views.complaint_act,
         name="inspection-complaint-act",
     ),
+    path("evaluation/", evaluation_views.dashboard, name="evaluation"),
+    path(
+        "evaluation/rectifications/",
+        evaluation_views.rectifications,
+        name="evaluation-rectifications",
+    ),
+    path(
+        "evaluation/rectifications/<int:pk>/",
+        evaluation_views.rectification,
+        name="evaluation-rectification",
+    ),
+    path(
+        "evaluation/rectifications/<int:pk>/step/",
+        evaluation_views.rectification_step,
+        name="evaluation-step",
+    ),
+    path(
+        "evaluation/rectifications/<int:pk>/appeal/",
+        evaluation_views.appeal,
+        name="evaluation-appeal",
+    ),
+    path("evaluation/appeals/", evaluation_views.appeals, name="evaluation-appeals"),
+    path("evaluation/appeals/<int:pk>/decide/", evaluation_views.decide, name="evaluation-decide"),
+    path("evaluation/entry/", evaluation_views.entry, name="evaluation-entry"),
+    path("evaluation/survey/", evaluation_views.survey, name="evaluation-survey"),
+    path("evaluation/windows/", evaluation_views.windows, name="evaluation-windows"),
+    path("evaluation/windows/<int:pk>/", evaluation_views.window_act, name="evaluation-window"),
 ]

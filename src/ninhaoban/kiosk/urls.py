@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.kiosk import views
+from ninhaoban.kiosk import evaluation_views, views
 
 urlpatterns = [
     path("search/", views.search_anywhere, name="kiosk-search"),
@@ -22,4 +22,6 @@ urlpatterns = [
     path("<slug:code>/proofs/<str:number>.pdf", views.proof_document, name="kiosk-proof-pdf"),
     path("<slug:code>/apply/", views.items, name="kiosk-items"),
     path("<slug:code>/apply/<str:item_code>/", views.apply, name="kiosk-apply"),
+    path("<slug:code>/rate/", evaluation_views.rate, name="kiosk-rate"),
+    path("<slug:code>/pad/", evaluation_views.pad, name="kiosk-pad"),
 ]

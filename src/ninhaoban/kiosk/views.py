@@ -29,6 +29,7 @@ from ninhaoban.cases.application import application_page
 from ninhaoban.cases.models import Channel
 from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
+from ninhaoban.evaluation import selectors as evaluation
 from ninhaoban.exchange.models import SELF
 from ninhaoban.guidance.selectors import search_page
 from ninhaoban.kiosk import selectors, services
@@ -181,6 +182,8 @@ def _next_url(request: HttpRequest, kiosk: Kiosk) -> str:
 
 @kiosk_page
 def home(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    if evaluation.pad_of_terminal(kiosk.code) is not None:  # a window's 评价器
+        return redirect("kiosk-pad", code=kiosk.code)
     return _render(request, kiosk, session, "kiosk/home.html")
 
 

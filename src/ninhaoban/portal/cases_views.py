@@ -13,6 +13,7 @@ from ninhaoban.cases.application import Attempt, MaterialRow
 from ninhaoban.cases.models import Case
 from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ninhaoban.evaluation import selectors as evaluation
 
 
 def _applicant(request: HttpRequest) -> Actor | None:
@@ -52,7 +53,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     if actor is None:
         return _login(request)
     rows = [(c, selectors.alert_of(c)) for c in selectors.cases_of(actor.own, 100)]
-    return render(request, "portal/cases/list.html", {"rows": rows})
+    rated = evaluation.rated_cases(actor.own, [c.pk for c, _ in rows])
+    return render(request, "portal/cases/list.html", {"rows": rows, "rated": rated})
 
 
 def case_page(request: HttpRequest, case_no: str) -> HttpResponse:

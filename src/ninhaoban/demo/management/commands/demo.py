@@ -59,6 +59,7 @@ class Command(BaseCommand):
 def _later_seeders() -> list:
     """Each app's demo seeder, in layer order; each returns a one-line summary."""
     from ninhaoban.demo import cases, catalog, guidance, inspections, kiosks, licences
+    from ninhaoban.demo import evaluation as demo_evaluation
     from ninhaoban.ledger import demo as ledger
 
     return [
@@ -68,6 +69,7 @@ def _later_seeders() -> list:
         kiosks.seed,
         cases.seed,
         inspections.seed,
+        demo_evaluation.seed,
         ledger.seed,
     ]
 
