@@ -15,6 +15,7 @@ PORTAL_LINKS = [
     "/progress/",
     "/ledger/",
     "/inspections/",
+    "/evaluation/",
 ]
 
 

@@ -21,7 +21,7 @@ from ninhaoban.evaluation.models import Channel, Evaluation, Rectification, Wind
 from ninhaoban.evaluation.services import Rating
 from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.kiosk.services import issue_enrolment_code, register_kiosk
-from ninhaoban.regions.models import Department, ServiceHall, Window
+from ninhaoban.regions.models import Department, Region, Window
 
 CHONGYANG = "421223000000"
 PAD = "CY-PJQ-01"
@@ -164,7 +164,7 @@ def seed() -> str:
     window = _pad()
     pads = _windows(today) if window is not None else 0
     clerk = _user("clerk.chongyang")
-    hall = ServiceHall.objects.filter(region_id=CHONGYANG).first()
+    county = Region.objects.get(code=CHONGYANG)
     entries = [
         (Channel.HOTLINE, 4, "12345来电：对不动产登记办理速度表示满意"),
         (Channel.MAILBOX, 5, "意见箱：大厅引导员很热情"),
@@ -172,7 +172,7 @@ def seed() -> str:
     ]
     for channel, level, text in entries:
         services.enter_item(
-            clerk, channel=channel, rating=Rating.of(level, [], text), region=hall.region
+            clerk, channel=channel, rating=Rating.of(level, [], text), region=county
         )
     surveyed = _survey(today)
     kiosk = Kiosk.objects.filter(hall__region_id=CHONGYANG, active=True).exclude(code=PAD).first()
