@@ -101,7 +101,7 @@ def _bad(cases: list[Case], today: dt.date) -> int:
         if state == "voided":
             appeal = services.file_appeal(_chief_of(case), ev, "评价所述与窗口录像不符，系误评")
             services.decide_appeal(
-                _user("supervisor"), appeal, upheld=True, note="经调取录像核实，申诉成立"
+                _user("supervisor"), appeal, upheld=True, note="经调取录像核实，评价与事实不符"
             )
     return made
 
