@@ -370,6 +370,11 @@ ROWS: dict[str, Row] = {
         "console/cases/{case_no}/notices/{notice_id}.pdf",
         E((200, 404), anonymous=302, applicant=403, catalog_admin=404),
     ),
+    "console/cases/<str:case_no>/written/<int:material_id>.pdf": Row(
+        "GET",  # an uploaded material is not one the platform wrote: 404 inside the scope too
+        "console/cases/{case_no}/written/{material}.pdf",
+        E(404, anonymous=302, applicant=403),
+    ),
     "console/cases/<str:case_no>/receipt/": Row(
         "GET",
         "console/cases/{case_no}/receipt/",
@@ -637,6 +642,7 @@ PUBLIC: dict[str, str] = {
     "cases/<str:case_no>/notices/<int:notice_id>.pdf": "tests/cases",
     "cases/<str:case_no>/progress/": "tests/cases",
     "cases/<str:case_no>/receipt.pdf": "tests/cases",
+    "cases/<str:case_no>/written/<int:material_id>.pdf": "tests/cases/test_one_form.py",
     "cases/<str:case_no>/supply/": "tests/cases",
     "cases/<str:case_no>/withdraw/": "tests/cases",
     "catalog/": "tests/catalog/test_guides.py",

@@ -22,12 +22,14 @@ from ninhaoban.catalog.audit import KINDS as AUDIT_FINDINGS
 from ninhaoban.catalog.models import (
     CaseKind,
     DeliveryMethod,
+    FieldKind,
     ItemType,
     MaterialForm,
     MaterialSource,
     OnlineDepth,
     Requirement,
     SpecialProcedure,
+    TemplateKind,
     VersionState,
 )
 from ninhaoban.evaluation.models import REASONS, AppealDecision, RaterAnswer, RectificationState
@@ -76,6 +78,7 @@ LEDGER_KINDS = {
     "catalog.draft_discarded": _("放弃事项草稿"),
     "catalog.draft_updated": _("修改事项草稿"),
     "catalog.ended": _("事项停止实施"),
+    "catalog.form_field_saved": _("保存表单字段"),
     "catalog.imported": _("导入事项"),
     "catalog.item_created": _("新增实施清单事项"),
     "catalog.material_file_attached": _("上传材料样表"),
@@ -205,6 +208,7 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "decision": _choices(Decision),
     "delivery": _choices(DeliveryMethod),
     "department_type": _choices(DepartmentType),
+    "field_kind": _choices(FieldKind),
     "item_type": _choices(ItemType),
     "ledger_kind": LEDGER_KINDS
     | QUEUE_KINDS
@@ -241,6 +245,7 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "role": _choices(Role) | {APPLICANT: _("申请人"), SYSTEM: _("系统")},
     "special_procedure": _choices(SpecialProcedure),
     "step_state": _choices(StepState),
+    "template_kind": _choices(TemplateKind),
     "transition": CASE_ACTIONS,
     "version_state": _choices(VersionState),
     "booking_status": _choices(BookingStatus),

@@ -42,6 +42,11 @@ urlpatterns = [
     path("rate/<str:token>/", portal_evaluation.rate_link, name="rate-link"),
     path("evaluation/", portal_evaluation.public, name="evaluation-public"),
     path(
+        "cases/<str:case_no>/written/<int:material_id>.pdf",
+        portal_cases.written_pdf,
+        name="my-case-written",
+    ),
+    path(
         "cases/<str:case_no>/notices/<int:notice_id>.pdf",
         portal_cases.notice_pdf,
         name="my-case-notice",

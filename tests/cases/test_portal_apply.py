@@ -52,7 +52,11 @@ def test_incomplete_application_is_told_everything_at_once_and_not_stored(today)
     response = _client_for(applicant).post("/apply/", {"item": code, "consent": "1"})
     assert response.status_code == 422
     page = response.content.decode()
-    own = [n for n, _ in _needs(applicant, code) if n.source == MaterialSource.APPLICANT]
+    own = [
+        n
+        for n, _ in _needs(applicant, code)
+        if n.source in (MaterialSource.APPLICANT, MaterialSource.GENERATED)
+    ]
     required = [n for n in own if n.requirement == "required"]
     assert required and all(n.name in page for n in required)
     assert "一次性告知" in page
@@ -99,7 +103,11 @@ def test_the_licence_face_fields_are_asked_once_and_reach_the_approver(today):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.get(case_no=response["Location"].rstrip("/").split("/")[-1])
-    assert case.form == {"note": "", "legal_representative": "张三", "scope": "日用百货零售"}
+    typed = {k: case.form[k] for k in ("note", "legal_representative", "scope")}
+    assert typed == {"note": "", "legal_representative": "张三", "scope": "日用百货零售"}
+    assert "address" not in case.form  # left blank, and the platform knows none
+    assert case.form["applicant_name"] == applicant.name  # known: filled in, not typed
+    assert case.form["prefilled"]["applicant_name"] and case.form["corrected"] == []
     shown = {key: value for key, _, value, _ in results.licence_form(case).fields}
     assert shown["legal_representative"] == "张三" and shown["scope"] == "日用百货零售"
     assert shown["address"] == ""

@@ -35,6 +35,6 @@ def test_a_refused_scan_keeps_the_form_and_consent_starts_unticked(today, identi
     )
     page = response.content.decode()
     assert response.status_code == 422 and not Case.objects.filter(applicant=person).exists()
-    assert 'value="日用百货"' in page and re.search(r'name="consent" value="1"\s*checked', page)
+    assert ">日用百货</textarea>" in page and re.search(r'name="consent" value="1"\s*checked', page)
     assert f'id="file-{keys[0]}-error"' in page
     assert all(f'name="held-{k}"' in page for k in keys[1:])

@@ -261,6 +261,7 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/my/proofs/{w['proof'].number}/pdf",
             "/my/queries/",
             f"/apply/?item={item.code}",
+            "/apply/?bundle=qiye-kaiban",  # the one form: prefill sources, model texts
             f"/cases/{case_no}/rate/",
         ],
         "clerk.chongyang": [

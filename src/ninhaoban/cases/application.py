@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 
 from ninhaoban.cases import results, services
-from ninhaoban.cases.models import Case, DeliveryMethod
-from ninhaoban.cases.services import Actor, Incomplete, held
-from ninhaoban.cases.services.intake import POSTAL_FIELDS, Plan
+from ninhaoban.cases.models import Case, DeliveryMethod, MaterialState
+from ninhaoban.cases.services import Actor, Incomplete, held, oneform
+from ninhaoban.cases.services.intake import POSTAL_FIELDS, Plan, materials_role
 from ninhaoban.cases.uploads import FileIn, posted_files
+from ninhaoban.catalog.models import FieldKind
+from ninhaoban.catalog.oneform import Field
 from ninhaoban.core.errors import DomainError
 
 # the fields of an application form an error can stand beside
@@ -85,11 +88,49 @@ class Attempt:
         }
 
 
+@dataclass(frozen=True)
+class FormRow:
+    """One question of the form: a 字段库 field (with its type, help and check) or a face
+    field of the licence the item issues; its value (typed, or what the platform knew), where
+    the platform knew it from, and what is wrong with it."""
+
+    key: str
+    label: str
+    value: str
+    field: Field | None = None
+    known: oneform.Known | None = None
+    error: DomainError | None = None
+    before: str = ""  # the known value as the input showed it
+
+    @property
+    def input_type(self) -> str:
+        kinds: dict[str, str] = {FieldKind.DATE: "date", FieldKind.PHONE: "tel"}
+        return kinds.get(self.field.kind, "text") if self.field else "text"
+
+    @property
+    def corrected(self) -> bool:
+        return self.known is not None and self.value not in ("", self.before)
+
+
 def typed_fields(
-    fields: Sequence[tuple[str, str]], post: Mapping[str, str] | None
-) -> list[tuple[str, str, str]]:
-    """(key, label, what was typed) of the licence's face fields the form asks."""
-    return [(key, label, (post or {}).get(f"form-{key}", "")) for key, label in fields]
+    fields: Sequence[tuple[str, str]],
+    post: Mapping[str, str] | None,
+    *,
+    catalog_fields: Sequence[Field] = (),
+    known: Mapping[str, oneform.Known] | None = None,
+    errors: Mapping[str, DomainError] | None = None,
+) -> list[FormRow]:
+    """The form's questions with what was typed, or before anything was, what the platform
+    knew (prefill)."""
+    by_key = {f.key: f for f in catalog_fields}
+    known, errors = known or {}, errors or {}
+    rows = []
+    for key, label in fields:
+        found, field = known.get(key), by_key.get(key)
+        before = oneform.shown(field, found.value) if found and field else ""
+        value = before if post is None else post.get(f"form-{key}", "")
+        rows.append(FormRow(key, label, value, field, found, errors.get(key), before))
+    return rows
 
 
 @dataclass
@@ -119,11 +160,17 @@ def application_page(
     applicant = actor.own
     needs = services.preview(applicant, plan, actor=actor)
     fields = results.application_fields(plan.versions)
+    asked = oneform.fields_of(plan.versions)
+    role = materials_role(actor.kind)
+    known = oneform.known_values(applicant, asked, actor=actor.ledger, role=role)
+    chosen = post.getlist("template") if isinstance(post, QueryDict) else []
     page = ApplicationPage(
         {
             "plan": plan,
             "rows": [MaterialRow(need, state) for need, state in needs],
-            "form_fields": typed_fields(fields, post),
+            "form_fields": typed_fields(fields, post, catalog_fields=asked, known=known),
+            "templates_chosen": chosen,
+            "written": sum(state == MaterialState.GENERATED for _, state in needs),
             "typed": post or {},
             "item_code": item_code,
             "bundle_code": bundle_code,
@@ -147,9 +194,15 @@ def application_page(
             delivery_method=post.get("delivery_method", ""),
             post_address={name: post.get(name, "") for name in POSTAL_FIELDS},
             received_at=received_at,
+            templates=chosen,
         )
     except DomainError as exc:
         page.context.update(attempt.refused(exc), failure=exc)
+        errors = exc.errors if isinstance(exc, oneform.FormInvalid) else {}
+        if errors:
+            page.context["form_fields"] = typed_fields(
+                fields, post, catalog_fields=asked, known=known, errors=errors
+            )
         return page
     attempt.made()
     return page

@@ -255,6 +255,8 @@ class MaterialState(models.TextChoices):
     LICENCE = "licence", _("电子证照免提交")
     SHARED = "shared", _("共享数据免提交")
     GOVERNMENT = "government", _("部门核发免提交")
+    GENERATED = "generated", _("平台生成申请表免提交")
+    TEMPLATE = "template", _("示范文本生成免提交")
     MISSING = "missing", _("未提交")
     REJECTED = "rejected", _("不符合要求")
 
@@ -264,6 +266,8 @@ COVERED_STATES = (
     MaterialState.LICENCE,
     MaterialState.SHARED,
     MaterialState.GOVERNMENT,
+    MaterialState.GENERATED,
+    MaterialState.TEMPLATE,
 )
 
 

@@ -20,6 +20,7 @@ from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.accounts.selectors import applicant_by_identifier
 from ninhaoban.accounts.services import register_organization
 from ninhaoban.cases.models import Case
+from ninhaoban.catalog import oneform
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import InvalidInput
 from ninhaoban.licences import selectors as licences
@@ -64,15 +65,20 @@ def licence_type_of(case: Case, chosen: str = "") -> str:
 
 
 def application_fields(versions: Iterable[ServiceItemVersion]) -> list[tuple[str, str]]:
-    """(key, label) of the face fields of the licences these versions issue, in their
-    schemas' order and each asked once in the application: what the applicant writes there
-    fills the approver's licence form, so nobody types it twice."""
+    """(key, label) of the one form's fields (the catalog's 字段库), then of the face fields
+    of the licences these versions issue, in their schemas' order and each asked once in
+    the application: what the applicant writes there fills the approver's licence form, so
+    nobody types it twice."""
     versions = list(versions)
     codes = [v.licence_type_code for v in versions if v.licence_type_code]
     layouts = licences.layouts_of(codes)
+    # the one form's fields (一表申请) first: a licence face field of the same key is the same
+    # question, asked once
     asked: dict[str, str] = {}
     if any(v.establishes_organization for v in versions):
-        asked.setdefault(NEW_ORGANIZATION_NAME.key, NEW_ORGANIZATION_NAME.label)
+        asked[NEW_ORGANIZATION_NAME.key] = NEW_ORGANIZATION_NAME.label
+    for field in oneform.fields_for(versions):
+        asked.setdefault(field.key, field.title)
     for code in codes:
         for f in (spec(entry) for entry in layouts.get(code) or []):
             asked.setdefault(f.key, f.label)

@@ -38,6 +38,8 @@ DATA_NAMES = {
     "public_security.household": "户籍信息（公安部门）",
     "civil_affairs.marriage": "婚姻登记信息（民政部门）",
     "health.birth_certificate": "出生医学证明信息（卫生健康部门）",
+    "real_estate.premises": "经营场所产权信息（不动产登记中心）",
+    "tax.payment_record": "完税信息（税务部门）",
 }
 
 
@@ -51,6 +53,10 @@ def source_text(material: "MaterialRequirement | MergedMaterial") -> str:
         return f"部门共享数据：{name}，免提交"
     if material.source == MaterialSource.GOVERNMENT:
         return f"由{material.issuer or '政府部门'}出具"
+    if material.source == MaterialSource.GENERATED:
+        return "平台根据申请表生成，免提交"
+    if material.template:
+        return "申请人自备，或选用示范文本在线生成"
     return "申请人自备"
 
 
@@ -176,6 +182,7 @@ class MergedMaterial:
     required: bool
     copies: int
     items: list[str] = field(default_factory=list)
+    template: str = ""  # every item asking takes the city's model text
 
 
 @dataclass
@@ -190,6 +197,11 @@ class BundleGuide:
     @property
     def departments(self) -> list[str]:
         return sorted({g.item.department.name for g in self.guides})
+
+    @property
+    def zero_visits(self) -> bool:
+        """一次不用跑: every item of the bundle can be done without coming to a hall."""
+        return all(g.version.visits_required == 0 for g in self.guides)
 
     @property
     def requested_total(self) -> int:
@@ -220,9 +232,12 @@ def merge_materials(guides: list[Guide]) -> list[MergedMaterial]:
                     m.issuer,
                     m.requirement != Requirement.OPTIONAL,
                     m.copies,
+                    template=m.template,
                 )
             entry.required = entry.required or m.requirement != Requirement.OPTIONAL
             entry.copies = max(entry.copies, m.copies)
+            if entry.template != m.template:
+                entry.template = ""
             if guide.title not in entry.items:
                 entry.items.append(guide.title)
     return list(merged.values())

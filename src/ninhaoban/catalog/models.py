@@ -90,6 +90,31 @@ class MaterialSource(models.TextChoices):
     LICENCE = "licence", _("电子证照")
     SHARED_DATA = "shared_data", _("部门共享数据")
     GOVERNMENT = "government", _("政府部门核发")
+    GENERATED = "generated", _("平台生成（申请表）")
+
+
+class TemplateKind(models.TextChoices):
+    """Standard documents the city publishes as model text: generated from the one form and
+    offered in place of an upload wherever the catalog allows it (`MaterialRequirement`)."""
+
+    ARTICLES = "articles", _("公司章程（示范文本）")
+    APPOINTMENT = "appointment", _("任职文件（示范文本）")
+    PLEDGE = "pledge", _("承诺书（示范文本）")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("委托书（示范文本）")
+
+
+class FieldKind(models.TextChoices):
+    """How a field of the one form (一表申请) is typed and checked."""
+
+    TEXT = "text", _("文本")
+    LONG_TEXT = "long_text", _("多行文本")
+    DATE = "date", _("日期")
+    INTEGER = "integer", _("整数")
+    MONEY = "money", _("金额")
+    ID_NUMBER = "id_number", _("居民身份证号码")
+    USCC = "uscc", _("统一社会信用代码")
+    PHONE = "phone", _("手机号码")
+    CHOICE = "choice", _("选项")
 
 
 # 行使层级: the digit in the 实施编码 after the agency's USCC.
@@ -311,6 +336,11 @@ class MaterialRequirement(VersionPart):
     notes = models.CharField("说明", max_length=256, blank=True)
     sample = models.FileField("示例样表", upload_to="catalog/samples/", blank=True)
     blank_form = models.FileField("空白表格", upload_to="catalog/forms/", blank=True)
+    # a generated form's (or a template's) fields: keys of the 字段库 (FormField)
+    fields = models.JSONField("表单字段", default=list, blank=True)
+    template = models.CharField(
+        "可由示范文本生成", max_length=32, choices=TemplateKind.choices, blank=True
+    )
 
     class Meta(VersionPart.Meta):
         verbose_name = "申请材料"
@@ -390,3 +420,29 @@ class BundleItem(models.Model):
         ]
         verbose_name = "一件事所含事项"
         verbose_name_plural = "一件事所含事项"
+
+
+class FormField(models.Model):
+    """One field of the city's 字段库: every item's form that needs, say, 注册资本 asks it under
+    this one key, label, type and check, so a bundle's one form asks it once. `prefill` names
+    where the platform already knows the value (docs/contracts.md, 一表申请)."""
+
+    key = models.SlugField("字段代码", max_length=48, unique=True)
+    label = models.CharField("名称", max_length=64)
+    label_en = models.CharField("英文名称", max_length=96, blank=True)
+    kind = models.CharField("类型", max_length=16, choices=FieldKind.choices)
+    required = models.BooleanField("必填", default=True)
+    max_length = models.PositiveSmallIntegerField("最大长度", default=100)
+    low = models.BigIntegerField("最小值", null=True, blank=True)
+    high = models.BigIntegerField("最大值", null=True, blank=True)
+    choices = models.JSONField("选项", default=list, blank=True)
+    help = models.CharField("填写说明", max_length=256, blank=True)
+    prefill = models.CharField("预填来源", max_length=96, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = "表单字段"
+        verbose_name_plural = "表单字段"
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.key}）"

@@ -23,6 +23,7 @@ from ninhaoban.catalog.models import (
     OnlineDepth,
     Requirement,
     SpecialProcedure,
+    TemplateKind,
 )
 from ninhaoban.core.weburls import host_allowed
 
@@ -307,7 +308,23 @@ def _clean_material(row: Mapping[str, Any], c: Checker, position: int) -> dict[s
         "notes": c.text(row, "notes", 256),
         "sample": c.text(row, "sample", 100),
         "blank_form": c.text(row, "blank_form", 100),
+        "fields": _field_keys(row, c),
+        "template": c.choice(row, "template", TemplateKind, "") if row.get("template") else "",
     }
+    if m["source"] == MaterialSource.GENERATED and not m["fields"]:
+        c.add("fields", "平台生成的申请表须列出表单字段", "a generated form lists its fields")
+    if m["template"] and m["source"] != MaterialSource.APPLICANT:
+        c.add(
+            "template",
+            "只有申请人提交的材料可由示范文本生成",
+            "only a material the applicant hands in may be met by a template",
+        )
+    if m["fields"] and not (m["source"] == MaterialSource.GENERATED or m["template"]):
+        c.add(
+            "fields",
+            "只有平台生成的申请表或示范文本有表单字段",
+            "only generated forms and templates have fields",
+        )
     if m["source"] == MaterialSource.LICENCE and not m["licence_type_code"]:
         c.add("licence_type_code", "来源为电子证照时须填证照类型代码", "licence type code needed")
     if m["source"] == MaterialSource.SHARED_DATA and not m["data_key"]:
@@ -317,6 +334,26 @@ def _clean_material(row: Mapping[str, Any], c: Checker, position: int) -> dict[s
     if m["source"] != MaterialSource.SHARED_DATA and m["data_key"]:
         c.add("data_key", "仅共享数据来源可填数据集", "only shared-data sources take a data_key")
     return m
+
+
+FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+
+
+def _field_keys(row: Mapping[str, Any], c: Checker) -> list[str]:
+    """The 字段库 keys a generated form or template prints (a list, or text separated by 、
+    as a spreadsheet cell holds it)."""
+    value = row.get("fields") or []
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[、,，\s]+", value) if v]
+    if not isinstance(value, list) or len(value) > 60:
+        c.add("fields", "表单字段应为字段代码列表", "fields must be a list of field keys")
+        return []
+    keys = [str(v).strip() for v in value]
+    bad = [k for k in keys if not FIELD_KEY.match(k)]
+    if bad:
+        c.add("fields", f"字段代码无效：{'、'.join(bad)}", f"invalid field keys: {', '.join(bad)}")
+        return []
+    return list(dict.fromkeys(keys))
 
 
 def _clean_fee(row: Mapping[str, Any], c: Checker, position: int) -> dict[str, Any]:

@@ -55,6 +55,8 @@ MATERIAL_FIELDS = (
     "notes",
     "sample",
     "blank_form",
+    "fields",
+    "template",
 )
 FEE_FIELDS = ("name", "standard", "amount", "basis", "waivable")
 STEP_FIELDS = ("name", "role", "working_days", "parallel_group")

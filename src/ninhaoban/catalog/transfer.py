@@ -30,6 +30,7 @@ from ninhaoban.catalog.models import (
     OnlineDepth,
     Requirement,
     SpecialProcedure,
+    TemplateKind,
 )
 from ninhaoban.catalog.rules import Problem
 from ninhaoban.catalog.services import CatalogRejected, ImportResult, import_catalog
@@ -59,7 +60,7 @@ SHEETS = {
     "fees": "收费项目",
     "steps": "办理流程",
 }
-LIST_FIELDS = {"levels", "aliases", "delivery_methods", "special_procedures"}
+LIST_FIELDS = {"levels", "aliases", "delivery_methods", "special_procedures", "fields"}
 SEPARATOR = "、"
 ITEM_CODE = "item_code"
 COLUMN_LABELS: dict[str, dict[str, str]] = {
@@ -107,6 +108,8 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "notes": "填报须知",
         "sample": "样表文件",
         "blank_form": "空白表格文件",
+        "fields": "表单字段",
+        "template": "可用示范文本",
     },
     "fees": {
         ITEM_CODE: "实施编码",
@@ -132,6 +135,7 @@ CHOICES: dict[str, type[models.Choices]] = {
     "requirement": Requirement,
     "form": MaterialForm,
     "source": MaterialSource,
+    "template": TemplateKind,
     "role": Role,
     "levels": Level,
 }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import roles_of
-from ninhaoban.cases import documents, permissions, results, selectors, services
+from ninhaoban.cases import documents, permissions, results, selectors, services, written
 from ninhaoban.cases.application import Attempt, MaterialRow, typed_fields
 from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor, files
@@ -164,6 +164,7 @@ def _case_context(
         "alert_class": ALERT_CLASS[selectors.alert_of(case)],
         "events": selectors.history(case, staff=True),
         "materials": materials,
+        "form_lines": written.form_lines(case),
         "correction_rows": [(m, said.get(m.name, "")) for m in materials],
         "steps": case.steps.order_by("position"),
         "workable_steps": permissions.workable_steps(actor, case),
@@ -290,6 +291,15 @@ def material_file(request: HttpRequest, case_no: str, material_id: int) -> FileR
     case = selectors.case_for_staff(request.user, case_no)
     opened = files.open_material(case, material_id, actor)
     return FileResponse(opened.file, content_type=opened.content_type, filename=opened.name)
+
+
+@login_required
+def written_pdf(request: HttpRequest, case_no: str, material_id: int) -> HttpResponse:
+    """A 申请书 or model text the platform wrote from the applicant's form; the read is traced."""
+    actor = _staff(request)
+    case = selectors.case_for_staff(request.user, case_no)
+    data = files.open_written(case, material_id, actor)
+    return _pdf(data, f"written-{case_no}-{material_id}.pdf")
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:

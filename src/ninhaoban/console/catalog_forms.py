@@ -15,6 +15,8 @@ MATERIAL_COLUMNS = (
     "data_key",
     "issuer",
     "notes",
+    "template",
+    "fields",
 )
 FEE_COLUMNS = ("name", "standard", "amount", "basis", "waivable")
 STEP_COLUMNS = ("name", "role", "working_days", "parallel_group")
@@ -66,6 +68,8 @@ def _join(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     def cell(value: Any) -> str:
         if isinstance(value, bool):
             return "是" if value else "否"
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
         return "" if value is None else str(value)
 
     return "\n".join(" | ".join(cell(row.get(c)) for c in columns) for row in rows)

@@ -36,6 +36,11 @@ urlpatterns = [
         cases_views.material_file,
         name="case-material",
     ),
+    path(
+        "cases/<str:case_no>/written/<int:material_id>.pdf",
+        cases_views.written_pdf,
+        name="case-written",
+    ),
     path("cases/<str:case_no>/<str:action>/", cases_views.act, name="case-act"),
     path("inspections/", inspections_views.plans, name="inspection-plans"),
     path("inspections/new/", inspections_views.create_plan, name="inspection-plan-new"),

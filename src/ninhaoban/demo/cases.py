@@ -50,6 +50,8 @@ LICENCE_FORM = {
     "category": "小餐饮",
     "items": "热食类食品制售",
 }
+# a company's one form asks its type and capital as the 字段库 defines them
+COMPANY_FORM = {"type": "有限责任公司（自然人独资）", "registered_capital": "10"}
 # target status, how many
 SPREAD = [
     (Status.SUBMITTED, 8),
@@ -200,6 +202,7 @@ def seed() -> str:
                         "name": company if name == "企业设立登记" else f"{company[:-4]}店",
                         "founded_on": day.isoformat(),
                         **LICENCE_FORM,
+                        **(COMPANY_FORM if name == "企业设立登记" else {}),
                     },
                     files=_files(item, applicant, pdf),
                     consent=True,  # online their own; at the window present with their card

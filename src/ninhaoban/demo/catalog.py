@@ -23,6 +23,7 @@ from typing import Any
 from ninhaoban.catalog import selectors
 from ninhaoban.catalog.models import Bundle, ServiceItem
 from ninhaoban.catalog.services import implementation_code, import_catalog, save_bundle
+from ninhaoban.demo import oneform as F
 from ninhaoban.regions.models import Department, Region
 
 VALID_FROM = "2026-01-01"
@@ -95,6 +96,31 @@ def data(name: str, key: str, notes: str = "") -> dict:
     }
 
 
+def form(name: str, fields: list[str], notes: str = "") -> dict:
+    """An application form the platform writes from the one form (一表申请)."""
+    notes = notes or "平台根据一表申请生成，在线短信确认或窗口签字"
+    return {
+        "name": name,
+        "source": "generated",
+        "fields": fields,
+        "form": "electronic",
+        "notes": notes,
+    }
+
+
+def model(name: str, template: str, fields: list[str], notes: str, requirement="required") -> dict:
+    """A document the applicant hands in, or takes as the city's model text filled from the
+    form."""
+    return {
+        "name": name,
+        "source": "applicant",
+        "template": template,
+        "fields": fields,
+        "notes": notes,
+        "requirement": requirement,
+    }
+
+
 def gov(name: str, issuer: str, notes: str = "") -> dict:
     return {"name": name, "source": "government", "issuer": issuer, "form": "paper", "notes": notes}
 
@@ -105,6 +131,11 @@ HOUSEHOLD = data("居民户口簿", "public_security.household", "共享户籍�
 PROPERTY = lic("不动产权证书", "不动产权证书")
 MARRIAGE = data("婚姻状况信息", "civil_affairs.marriage", "共享婚姻登记信息免提交")
 INSURANCE = data("社会保险参保缴费记录", "hrss.insurance_record", "共享人社数据免提交")
+PREMISES = data(
+    "经营场所使用证明",
+    "real_estate.premises",
+    "自有房产经本人同意核验不动产登记免提交；租赁的提交租赁协议",
+)
 
 
 def steps(promised: int, decider: str = "chief") -> list[dict]:
@@ -152,10 +183,16 @@ ITEMS: list[dict[str, Any]] = [
         "basis": "《促进个体经济发展条例》；《中华人民共和国市场主体登记管理条例》第三条、第二十一条",
         "conditions": "有经营能力的公民；有与经营相适应的经营场所；经营范围不属于法律法规禁止的行业。",
         "materials": [
-            own("个体工商户登记（备案）申请书", form="electronic"),
+            form("个体工商户登记（备案）申请书", F.SOLE_TRADER),
             ID_CARD,
-            own("经营场所使用证明", "自有房产提供不动产权证书，租赁提供租赁协议"),
-            own("委托代理人身份证明及委托书", "委托他人办理时提交", "optional"),
+            PREMISES,
+            model(
+                "委托代理人身份证明及委托书",
+                "power_of_attorney",
+                F.APPLICANT,
+                "委托他人办理时提交，可选用委托书示范文本",
+                "optional",
+            ),
         ],
         "regions": ALL,
         "aliases": ["个体户", "开个体户", "个体执照", "办执照"],
@@ -173,11 +210,20 @@ ITEMS: list[dict[str, Any]] = [
         "basis": "《中华人民共和国公司法》；《中华人民共和国市场主体登记管理条例》第十九条、第二十一条",
         "conditions": "名称、住所、注册资本、股东、经营范围等符合法律、行政法规规定。",
         "materials": [
-            own("公司登记（备案）申请书", form="electronic"),
-            own("公司章程", "全体股东签署"),
+            form("公司登记（备案）申请书", F.COMPANY),
+            model("公司章程", "articles", F.ARTICLES, "可选用公司章程示范文本，全体股东签署"),
             lic("居民身份证", "股东、法定代表人主体资格证明", "自然人股东以电子身份证免提交"),
-            own("法定代表人、董事、监事和经理的任职文件"),
-            own("住所使用相关文件", "自有房产提供不动产权证书，租赁提供租赁协议"),
+            model(
+                "法定代表人、董事、监事和经理的任职文件",
+                "appointment",
+                F.APPOINTMENT,
+                "可选用任职文件示范文本，由平台根据申请表生成",
+            ),
+            data(
+                "住所使用相关文件",
+                "real_estate.premises",
+                "自有房产经本人同意核验不动产登记免提交；租赁的提交租赁协议",
+            ),
         ],
         "regions": ALL,
         "aliases": ["开公司", "注册公司", "公司注册", "企业开办", "营业执照"],
@@ -193,10 +239,15 @@ ITEMS: list[dict[str, Any]] = [
         "basis": "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》",
         "conditions": "具有与经营的食品品种、数量相适应的经营场所、设备设施、食品安全管理人员和管理制度。",
         "materials": [
-            own("食品经营许可申请书", form="electronic"),
+            form("食品经营许可申请书", F.FOOD),
             LICENSE,
             own("主要设备设施布局、操作流程等文件"),
-            own("食品安全自查、从业人员健康管理、进货查验记录等食品安全管理制度"),
+            model(
+                "食品安全自查、从业人员健康管理、进货查验记录等食品安全管理制度",
+                "pledge",
+                F.FOOD_PLEDGE,
+                "可选用本市食品安全管理制度示范文本并承诺执行",
+            ),
             own("食品安全管理人员名单及培训考核合格证明"),
         ],
         "step_plan": [
@@ -220,7 +271,7 @@ ITEMS: list[dict[str, Any]] = [
         "materials": [
             LICENSE,
             lic("居民身份证", "法定代表人或经办人居民身份证"),
-            own("印章刻制备案表", form="electronic"),
+            form("印章刻制备案表", F.SEAL),
         ],
         "regions": ALL,
         "aliases": ["刻章", "公章", "印章备案"],
@@ -239,7 +290,7 @@ ITEMS: list[dict[str, Any]] = [
         "materials": [
             LICENSE,
             lic("居民身份证", "经办人身份证件"),
-            own("发票领用表", form="electronic"),
+            form("发票领用表", F.INVOICE),
         ],
         "regions": ALL,
         "aliases": ["领发票", "申领发票", "税务登记", "税控"],
@@ -254,7 +305,7 @@ ITEMS: list[dict[str, Any]] = [
         "depth": 4,
         "basis": "《中华人民共和国社会保险法》第五十七条",
         "conditions": "用人单位自成立之日起三十日内申请办理社会保险登记。",
-        "materials": [LICENSE, own("单位社会保险登记表", form="electronic")],
+        "materials": [LICENSE, form("单位社会保险登记表", F.INSURANCE)],
         "regions": ALL,
         "aliases": ["单位参保", "社保开户", "社保登记"],
     },
@@ -270,7 +321,7 @@ ITEMS: list[dict[str, Any]] = [
         "conditions": "新设立的单位自设立之日起三十日内办理住房公积金缴存登记。",
         "materials": [
             LICENSE,
-            own("单位住房公积金缴存登记表", form="electronic"),
+            form("单位住房公积金缴存登记表", F.HOUSING_FUND),
             lic("居民身份证", "经办人身份证件"),
         ],
         "regions": ALL,
@@ -355,7 +406,7 @@ ITEMS: list[dict[str, Any]] = [
             ID_CARD,
             lic("社会保障卡", "社会保障卡"),
             INSURANCE,
-            own("基本养老保险待遇申领表", form="electronic"),
+            form("基本养老保险待遇申领表", F.PENSION),
             own("职工人事档案", "企业职工提交", "optional", "paper"),
         ],
         "regions": CITY_AND_COUNTIES,
@@ -372,7 +423,7 @@ ITEMS: list[dict[str, Any]] = [
         "kiosk": True,
         "basis": "《中华人民共和国社会保险法》第二十五条；《医疗保障基金使用监督管理条例》",
         "conditions": "不属于职工基本医疗保险覆盖范围的城乡居民，含新生儿。",
-        "materials": [HOUSEHOLD, own("城乡居民基本医疗保险参保登记表", form="electronic")],
+        "materials": [HOUSEHOLD, form("城乡居民基本医疗保险参保登记表", F.BIRTH)],
         "regions": ALL,
         "aliases": ["居民医保", "新农合", "医保参保", "新生儿医保"],
     },
@@ -422,12 +473,12 @@ ITEMS: list[dict[str, Any]] = [
         "basis": "《中华人民共和国民法典》第二百零九条；《不动产登记暂行条例》第十四条、第二十条",
         "conditions": "买卖、互换、赠与、继承等导致不动产权利转移。",
         "materials": [
-            own("不动产登记申请书", form="electronic"),
+            form("不动产登记申请书", F.TRANSFER),
             ID_CARD,
             PROPERTY,
             own("不动产买卖合同"),
             MARRIAGE,
-            own("完税凭证", "税务部门共享，免提交纸质凭证", form="electronic"),
+            data("完税凭证", "tax.payment_record", "税务部门共享完税信息，免提交纸质凭证"),
         ],
         "fees": [REGISTRATION_FEE],
         "regions": ALL,
@@ -1001,6 +1052,7 @@ def _item(name: str, region: Region) -> ServiceItem:
 
 
 def seed() -> str:
+    F.seed()
     result = import_catalog(dataset(), actor="system")
     made, city = 0, Region.objects.get(code=CITY)
     for code, name, days, members, description, aliases in BUNDLES:

@@ -139,6 +139,7 @@ SOURCES = [
     ("public_security", "人口信息管理系统", DepartmentType.PUBLIC_SECURITY),
     ("civil_affairs", "婚姻登记信息系统", DepartmentType.CIVIL_AFFAIRS),
     ("health", "出生医学证明管理系统", DepartmentType.HEALTH),
+    ("tax", "税收征管系统（沙箱）", DepartmentType.TAX),
 ]
 SELF_SERVICE = [
     "hrss.insurance_record",

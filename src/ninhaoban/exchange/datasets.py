@@ -12,6 +12,8 @@ DATA_SETS: dict[str, tuple[str, str]] = {
     "public_security.identity": ("居民身份信息核验", DepartmentType.PUBLIC_SECURITY),
     "civil_affairs.marriage": ("婚姻登记信息", DepartmentType.CIVIL_AFFAIRS),
     "health.birth_certificate": ("出生医学证明信息", DepartmentType.HEALTH),
+    "real_estate.premises": ("经营场所产权信息", DepartmentType.REAL_ESTATE),
+    "tax.payment_record": ("完税信息（完税凭证）", DepartmentType.TAX),
 }
 
 

@@ -41,6 +41,7 @@ class MaterialLineOut(Schema):
     source: str
     exempt: bool
     reason: str
+    kind: str
 
 
 class ExemptionOut(Schema):
@@ -53,6 +54,10 @@ class ExemptionOut(Schema):
     handed_in: int
     sharing_rate: float
     lines: list[MaterialLineOut]
+    shared: int
+    written: int
+    by_kind: dict[str, int]
+    exempt_rate: float
 
 
 class StatusIn(Schema):
@@ -98,6 +103,10 @@ def _report(report: selectors.ExemptionReport) -> dict:
         "handed_in": report.handed_in,
         "sharing_rate": round(report.sharing_rate, 4),
         "lines": [vars(line) for line in report.lines],
+        "shared": report.shared,
+        "written": report.written,
+        "by_kind": {kind: report.count(kind) for kind in selectors.EXEMPT_KINDS},
+        "exempt_rate": round(report.exempt_rate, 4),
     }
 
 

@@ -113,6 +113,24 @@ COUNTED = ("required", "deferrable")  # 非必要 materials depend on the case a
 INTAKE_ROLES = (SYSTEM, Role.CLERK)
 
 
+class ExemptionKind:
+    """Why a material is not handed in (or that it is): the one rule the exemption report
+    and the supervision's 资源共享率 both apply (docs/contracts.md)."""
+
+    LICENCE = "licence"  # an electronic licence the applicant holds
+    SHARED = "shared"  # another department's data, with consent
+    GOVERNMENT = "government"  # issued by the office itself
+    GENERATED = "generated"  # the platform writes it from the one form (申请书)
+    TEMPLATE = "template"  # the city's model text, filled from the form
+    APPLICANT = "applicant"  # handed in by the applicant
+
+
+# what government data covers (资源共享率) and what the platform writes from the form
+SHARED_KINDS = (ExemptionKind.LICENCE, ExemptionKind.SHARED, ExemptionKind.GOVERNMENT)
+WRITTEN_KINDS = (ExemptionKind.GENERATED, ExemptionKind.TEMPLATE)
+EXEMPT_KINDS = (*SHARED_KINDS, *WRITTEN_KINDS)
+
+
 @dataclass(frozen=True)
 class MaterialLine:
     name: str
@@ -120,6 +138,7 @@ class MaterialLine:
     key: str  # catalog.rules.material_key: the same document in two items of a bundle
     exempt: bool  # 免提交: the applicant hands nothing in
     reason: str
+    kind: str = ExemptionKind.APPLICANT  # ExemptionKind: what covers it (or applicant)
 
 
 @dataclass(frozen=True)
@@ -142,13 +161,36 @@ class ExemptionReport:
     def handed_in(self) -> int:
         return self.total - self.exempt
 
+    def count(self, *kinds: str) -> int:
+        return sum(line.exempt and line.kind in kinds for line in self.lines)
+
+    @property
+    def shared(self) -> int:
+        """Covered by what the government holds: licences, shared data, its own papers."""
+        return self.count(*SHARED_KINDS)
+
+    @property
+    def written(self) -> int:
+        """Written by the platform from the one form: generated forms and templates."""
+        return self.count(*WRITTEN_KINDS)
+
     @property
     def sharing_rate(self) -> float:
-        """资源共享率 of this item: the share of its materials nobody has to hand in."""
+        """资源共享率: the share of the materials that government data covers."""
+        return self.shared / self.total if self.total else 0.0
+
+    @property
+    def exempt_rate(self) -> float:
+        """免提交率: the share nobody hands in, written forms and templates included."""
         return self.exempt / self.total if self.total else 0.0
 
 
-def _line(m: MaterialRequirement, item_code: str, applicant: Applicant | None) -> MaterialLine:
+def exemption_of(
+    m: MaterialRequirement, item_code: str, applicant: Applicant | None = None
+) -> MaterialLine:
+    """Whether this catalog material is handed in, and why: the one rule of 免提交 (for this
+    applicant, if given: a licence they hold; else whether the city's systems can supply it).
+    The supervision's 资源共享率 counts lines of kind SHARED_KINDS with this same function."""
     key = material_key(
         {
             "name": m.name,
@@ -164,14 +206,25 @@ def _line(m: MaterialRequirement, item_code: str, applicant: Applicant | None) -
         else:
             held = LicenceType.objects.filter(code=m.licence_type_code).exists()
             why = "电子证照库可调取" if held else "该类证照尚未入库，需提交"
-        return MaterialLine(m.name, m.source, key, held, why)
+        return MaterialLine(m.name, m.source, key, held, why, _kind(held, ExemptionKind.LICENCE))
     if m.source == MaterialSource.SHARED_DATA:
         ready = shared_data_ready(m.data_key, item_code, INTAKE_ROLES)
         why = "经授权和本人同意可共享调取" if ready else "无共享授权或数据来源，需提交"
-        return MaterialLine(m.name, m.source, key, ready, why)
+        return MaterialLine(m.name, m.source, key, ready, why, _kind(ready, ExemptionKind.SHARED))
     if m.source == MaterialSource.GOVERNMENT:
-        return MaterialLine(m.name, m.source, key, True, f"由{m.issuer or '政府部门'}核发")
+        why = f"由{m.issuer or '政府部门'}核发"
+        return MaterialLine(m.name, m.source, key, True, why, ExemptionKind.GOVERNMENT)
+    if m.source == MaterialSource.GENERATED:
+        why = "平台根据一表申请生成，在线短信确认或窗口签字"
+        return MaterialLine(m.name, m.source, key, True, why, ExemptionKind.GENERATED)
+    if m.template:
+        why = "可选用示范文本，由平台根据申请表生成"
+        return MaterialLine(m.name, m.source, key, True, why, ExemptionKind.TEMPLATE)
     return MaterialLine(m.name, m.source, key, False, "申请人提交")
+
+
+def _kind(covered: bool, kind: str) -> str:
+    return kind if covered else ExemptionKind.APPLICANT
 
 
 def _item_lines(
@@ -181,7 +234,9 @@ def _item_lines(
     if version is None:
         return []
     return [
-        _line(m, item.code, applicant) for m in version.materials.all() if m.requirement in COUNTED
+        exemption_of(m, item.code, applicant)
+        for m in version.materials.all()
+        if m.requirement in COUNTED
     ]
 
 
@@ -200,12 +255,29 @@ def bundle_exemptions(
     """For a 一件事: one set of materials, each asked once however many items need it."""
     bundle = get_bundle(bundle_code)
     members = bundle_members(bundle)
+    issued: dict[str, int] = {}  # licence type → the first stage whose item issues it
+    for member in sorted(members, key=lambda m: m.stage):
+        version = version_on(member.item, day)
+        if version is not None and version.licence_type_code:
+            issued.setdefault(version.licence_type_code, member.stage)
     asked, merged = 0, dict[str, MaterialLine]()
     for member in members:
-        lines = _item_lines(member.item, applicant, day)
+        lines = [
+            _within(line, member.stage, issued) for line in _item_lines(member.item, applicant, day)
+        ]
         asked += len(lines)
         for line in lines:
             known = merged.get(line.key)
             if known is None or (known.exempt and not line.exempt):
                 merged[line.key] = line
     return ExemptionReport(bundle.code, bundle.name, len(members), asked, list(merged.values()))
+
+
+def _within(line: MaterialLine, stage: int, issued: dict[str, int]) -> MaterialLine:
+    """A licence an earlier stage of the bundle issues is made by the bundle itself (the
+    营业执照 the 公章、发票 items of 企业开办 need), whoever applies."""
+    code = line.key.removeprefix("licence:")
+    if line.source != MaterialSource.LICENCE or issued.get(code, stage) >= stage:
+        return line
+    why = f"由本一件事第{issued[code]}阶段签发"
+    return MaterialLine(line.name, line.source, line.key, True, why, ExemptionKind.GOVERNMENT)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ninhaoban.cases import documents, permissions, selectors, services
+from ninhaoban.cases import documents, permissions, selectors, services, written
 from ninhaoban.cases.application import Attempt, MaterialRow
 from ninhaoban.cases.models import Case
 from ninhaoban.cases.services import Actor
@@ -39,6 +39,7 @@ def _context(case: Case, actor: Actor) -> dict:
         "steps": case.steps.order_by("position"),
         "children": case.children.order_by("case_no"),
         "materials": materials,
+        "written": [m for m in materials if m.state in written.WRITTEN_STATES],
         "rows": [MaterialRow(m, m.state) for m in materials if not m.covered],
         "notices": selectors.notices(holder),
         "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
@@ -125,6 +126,16 @@ def notice_pdf(request: HttpRequest, case_no: str, notice_id: int) -> HttpRespon
     case = selectors.case_for_applicant(actor.own, case_no)
     notice = selectors.notice_of(case, notice_id)
     return _pdf(documents.notice_pdf(notice), f"notice-{case_no}-{notice_id}.pdf")
+
+
+def written_pdf(request: HttpRequest, case_no: str, material_id: int) -> HttpResponse:
+    """The applicant's own 申请书 or model text, as the platform wrote it from their form."""
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.own, case_no)
+    row = written.written_material(case, material_id)
+    return _pdf(written.document_pdf(case, row), f"written-{case_no}-{material_id}.pdf")
 
 
 def _pdf(data: bytes, name: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.catalog import guides, pdfs, selectors
 from ninhaoban.catalog.models import ItemType
 from ninhaoban.core.errors import NotFound
+from ninhaoban.licences import selectors as exemptions
 from ninhaoban.regions.models import DepartmentType
 
 PAGE_SIZE = 50
@@ -45,7 +46,8 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     guide = guides.guide_for(selectors.get_item(code))
-    return render(request, "catalog/guide.html", {"guide": guide})
+    papers = exemptions.item_exemptions(code)
+    return render(request, "catalog/guide.html", {"guide": guide, "papers": papers})
 
 
 def item_guide_pdf(request: HttpRequest, code: str) -> HttpResponse:
@@ -59,7 +61,8 @@ def bundle_list(request: HttpRequest) -> HttpResponse:
 
 def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
     guide = guides.bundle_guide(selectors.get_bundle(code))
-    return render(request, "catalog/bundle.html", {"bg": guide})
+    papers = exemptions.bundle_exemptions(code)
+    return render(request, "catalog/bundle.html", {"bg": guide, "papers": papers})
 
 
 def bundle_pdf(request: HttpRequest, code: str) -> HttpResponse:

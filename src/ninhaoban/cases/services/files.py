@@ -7,6 +7,7 @@ from django.core.files import File
 from django.db import transaction
 
 from ninhaoban.accounts.scoping import roles_of
+from ninhaoban.cases import written
 from ninhaoban.cases.models import Case, CaseMaterial
 from ninhaoban.cases.selectors import STAFF_READERS
 from ninhaoban.cases.services.base import Actor
@@ -44,6 +45,12 @@ def open_material(case: Case, material_id: int, actor: Actor) -> OpenedFile:
             f"材料{material_id}的文件不在存储中，请联系系统管理员",
             f"the stored file of material {material_id} is missing: tell the administrator",
         ) from None
+    _trace(case, material, actor)
+    return OpenedFile(material.file_name, material.upload.content_type, handle)
+
+
+def _trace(case: Case, material: CaseMaterial, actor: Actor) -> None:
+    assert actor.user is not None  # the callers let staff only in
     held = sorted({g.role for g in roles_of(actor.user, STAFF_READERS)})
     trace_read(
         actor=actor.ledger,
@@ -53,4 +60,15 @@ def open_material(case: Case, material_id: int, actor: Actor) -> OpenedFile:
         purpose=PURPOSE,
         case_ref=case.case_no,
     )
-    return OpenedFile(material.file_name, material.upload.content_type, handle)
+
+
+@transaction.atomic
+def open_written(case: Case, material_id: int, actor: Actor) -> bytes:
+    """A 申请书 or model text the platform wrote from the applicant's form, for staff who may
+    see the case: it carries the applicant's particulars whole, so the read is traced."""
+    if not actor.is_staff or actor.user is None:
+        raise Forbidden("仅限工作人员查阅申请材料", "only staff open an applicant's files")
+    material = written.written_material(case, material_id)
+    data = written.document_pdf(case, material)
+    _trace(case, material, actor)
+    return data

@@ -11,7 +11,7 @@ a document they do not cover is asked for in one 一次性告知书 like any oth
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -33,6 +33,7 @@ from ninhaoban.cases.models import (
     Status,
     Upload,
 )
+from ninhaoban.cases.services import oneform
 from ninhaoban.cases.services.base import (
     SYSTEM_ACTOR,
     Actor,
@@ -135,14 +136,15 @@ def plan_for(*, item_code: str = "", version: int | None = None, bundle_code: st
     versions = [_published(m.item, None, today) for m in ordered]
     if not versions:
         raise InvalidInput(f"一件事{bundle.name}不含事项", f"bundle {bundle_code} is empty")
+    stages = [m.stage for m in ordered]
     return Plan(
         bundle.region,
         bundle.name,
         versions,
         bundle,
-        [m.stage for m in ordered],
+        stages,
         min(bundle.promised_days, clock.JOINT_LIMIT_DAYS),
-        materials.needs_for(versions),
+        materials.issued_within(materials.needs_for(versions), versions, stages),
     )
 
 
@@ -315,12 +317,13 @@ def attach_uploads(holder: Case, files: Mapping[str, uploads.FileIn], actor: Act
 def preview(applicant: Applicant, plan: Plan, *, actor: Actor) -> list[tuple[materials.Need, str]]:
     """For the applicant: which documents are already covered by a licence they hold or by
     the office itself; for the window, only the office's own (a clerk reads a person's
-    licences once the application is made with their consent, shared data likewise)."""
+    licences once the application is made with their consent, shared data likewise). The
+    forms the platform writes show as written from the form."""
     role = materials_role(actor.kind)
     own = actor.kind == "applicant"
     shown = []
     for need in plan.needs:
-        if need.source == MaterialSource.GOVERNMENT or (
+        if need.source in (MaterialSource.GOVERNMENT, MaterialSource.GENERATED) or (
             own and need.source == MaterialSource.LICENCE
         ):
             state = materials.resolve(need, applicant, actor.ledger, role, "").state
@@ -346,6 +349,7 @@ def submit(
     allow_incomplete: bool = False,
     accept_at_once: bool = False,
     received_at: str = "",
+    templates: Iterable[str] = (),
 ) -> Case:
     """申报. With `allow_incomplete` (a clerk at the window) an application missing what the
     applicant hands in is received and answered with the 一次性告知书; otherwise it is
@@ -355,7 +359,10 @@ def submit(
     Documents that licences or shared data may cover are looked up once the case is stored;
     what they leave missing is asked for in one 一次性告知书. `accept_at_once` (a clerk
     with a complete application) accepts: with nothing to look up, in the same transaction
-    as the receipt."""
+    as the receipt. The 一表申请 fields in `form` are checked against the 字段库 (every wrong
+    one named); a generated 申请书, and a material met by the model text named in
+    `templates`, is written from them when its fields are filled, else asked for like any
+    other document."""
     if channel not in Channel.values:
         raise InvalidInput(f"未知的申报渠道：{channel}", f"unknown channel: {channel}")
     if channel == Channel.WINDOW and actor.kind == "applicant":
@@ -377,21 +384,58 @@ def submit(
             "只有自助终端申报可指定收件地", "only a kiosk names where it received an application"
         )
     intake_region, role = _intake_region(actor, applicant, plan, received_at)
-    fields = _check_form(form)
+    fields = oneform.stripped(_check_form(form))
+    asked = oneform.fields_of(plan.versions)
+    known = {}
+    if actor.kind == "applicant" and asked:
+        known = oneform.known_values(applicant, asked, actor=actor.ledger, role=role)
+        fields = oneform.with_known(asked, known, fields)
+    fields.update(oneform.checked(asked, fields))
+    if known:
+        fields.update(oneform.provenance(known, fields))
+    chosen = oneform.chosen_templates(plan.needs, templates)
+    if chosen:
+        fields[oneform.TEMPLATES] = sorted(chosen)
     checked = _checked_files(plan, files or {})
+    gaps = {
+        n.key: oneform.unfilled(n, asked, fields)
+        for n in plan.needs
+        if n.key not in checked and oneform.written(n, chosen)
+    }
 
     def unresolved(need: materials.Need) -> bool:
-        return need.requirement == "required" and need.key not in checked
+        if need.key in checked or need.requirement != "required":
+            return False
+        return need.key not in gaps or bool(gaps[need.key])
 
-    own = [n for n in plan.needs if n.source == MaterialSource.APPLICANT and unresolved(n)]
-    if own and not allow_incomplete:
-        raise Incomplete([{"material": n.name, "problem": "未提交"} for n in own])
+    own = [
+        n
+        for n in plan.needs
+        if n.source in (MaterialSource.APPLICANT, MaterialSource.GENERATED) and unresolved(n)
+    ]
+    # the applicant's own application without consent (ticked, then withdrawn): other
+    # departments' data cannot be asked for, so what it would cover is missing now, not later
+    unasked = [
+        n
+        for n in plan.needs
+        if actor.kind == "applicant"
+        and not consent
+        and n.source == MaterialSource.SHARED_DATA
+        and unresolved(n)
+    ]
+    if (own or unasked) and not allow_incomplete:
+        raise Incomplete(
+            [{"material": n.name, "problem": gaps.get(n.key) or "未提交"} for n in own]
+            + [{"material": n.name, "problem": materials.UNASKED_NOTE} for n in unasked]
+        )
 
     lookups = [
         n for n in plan.needs if n.key not in checked and n.source in materials.LOOKUP_SOURCES
     ]
     resolved = {
-        n.key: materials.resolve(n, applicant, actor.ledger, role, "")
+        n.key: _written(n, gaps)
+        if n.key in gaps
+        else materials.resolve(n, applicant, actor.ledger, role, "")
         if n.source == MaterialSource.GOVERNMENT
         else materials.Resolution(MaterialState.MISSING)
         for n in plan.needs
@@ -418,12 +462,24 @@ def submit(
     found = {}
     for need in lookups:
         if materials.may_look_up(need, consent, own=actor.kind == "applicant"):
-            found[need.key] = materials.resolve(need, applicant, actor.ledger, role, case_no)
+            found[need.key] = materials.resolve(
+                need, applicant, actor.ledger, role, case_no, fields
+            )
         else:
             found[need.key] = materials.Resolution(
                 MaterialState.MISSING, note=materials.NO_CONSENT_NOTE
             )
     return _settle(case, found, actor, accept_at_once=accept_at_once)
+
+
+def _written(need: materials.Need, gaps: Mapping[str, str]) -> materials.Resolution:
+    """A document the platform writes from the form, or why it cannot (a clerk took the
+    application with fields missing: the 一次性告知书 names them)."""
+    if gaps[need.key]:
+        return materials.Resolution(MaterialState.MISSING, note=gaps[need.key])
+    if need.source == MaterialSource.GENERATED:
+        return materials.Resolution(MaterialState.GENERATED, note=materials.GENERATED_NOTE)
+    return materials.Resolution(MaterialState.TEMPLATE, note=materials.TEMPLATE_NOTE)
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from ninhaoban.catalog.services.items import (
     CatalogRejected,
     check_department,
     check_type_label,
+    field_problems,
     implementation_code,
     type_labels,
 )
@@ -166,7 +167,7 @@ def _validate(data: Mapping[str, Any], locate: Locate) -> tuple[_Plan, list[Prob
             return locate("service_items", index, kind, i)
 
         content, found = clean_version(row, where, part_where)
-        problems += found
+        problems += found + field_problems(content, where)
         c = Checker(where)
         base_code = str(row.get("base_code", "")).strip()
         base = file_bases.get(base_code) or db_bases.get(base_code)

@@ -18,6 +18,8 @@ from ninhaoban.catalog.models import (
     LEVEL_DIGITS,
     BaseItem,
     Fee,
+    FieldKind,
+    FormField,
     ItemType,
     MaterialRequirement,
     ProcessStep,
@@ -27,7 +29,8 @@ from ninhaoban.catalog.models import (
     TypeLabel,
     VersionState,
 )
-from ninhaoban.catalog.rules import BASE_CODE, Problem, clean_version
+from ninhaoban.catalog.oneform import PREFILL, unknown_keys
+from ninhaoban.catalog.rules import BASE_CODE, FIELD_KEY, Problem, clean_version
 from ninhaoban.core.canonical import digest
 from ninhaoban.core.errors import Conflict, InvalidInput
 from ninhaoban.ledger.services import record
@@ -166,9 +169,25 @@ def _write_content(version: ServiceItemVersion, content: Mapping[str, Any]) -> N
     )
 
 
+def field_problems(content: Mapping[str, Any], where: str) -> list[Problem]:
+    """A generated form or template may only print fields the 字段库 defines."""
+    unknown = unknown_keys(k for m in content["materials"] for k in m["fields"])
+    if not unknown:
+        return []
+    return [
+        Problem(
+            where,
+            "fields",
+            f"字段库中没有字段：{'、'.join(unknown)}",
+            f"no such fields in the field register: {', '.join(unknown)}",
+        )
+    ]
+
+
 def _clean(item: ServiceItem, content: Mapping[str, Any]) -> dict[str, Any]:
     where = f"item:{item.code}"
     cleaned, problems = clean_version(content, where)
+    problems += field_problems(cleaned, where)
     problems += check_type_label(cleaned["type_label"], item.base.item_type, type_labels(), where)
     _raise(problems)
     return cleaned
@@ -362,6 +381,63 @@ def save_proof_requirement(
         name=name, defaults={"allowed": allowed, "reason": reason}
     )
     record("catalog.proof_saved", f"proof:{name}", actor, {"allowed": allowed})
+    return row
+
+
+@transaction.atomic
+def save_form_field(
+    *,
+    key: str,
+    label: str,
+    kind: str,
+    actor: str,
+    label_en: str = "",
+    required: bool = True,
+    max_length: int = 100,
+    low: int | None = None,
+    high: int | None = None,
+    choices: Iterable[str] = (),
+    help: str = "",
+    prefill: str = "",
+) -> FormField:
+    """Maintain the 字段库: one definition per field key, used by every item's form."""
+    key, label, prefill = (key or "").strip(), (label or "").strip(), (prefill or "").strip()
+    if not FIELD_KEY.match(key) or not label or len(label) > 64:
+        raise InvalidInput(
+            "字段代码（小写字母开头）和名称（64字以内）均须填写",
+            "a field needs a key (starting with a lower-case letter) and a label",
+            field="key",
+        )
+    if kind not in FieldKind.values:
+        raise InvalidInput(f"字段类型{kind}无效", f"invalid field kind {kind}", field="kind")
+    options = [str(c).strip() for c in choices if str(c).strip()]
+    if kind == FieldKind.CHOICE and not options:
+        raise InvalidInput(
+            "选项字段须列出选项", "a choice field lists its options", field="choices"
+        )
+    if prefill and not PREFILL.match(prefill):
+        raise InvalidInput(
+            f"预填来源“{prefill}”无效", f"invalid prefill source '{prefill}'", field="prefill"
+        )
+    if not 1 <= max_length <= 2000:
+        raise InvalidInput("最大长度应在1到2000之间", "max length 1 to 2000", field="max_length")
+    values = {
+        "label": label,
+        "label_en": label_en,
+        "kind": kind,
+        "required": required,
+        "max_length": max_length,
+        "low": low,
+        "high": high,
+        "choices": options,
+        "help": help[:256],
+        "prefill": prefill,
+    }
+    row = FormField.objects.filter(key=key).first()
+    if row is not None and all(getattr(row, k) == v for k, v in values.items()):
+        return row  # saved again unchanged: nothing to record
+    row, _ = FormField.objects.update_or_create(key=key, defaults=values)
+    record("catalog.form_field_saved", f"form_field:{key}", actor, {"kind": kind})
     return row
 
 

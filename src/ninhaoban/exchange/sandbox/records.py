@@ -237,6 +237,33 @@ def birth_certificate(identifier: str, name: str) -> dict[str, Any] | None:
     }
 
 
+def premises(identifier: str, name: str) -> dict[str, Any] | None:
+    """经营场所使用证明 from the register: only someone who owns property has a record, so a
+    tenant's application falls back to the lease they upload."""
+    found = _properties(identifier)
+    return {"name": name, "properties": found} if found else None
+
+
+def payment_record(identifier: str, name: str) -> dict[str, Any] | None:
+    """税务's 完税信息: the taxes the person paid this year, each with its voucher number."""
+    rng = _rng(identifier, "tax")
+    if not _is_person(identifier) or rng.random() < 0.15:
+        return None
+    payments = []
+    for tax in rng.sample(("契税", "个人所得税", "印花税", "增值税"), rng.randrange(1, 3)):
+        month = _month(*TODAY_MONTH, rng.randrange(0, 10))
+        payments.append(
+            {
+                "tax": tax,
+                "amount": _yuan(rng.randrange(100, 5_000_000)),
+                "paid_on": f"{month}-{rng.randrange(1, 29):02d}",
+                "voucher_no": f"342{rng.randrange(10**15, 10**16)}",
+                "authority": f"国家税务总局咸宁市{_county(identifier)}税务局",
+            }
+        )
+    return {"name": name, "payments": payments}
+
+
 RECORDS: dict[str, Callable[[str, str], dict[str, Any] | None]] = {
     "hrss.insurance_record": insurance_record,
     "housing_fund.deposit_record": deposit_record,
@@ -247,5 +274,7 @@ RECORDS: dict[str, Callable[[str, str], dict[str, Any] | None]] = {
     "public_security.identity": identity,
     "civil_affairs.marriage": marriage,
     "health.birth_certificate": birth_certificate,
+    "real_estate.premises": premises,
+    "tax.payment_record": payment_record,
 }
 DEPARTMENTS = sorted({key.split(".")[0] for key in RECORDS})

@@ -6,7 +6,15 @@ from ninhaoban.accounts.selectors import applicant_by_identifier
 from ninhaoban.catalog.selectors import bundles
 from ninhaoban.core.errors import DomainError
 from ninhaoban.licences import selectors
-from ninhaoban.licences.selectors import ExemptionReport
+from ninhaoban.licences.selectors import EXEMPT_KINDS, ExemptionKind, ExemptionReport
+
+KIND_WORDS = {
+    ExemptionKind.LICENCE: "电子证照",
+    ExemptionKind.SHARED: "共享数据",
+    ExemptionKind.GOVERNMENT: "部门核发",
+    ExemptionKind.GENERATED: "平台生成申请表",
+    ExemptionKind.TEMPLATE: "示范文本",
+}
 
 
 class Command(BaseCommand):
@@ -23,10 +31,11 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"{exc.message_zh}\n{exc.message_en}") from None
         for r in reports:
+            split = "、".join(f"{KIND_WORDS[k]}{r.count(k)}" for k in EXEMPT_KINDS if r.count(k))
             self.stdout.write(
                 f"{r.name}（{r.code}）: {r.items}个事项合计{r.asked}份材料 → 一套{r.total}份，"
-                f"免提交{r.exempt}份，申请人提交{r.handed_in}份，"
-                f"共享率{r.sharing_rate:.0%}"
+                f"免提交{r.exempt}份（{split or '无'}），申请人提交{r.handed_in}份，"
+                f"免提交率{r.exempt_rate:.0%}，资源共享率{r.sharing_rate:.0%}"
             )
             for line in r.lines:
                 mark = "免提交" if line.exempt else "需提交"
