@@ -623,7 +623,7 @@ def rate_at_window(terminal: str, rating: Rating, *, case_no: str = "") -> Evalu
     if pad is None:
         raise NotFound("该终端不是窗口评价器", "this terminal is no window's rating pad")
     duty = (
-        WindowDuty.objects.select_for_update()
+        WindowDuty.objects.select_for_update(of=("self",))
         .select_related("staff", "case", "case__applicant", "case__region")
         .filter(window=pad.window)
         .first()
