@@ -24,6 +24,7 @@ from ninhaoban.catalog.models import (
     BaseItem,
     CaseKind,
     DeliveryMethod,
+    FormField,
     ItemType,
     MaterialForm,
     MaterialSource,
@@ -196,37 +197,43 @@ def read_json(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def _label(field: str, value: Any) -> Any:
-    return CHOICE_LABELS.get(field, {}).get(value, value)
+Labels = dict[str, dict[Any, str]]
 
 
-def _cell(field: str, value: Any) -> Any:
+def _labels() -> Labels:
+    """The choice tables and the 字段库's names: a material's form fields are shown by name
+    (注册资本), read back from it, and kept as the key a name does not match."""
+    return CHOICE_LABELS | {"fields": dict(FormField.objects.values_list("key", "label"))}
+
+
+def _cell(labels: Labels, field: str, value: Any) -> Any:
+    names = labels.get(field, {})
     if field in LIST_FIELDS:
-        return SEPARATOR.join(str(_label(field, v)) for v in value)
+        return SEPARATOR.join(str(names.get(v, v)) for v in value)
     if field == "item_type":
         return ItemType(value).label
     if field in BOOLEAN_FIELDS and isinstance(value, bool):
         return YES if value else NO
-    return _label(field, value)
+    return names.get(value, value)
 
 
-def _code(field: str, value: Any) -> Any:
+def _code(labels: Labels, field: str, value: Any) -> Any:
     """A cell as the field's code: a label read back, a code kept."""
     if field in LIST_FIELDS and isinstance(value, str):
-        return [str(_one_code(field, v)) for v in _split(field, value)]
+        return [str(_one_code(labels, field, v)) for v in _split(labels, field, value)]
     if field in BOOLEAN_FIELDS and value in (YES, NO):
         return value == YES
-    return _one_code(field, value)
+    return _one_code(labels, field, value)
 
 
-def _split(field: str, text: str) -> list[str]:
+def _split(labels: Labels, field: str, text: str) -> list[str]:
     """A list cell's values; a label that holds the separator itself (县（市、区）) is one."""
-    labels = set(CHOICE_LABELS.get(field, {}).values())
+    names = set(labels.get(field, {}).values())
     parts = [p.strip() for p in text.split(SEPARATOR)]
     values, i = [], 0
     while i < len(parts):
         j = next(
-            (j for j in range(len(parts), i + 1, -1) if SEPARATOR.join(parts[i:j]) in labels),
+            (j for j in range(len(parts), i + 1, -1) if SEPARATOR.join(parts[i:j]) in names),
             i + 1,
         )
         values.append(SEPARATOR.join(parts[i:j]))
@@ -234,18 +241,19 @@ def _split(field: str, text: str) -> list[str]:
     return [v for v in values if v]
 
 
-def _one_code(field: str, value: Any) -> Any:
-    by_label = {label: code for code, label in CHOICE_LABELS.get(field, {}).items()}
+def _one_code(labels: Labels, field: str, value: Any) -> Any:
+    by_label = {label: code for code, label in labels.get(field, {}).items()}
     return by_label.get(value, value) if isinstance(value, str) else value
 
 
 def to_xlsx(data: dict[str, Any]) -> bytes:
+    labels = _labels()
     workbook = Workbook()
     workbook.remove(workbook.active)
     bases = workbook.create_sheet(SHEETS["base_items"])
     bases.append([COLUMN_LABELS["base_items"][f] for f in BASE_COLUMNS])
     for base in data["base_items"]:
-        bases.append([_cell(f, base[f]) for f in BASE_COLUMNS])
+        bases.append([_cell(labels, f, base[f]) for f in BASE_COLUMNS])
     items = workbook.create_sheet(SHEETS["service_items"])
     items.append([COLUMN_LABELS["service_items"][f] for f in ITEM_COLUMNS])
     parts = {}
@@ -253,10 +261,10 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
         parts[kind] = workbook.create_sheet(SHEETS[kind])
         parts[kind].append([COLUMN_LABELS[kind][f] for f in (ITEM_CODE, *columns)])
     for item in data["service_items"]:
-        items.append([_cell(f, item[f]) for f in ITEM_COLUMNS])
+        items.append([_cell(labels, f, item[f]) for f in ITEM_COLUMNS])
         for kind, columns in PART_COLUMNS.items():
             for row in item[kind]:
-                parts[kind].append([item["code"], *(_cell(f, row[f]) for f in columns)])
+                parts[kind].append([item["code"], *(_cell(labels, f, row[f]) for f in columns)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -267,6 +275,7 @@ def _rows(sheet, kind: str) -> list[tuple[int, dict[str, Any]]]:
     its Chinese label or by its field name)."""
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
+    labels = _labels()
     fields = {label: field for field, label in COLUMN_LABELS[kind].items()}
     names = [str(h).strip() if h is not None else "" for h in header]
     names = [fields.get(n, n) for n in names]
@@ -275,7 +284,7 @@ def _rows(sheet, kind: str) -> list[tuple[int, dict[str, Any]]]:
         if values is None or all(v in (None, "") for v in values):
             continue
         row = {n: v for n, v in zip(names, values, strict=False) if n}
-        out.append((number, {k: "" if v is None else _code(k, v) for k, v in row.items()}))
+        out.append((number, {k: "" if v is None else _code(labels, k, v) for k, v in row.items()}))
     return out
 
 

@@ -26,7 +26,7 @@ from ninhaoban.core.text import parse_int
 from ninhaoban.labels import label
 
 ALERT_CLASS = {0: "", 1: "warn", 2: "bad"}
-ALERT_LABEL = {0: "正常", 1: "预警", 2: "超期"}
+ALERT_LABEL = {0: gettext_lazy("正常"), 1: gettext_lazy("预警"), 2: gettext_lazy("超期")}
 
 
 def _staff(request: HttpRequest) -> Actor:
