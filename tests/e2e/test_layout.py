@@ -80,6 +80,10 @@ def _pages(world: dict) -> dict[str, list[str]]:
             f"/kiosk/{kiosk.code}/",
             f"/kiosk/{kiosk.code}/search/?q=gjj",
             f"/kiosk/{kiosk.code}/progress/",
+            "/register/",
+            "/evaluation/",
+            "/open-data/",
+            "/inspections/",
         ],
         "applicant": [
             "/cases/",
@@ -103,6 +107,13 @@ def _pages(world: dict) -> dict[str, list[str]]:
             "/console/catalog/transfer/",
         ],
         "admin": ["/console/calendar/", "/console/kiosks/", "/console/licences/"],
+        "supervisor.chongyang": [
+            "/console/evaluation/",
+            "/console/evaluation/appeals/",
+            "/console/evaluation/survey/",
+            "/console/evaluation/entry/",
+        ],
+        "chief.chongyang.market": ["/console/inspections/", "/console/complaints/"],
         "kiosk user": [
             f"/kiosk/{kiosk.code}/cases/",
             f"/kiosk/{kiosk.code}/cases/{case.case_no}/",
@@ -125,7 +136,7 @@ def _tab(chromium, live_server, viewport: dict, world: dict, who: str):
         _sign_in(tab, "/login/", {"#identifier": case.applicant.identifier, "#password": PASSWORD})
     elif who == "clerk":
         _sign_in(tab, "/console/login/", {"#username": "clerk.chongyang", "#password": PASSWORD})
-    elif who in ("catalog.chongyang", "admin"):
+    elif who in ("catalog.chongyang", "admin", "supervisor.chongyang", "chief.chongyang.market"):
         _sign_in(tab, "/console/login/", {"#username": who, "#password": PASSWORD})
     elif who == "kiosk user":
         _identify_at(tab, world["kiosk"].code, case.applicant)
