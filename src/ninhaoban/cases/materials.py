@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.cases.models import MaterialState
 from ninhaoban.catalog import selectors as catalog
@@ -27,16 +29,19 @@ STRENGTH: dict[str, int] = {
     Requirement.DEFERRABLE: 1,
     Requirement.REQUIRED: 2,
 }
-NOT_FOUND_NOTE = "未能通过电子证照或共享数据获取，请上传"
-NO_CONSENT_NOTE = "未经申请人本人同意，不查询其电子证照或共享数据，请上传"
-UNASKED_NOTE = "未同意查询共享数据：请勾选同意，或上传该材料"
-GENERATED_NOTE = "由平台根据申请表生成，申请人在线短信确认或窗口签字"
-TEMPLATE_NOTE = "申请人选用示范文本，由平台根据申请表生成"
+NOT_FOUND_NOTE = gettext_noop("未能通过电子证照或共享数据获取，请上传")
+NO_CONSENT_NOTE = gettext_noop("未经申请人本人同意，不查询其电子证照或共享数据，请上传")
+UNASKED_NOTE = gettext_noop("未同意查询共享数据：请勾选同意，或上传该材料")
+GENERATED_NOTE = gettext_noop("由平台根据申请表生成，申请人在线短信确认或窗口签字")
+GOVERNMENT_NOTE = gettext_noop("由承办部门核发，无需提交")
+TEMPLATE_NOTE = gettext_noop("申请人选用示范文本，由平台根据申请表生成")
 # 经营场所使用证明 from the register: it covers the material only for premises the applicant
 # owns, so the address the form gives must be one of the properties the record lists
 PREMISES = "real_estate.premises"
 PREMISES_FIELD = "address"
-NOT_OWNED_NOTE = "所填住所（经营场所）不在申请人名下的不动产登记中，请上传租赁协议等使用证明"
+NOT_OWNED_NOTE = gettext_noop(
+    "所填住所（经营场所）不在申请人名下的不动产登记中，请上传租赁协议等使用证明"
+)
 LOOKUP_SOURCES = (MaterialSource.LICENCE, MaterialSource.SHARED_DATA)
 
 
@@ -212,7 +217,7 @@ def resolve(
     if need.source == MaterialSource.SHARED_DATA and need.data_key:
         return from_shared_data(need, applicant, actor, role, case_no, form)
     if need.source == MaterialSource.GOVERNMENT:
-        return Resolution(MaterialState.GOVERNMENT, note="由承办部门核发，无需提交")
+        return Resolution(MaterialState.GOVERNMENT, note=GOVERNMENT_NOTE)
     if need.source == MaterialSource.GENERATED:
         return Resolution(MaterialState.GENERATED, note=GENERATED_NOTE)
     return Resolution(MaterialState.MISSING)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope
+from ninhaoban.cases import notes
 from ninhaoban.cases.models import DueDateRecompute
 from ninhaoban.cases.selectors import recent_recomputes
 from ninhaoban.cases.services.recalendar import change_calendar, run_recompute
@@ -113,7 +114,7 @@ def import_notice(request: HttpRequest) -> HttpResponse:
             lambda: services.import_notice(
                 notice, actor=actor, text=text, replace=bool(request.POST.get("replace"))
             ),
-            reason=f"{notice.year}年节假日安排公布",
+            reason=notes.write(notes.CALENDAR_NOTICE, year=notice.year),
             actor=actor,
         )
     except DomainError as exc:
@@ -140,7 +141,11 @@ def set_day(request: HttpRequest) -> HttpResponse:
     try:
         _, run = change_calendar(
             lambda: services.set_day(day, working=working, reason=reason, actor=actor),
-            reason=f"{day}调整为{'工作日' if working else '休息日'}（{reason.strip()}）",
+            reason=notes.write(
+                notes.CALENDAR_WORKDAY if working else notes.CALENDAR_RESTDAY,
+                day=day,
+                reason=reason.strip(),
+            ),
             actor=actor,
         )
     except DomainError as exc:

@@ -8,7 +8,7 @@ its children, never set by hand.
 
 from collections import Counter
 
-from ninhaoban.cases import clock
+from ninhaoban.cases import clock, notes
 from ninhaoban.cases.models import Case, Status
 from ninhaoban.cases.services.base import SYSTEM_ACTOR, log_event
 
@@ -72,5 +72,5 @@ def sync_parent(parent_id: int) -> Case:
         parent.due_date = clock.delivery_due(today)
     parent.status = new
     parent.save()
-    log_event(parent, "derived", SYSTEM_ACTOR, from_status=before, note="随子办件状态更新")
+    log_event(parent, "derived", SYSTEM_ACTOR, from_status=before, note=notes.DERIVED)
     return parent

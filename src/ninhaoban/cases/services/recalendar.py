@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from ninhaoban.cases import notes
 from ninhaoban.cases.models import TIMED_STATUSES, Case, DueDateRecompute
 from ninhaoban.cases.services.base import SYSTEM_ACTOR, Actor, log_event
 from ninhaoban.cases.signals import calendar_recomputed
@@ -85,10 +86,12 @@ def moved_due(old: WorkdayCalendar, new: WorkdayCalendar, old_due: dt.date) -> d
 
 
 def _note(old_due: dt.date, new_due: dt.date, reason: str) -> str:
-    provisional = "（预计）" if workdays.is_provisional(new_due) else ""
-    return (
-        f"因{reason}，办理期限由{old_due:%Y年%m月%d日}调整为"
-        f"{new_due:%Y年%m月%d日}{provisional}，工作日数不变"
+    return notes.write(
+        notes.RECALENDAR,
+        reason=reason,
+        old=notes.date(old_due),
+        new=notes.date(new_due),
+        provisional=notes.PROVISIONAL if workdays.is_provisional(new_due) else "",
     )
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Role
-from ninhaoban.cases import clock, permissions, results
+from ninhaoban.cases import clock, notes, permissions, results
 from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import Case, CaseStep, Outcome, Status, StepState
 from ninhaoban.cases.services.base import SYSTEM_ACTOR, Actor, begin, move
@@ -94,7 +94,9 @@ def complete_step(case: Case, step_id: int, actor: Actor, *, opinion: str = "") 
         t,
         actor,
         Status.IN_REVIEW,
-        note=f"{step.name}：{step.opinion}" if step.opinion else step.name,
+        note=notes.write(notes.LABELLED, label=step.name, text=step.opinion)
+        if step.opinion
+        else step.name,
         payload={"step": step.pk},
     )
     return step
@@ -155,7 +157,9 @@ def decide(
         t,
         actor,
         Status.DECIDED,
-        note=Outcome(outcome).label + (f"：{text}" if text else ""),
+        note=notes.write(notes.LABELLED, label=Outcome(outcome).label, text=text)
+        if text
+        else Outcome(outcome).label,
         payload={"outcome": outcome, "licence": case.licence_ref},
         fields=fields,
     )
@@ -230,7 +234,9 @@ def deliver(
         target.delivery_method, target.tracking_no = method, tracking_no
         for name, value in address.items():
             setattr(target, name, value)
-        label = DeliveryMethod(method).label + (f"，快递单号{tracking_no}" if tracking_no else "")
+        label = DeliveryMethod(method).label
+        if tracking_no:
+            label = notes.write(notes.POSTED, method=label, tracking_no=tracking_no)
         move(
             target,
             t,

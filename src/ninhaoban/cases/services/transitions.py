@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 
-from ninhaoban.cases import clock, permissions
+from ninhaoban.cases import clock, notes, permissions
 from ninhaoban.cases.machine import TRANSITIONS
 from ninhaoban.cases.models import (
     Case,
@@ -158,9 +158,8 @@ def auto_accept(case: Case) -> Case | None:
     fresh = locked(case)
     if fresh.status != Status.SUBMITTED or clock.acceptance_due(fresh.received_on) >= clock.today():
         return None
-    note = "收件后五个工作日内未作处理，依《行政许可法》第三十二条自收件之日起视为受理"
     for target in for_whole_bundle(fresh):
-        _accept_one(target, SYSTEM_ACTOR, fresh.received_on, note)
+        _accept_one(target, SYSTEM_ACTOR, fresh.received_on, notes.DEEMED_ACCEPTED)
     return fresh
 
 
@@ -317,7 +316,7 @@ def suspend(case: Case, actor: Actor, *, procedure: str, reason: str) -> Case:
         t,
         actor,
         Status.SUSPENDED,
-        note=f"{label}：{text}（所需时间不计入办理时限）",
+        note=notes.write(notes.SUSPEND, procedure=label, reason=text),
         payload={"procedure": procedure, "notice": notice.pk},
         fields=["days_left", "due_date", "stopped_for"],
     )
@@ -392,7 +391,7 @@ def extend(case: Case, actor: Actor, *, days: int, reason: str) -> Case:
         t,
         actor,
         case.status,
-        note=f"延长{days}个工作日：{text}",
+        note=notes.write(notes.EXTEND, days=days, reason=text),
         payload={"days": days, "notice": notice.pk},
         fields=["due_date", "extended_days", "extension_reason"],
     )

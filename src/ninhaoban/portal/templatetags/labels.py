@@ -3,9 +3,9 @@
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext
 
 from ninhaoban import labels
+from ninhaoban.cases import notes
 
 register = template.Library()
 
@@ -24,6 +24,6 @@ def one_language_filter(obj: Any, name: str = "message") -> str:
 
 @register.filter
 def system_text(text: str) -> str:
-    """A note the platform wrote as a label (a decision, a delivery method) in the active
-    language; a note a person typed stays as typed."""
-    return gettext(text) if text else ""
+    """A note the platform wrote (a decision, a delivery, a moved time limit) in the active
+    language; what a person typed inside it stays as typed."""
+    return notes.shown(text)

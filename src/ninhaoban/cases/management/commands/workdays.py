@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ninhaoban.cases import notes
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import DomainError
 from ninhaoban.core.holiday_notice import parse_notice
@@ -104,7 +105,7 @@ class Command(BaseCommand):
             return
         change, run = change_calendar(
             lambda: services.import_notice(notice, **kwargs),
-            reason=f"{notice.year}年节假日安排公布",
+            reason=notes.write(notes.CALENDAR_NOTICE, year=notice.year),
             actor=CLI_ACTOR,
         )
         self._changes(change)
@@ -119,7 +120,11 @@ class Command(BaseCommand):
             lambda: services.set_day(
                 day, working=options["working"], reason=reason, actor=CLI_ACTOR
             ),
-            reason=f"{day}调整为{'工作日' if options['working'] else '休息日'}（{reason}）",
+            reason=notes.write(
+                notes.CALENDAR_WORKDAY if options["working"] else notes.CALENDAR_RESTDAY,
+                day=day,
+                reason=reason,
+            ),
             actor=CLI_ACTOR,
         )
         self._changes(change)
