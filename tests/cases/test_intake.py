@@ -121,6 +121,8 @@ def test_online_intake_with_missing_materials_is_refused_naming_each(today):
     message = refused.value.message_zh
     assert "个体工商户登记（备案）申请书" in message and "经营场所使用证明" in message
     assert "委托代理人" not in message  # optional
+    # the licence this person does not hold is named now, not on the next submit
+    assert "申请人居民身份证（未能通过电子证照或共享数据获取，请上传）" in message
     assert refused.value.status == 422
     assert _nothing_written() == before
 

@@ -124,6 +124,11 @@ def issued_within(
     return needs
 
 
+def holds_licence(need: Need, applicant: Applicant) -> bool:
+    """Whether the licence would cover the need, without reading it (nothing to trace)."""
+    return licence_selectors.valid_licence_for(applicant, need.licence_type_code) is not None
+
+
 def from_licence(need: Need, applicant: Applicant, actor: str, role: str) -> Resolution:
     licence = licence_selectors.valid_licence_for(applicant, need.licence_type_code)
     if licence is None:

@@ -424,9 +424,19 @@ def submit(
         and unresolved(n)
     ]
     if (own or unasked) and not allow_incomplete:
+        # a refusal names everything at once: a licence the applicant does not hold, too,
+        # so the next submit is not refused for what the first could have said
+        unlicensed = [
+            n
+            for n in plan.needs
+            if n.source == MaterialSource.LICENCE
+            and unresolved(n)
+            and not materials.holds_licence(n, applicant)
+        ]
         raise Incomplete(
             [{"material": n.name, "problem": gaps.get(n.key) or "未提交"} for n in own]
             + [{"material": n.name, "problem": materials.UNASKED_NOTE} for n in unasked]
+            + [{"material": n.name, "problem": materials.NOT_FOUND_NOTE} for n in unlicensed]
         )
 
     lookups = [
