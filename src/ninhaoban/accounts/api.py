@@ -97,3 +97,16 @@ def create_organization(request: HttpRequest, data: OrganizationIn) -> Status:
         actor=staff_of(request.user).actor,
     )
     return Status(201, _out(org))
+
+
+@router.post(
+    "/{int:applicant_id}/in-person-check",
+    response=ApplicantOut,
+    summary="窗口现场核验（读取身份证，提升为最高实名等级）",
+)
+def in_person_check(request: HttpRequest, applicant_id: BoundedInt) -> ApplicantOut:
+    """The clerk has read the ID card of the person at the counter."""
+    applicant = selectors.applicant_for(request.user, applicant_id)
+    require_scope(request.user, [Role.CLERK], applicant.region_id)
+    staff = staff_of(request.user)
+    return _out(services.verify_in_person(applicant, actor=staff.actor))

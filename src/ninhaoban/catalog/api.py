@@ -30,6 +30,7 @@ class ItemOut(Schema):
     visits_required: int
     online_depth: int
     kiosk_enabled: bool
+    min_assurance: int
     version: int
     aliases: list[str]
 
@@ -55,6 +56,7 @@ def _item_out(version) -> ItemOut:
         visits_required=version.visits_required,
         online_depth=version.online_depth,
         kiosk_enabled=version.kiosk_enabled,
+        min_assurance=version.min_assurance,
         version=version.number,
         aliases=list(item.base.aliases),
     )

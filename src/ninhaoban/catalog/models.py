@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop as _
 
-from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.models import AssuranceLevel, Role
 from ninhaoban.core.errors import Conflict
 from ninhaoban.regions.models import Department, Level, Region
 
@@ -220,6 +220,10 @@ class ServiceItemVersion(models.Model):
         "网办深度", choices=OnlineDepth.choices, default=OnlineDepth.INFORMATION
     )
     kiosk_enabled = models.BooleanField("可在自助终端办理", default=False)
+    # who may apply for themself: intake refuses an account below it (403 saying how to rise)
+    min_assurance = models.PositiveSmallIntegerField(
+        "最低实名认证等级", choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
     conditions = models.TextField("受理条件", blank=True)
     legal_basis = models.TextField("实施依据", blank=True)
     delivery_methods = models.JSONField("送达方式", default=list, blank=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.models import AssuranceLevel, Role
 from ninhaoban.catalog.models import (
     CaseKind,
     DeliveryMethod,
@@ -213,6 +213,9 @@ def clean_version(
             )
         ),
         "kiosk_enabled": c.boolean(data, "kiosk_enabled"),
+        "min_assurance": c.integer(
+            data, "min_assurance", high=max(AssuranceLevel.values), default=AssuranceLevel.NONE
+        ),
         "conditions": c.text(data, "conditions", 10_000),
         "legal_basis": c.text(data, "legal_basis", 10_000),
         "delivery_methods": c.choices_list(data, "delivery_methods", DeliveryMethod),

@@ -35,6 +35,7 @@ VERSION_FIELDS = (
     "visits_required",
     "online_depth",
     "kiosk_enabled",
+    "min_assurance",
     "conditions",
     "legal_basis",
     "delivery_methods",

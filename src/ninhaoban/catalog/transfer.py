@@ -88,6 +88,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "visits_required": "到办事现场次数",
         "online_depth": "网上办理深度",
         "kiosk_enabled": "可自助终端办理",
+        "min_assurance": "最低实名认证等级",
         "conditions": "受理条件",
         "legal_basis": "设定依据",
         "delivery_methods": "送达方式",

@@ -50,6 +50,7 @@ def content_from_form(post: Mapping[str, Any]) -> dict[str, Any]:
     content: dict[str, Any] = {f: post.get(f, "") for f in SCALARS}
     for flag in ("kiosk_enabled", "establishes_organization"):
         content[flag] = post.get(flag) in ("on", "1", "true")
+    content["min_assurance"] = post.get("min_assurance") or "0"
     for field in LISTS:
         content[field] = post.get(field, "")
     content["materials"] = _lines(post.get("materials", ""), MATERIAL_COLUMNS)
@@ -80,12 +81,14 @@ def form_from_content(content: Mapping[str, Any] | None) -> dict[str, Any]:
         return {
             "case_kind": "promised",
             "visits_required": 1,
+            "min_assurance": 0,
             "online_depth": 3,
             "delivery_methods": "window electronic",
             "steps": "受理 | clerk | 0 |\n审查 | approver | 1 |\n决定 | chief | 1 |",
         }
     values: dict[str, Any] = {f: content[f] for f in SCALARS}
     values["kiosk_enabled"] = content["kiosk_enabled"]
+    values["min_assurance"] = content.get("min_assurance", 0)
     values["establishes_organization"] = content.get("establishes_organization", False)
     for field in LISTS:
         values[field] = " ".join(content[field])

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ninhaoban.accounts.models import Role
+from ninhaoban.accounts.models import AssuranceLevel, Role
 from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
 from ninhaoban.catalog import audit, guides, selectors, services, stats, transfer
 from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, ServiceItemVersion
@@ -104,6 +104,7 @@ def new_item(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "values": values or form_from_content(None),
             "departments": DepartmentType.choices,
+            "assurance_levels": AssuranceLevel.choices,
         },
         status=422 if errors else 200,
     )
@@ -162,7 +163,13 @@ def edit_draft(request: HttpRequest, version_id: int) -> HttpResponse:
     return render(
         request,
         "catalog/console/edit.html",
-        {"version": version, "item": version.item, "errors": errors, "values": values},
+        {
+            "version": version,
+            "item": version.item,
+            "errors": errors,
+            "values": values,
+            "assurance_levels": AssuranceLevel.choices,
+        },
         status=422 if errors else 200,
     )
 

@@ -31,6 +31,8 @@ class Actor:
     name: str
     user: User | None = field(default=None, compare=False)
     applicant: Applicant | None = field(default=None, compare=False)
+    # an 经办人 acting for `applicant` (a company) under an authorization: who acted
+    agent: Applicant | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, user: User | AnonymousUser) -> "Actor":

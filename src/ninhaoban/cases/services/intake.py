@@ -20,7 +20,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
-from ninhaoban.accounts.models import Applicant, Role
+from ninhaoban.accounts.models import Applicant, AssuranceLevel, Role
 from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases import clock, materials, uploads
 from ninhaoban.cases.machine import TRANSITIONS
@@ -60,6 +60,7 @@ from ninhaoban.catalog.models import (
     ServiceItemVersion,
 )
 from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.i18n import english
 from ninhaoban.regions.models import Region
 
 MAX_FORM_FIELDS = 100
@@ -171,6 +172,38 @@ def _intake_region(
     if not grants and not (user is not None and user.is_superuser):
         raise Forbidden("只有窗口人员可以代为申报", "only a clerk may take an application")
     return (grants[0].region_id if grants else plan.region.code), Role.CLERK
+
+
+RAISE_BASIC = (
+    "请先在网站或自助终端“实名注册”，核验姓名与身份证号码",
+    "register first on the website or at a kiosk, with your name and ID number checked",
+)
+RAISE_IN_PERSON = (
+    "请持本人身份证到任一政务服务大厅窗口办理“窗口现场核验”，核验后即可网上申报",
+    "bring your ID card to any service hall window for an in-person check; "
+    "then you may apply online",
+)
+
+
+def require_assurance(actor: Actor, versions: Iterable[ServiceItemVersion]) -> None:
+    """An item may ask that whoever applies for themself proved who they are to a given
+    level (实名认证等级); below it the application is refused with how to reach it. The
+    level is the signed-in person's (an agent's own, not the company's). A clerk's intake
+    is not asked: the clerk has read the ID card of the person at the counter."""
+    if actor.kind != "applicant":
+        return
+    needed = max((v.min_assurance for v in versions), default=AssuranceLevel.NONE)
+    person = actor.agent or actor.applicant
+    if person is None or person.assurance >= needed:
+        return
+    want, have = AssuranceLevel(needed), AssuranceLevel(person.assurance)
+    zh, en = RAISE_BASIC if needed <= AssuranceLevel.BASIC else RAISE_IN_PERSON
+    raise Forbidden(
+        f"本事项要求实名认证等级达到“{want.label}”，您的账号为“{have.label}”。{zh}",
+        f"this item needs the assurance level '{english(want.label)}'; your account has "
+        f"'{english(have.label)}'. To raise it: {en}",
+        field="assurance",
+    )
 
 
 def materials_role(kind: str) -> str:
@@ -384,6 +417,7 @@ def submit(
             "只有自助终端申报可指定收件地", "only a kiosk names where it received an application"
         )
     intake_region, role = _intake_region(actor, applicant, plan, received_at)
+    require_assurance(actor, plan.versions)
     fields = oneform.stripped(_check_form(form))
     asked = oneform.fields_of(plan.versions)
     known = {}
