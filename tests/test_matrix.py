@@ -112,6 +112,19 @@ ROWS: dict[str, Row] = {
         "api/v1/applicants/{applicant}",
         E((200, 404), anonymous=401, applicant=404, catalog_admin=404),
     ),
+    "POST /api/v1/applicants/{applicant_id}/in-person-check": Row(
+        "POST",
+        "api/v1/applicants/{applicant}/in-person-check",
+        E(
+            (403, 404),
+            anonymous=401,
+            applicant=404,
+            catalog_admin=404,
+            clerk=(200, 404),
+            admin=(200, 404),
+        ),
+        body={},
+    ),
     "GET /api/v1/cases/": Row("GET", "api/v1/cases/", E(200, anonymous=401)),
     "GET /api/v1/cases/requirements": Row(
         "GET", "api/v1/cases/requirements?item={item}", E(200, anonymous=401)
