@@ -24,12 +24,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ninhaoban.accounts.models import Applicant, ApplicantKind, Role
 from ninhaoban.accounts.services import create_staff, ensure_applicant_user, grant_role
+from ninhaoban.appointments.services import open_queue
 from ninhaoban.cases import services as cases
 from ninhaoban.cases.models import Notice
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.demo import licences as demo_licences
 from ninhaoban.licences.services import issue_licence
-from ninhaoban.regions.models import Department, Region
+from ninhaoban.regions.models import Department, Region, ServiceHall, Window
 from tests.cases.conftest import CHONGYANG, GETIHU, XIANAN, item, staff, window_case
 from tests.inspections.conftest import inspection_world
 
@@ -633,6 +634,21 @@ ROWS |= {
     ),
 }
 
+# 叫号: the clerks (and administrators) of the window's hall (a general window: no department)
+CLERK_AT_WINDOW = E(403, anonymous=302, clerk=(200, 403), admin=(200, 403))
+ROWS |= {
+    "console/queue/": Row("GET", "console/queue/", E(200, anonymous=302, applicant=403)),
+    "console/queue/<int:window_id>/": Row("GET", "console/queue/{window}/", CLERK_AT_WINDOW),
+    "console/queue/<int:window_id>/waiting/": Row(
+        "GET", "console/queue/{window}/waiting/", CLERK_AT_WINDOW
+    ),
+    "console/queue/<int:window_id>/<str:action>/": Row(
+        "POST",
+        "console/queue/{window}/next/",
+        E(403, anonymous=302, clerk=(409, 403), admin=(409, 403)),
+    ),
+}
+
 # Pages and operations that are not staff-facing, and the tests that cover who sees them.
 PUBLIC: dict[str, str] = {
     # the citizen's website: public pages, and an applicant's own cases, licences and proofs
@@ -680,6 +696,10 @@ PUBLIC: dict[str, str] = {
     "cases/<str:case_no>/rate/": "tests/evaluation/test_pages.py (the applicant's own case)",
     "rate/<str:token>/": "tests/evaluation/test_pages.py (the SMS link: its token is the key)",
     "evaluation/": "tests/evaluation/test_pages.py (评价公开, masked)",
+    "appointments/": "tests/appointments/test_pages.py (the applicant's own bookings)",
+    "appointments/new/": "tests/appointments/test_pages.py",
+    "appointments/<int:booking_id>/": "tests/appointments/test_pages.py",
+    "appointments/<int:booking_id>/cancel/": "tests/appointments/test_pages.py",
     # the terminals: each page knows only its own session (and the test below)
     "kiosk/search/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/search/": "tests/kiosk/test_kiosk.py",
@@ -698,6 +718,10 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/proofs/<str:number>/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/rate/": "tests/evaluation/test_pages.py",
     "kiosk/<slug:code>/pad/": "tests/evaluation/test_pages.py (the window's 评价器)",
+    "kiosk/<slug:code>/queue/": "tests/appointments/test_pages.py (取号)",
+    "kiosk/<slug:code>/queue/<int:ticket_id>/": "tests/appointments/test_pages.py",
+    "kiosk/<slug:code>/screen/": "tests/appointments/test_pages.py (叫号大屏)",
+    "kiosk/<slug:code>/screen/live/": "tests/appointments/test_pages.py",
     # the open API: the catalog, search, regions and the working-day calendar, verification
     "GET /api/v1/catalog/bundles": "tests/catalog/test_api.py",
     "GET /api/v1/catalog/bundles/{code}": "tests/catalog/test_api.py",
@@ -811,6 +835,10 @@ def world(db, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
         }
     for county, region in COUNTIES.items():
         objects[county] |= inspection_world(region[:6])
+        hall = ServiceHall.objects.filter(region_id=region).order_by("pk").first()
+        open_queue(hall, actor="test")
+        window = Window.objects.filter(hall=hall, is_general=True).order_by("number").first()
+        objects[county]["window"] = str(window.pk)
     return objects
 
 

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from ninhaoban.api.api import api
 from ninhaoban.console import licences_views as console_licences
 from ninhaoban.portal import apply_views as portal_apply
+from ninhaoban.portal import appointments_views as portal_appointments
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import evaluation_views as portal_evaluation
@@ -50,6 +51,18 @@ urlpatterns = [
         "cases/<str:case_no>/notices/<int:notice_id>.pdf",
         portal_cases.notice_pdf,
         name="my-case-notice",
+    ),
+    path("appointments/", portal_appointments.my_appointments, name="my-appointments"),
+    path("appointments/new/", portal_appointments.book, name="book-appointment"),
+    path(
+        "appointments/<int:booking_id>/",
+        portal_appointments.appointment,
+        name="my-appointment",
+    ),
+    path(
+        "appointments/<int:booking_id>/cancel/",
+        portal_appointments.cancel,
+        name="cancel-appointment",
     ),
     path("inspections/", portal_inspections.index, name="inspections"),
     path("inspections/plans/<str:code>/", portal_inspections.plan_page, name="inspections-plan"),

@@ -9,6 +9,7 @@ English catalogue text may, and no line may read as English words.
 """
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -25,9 +26,13 @@ from pypdf import PdfReader
 
 from ninhaoban import labels
 from ninhaoban.accounts.models import Applicant, Role, StaffRole
+from ninhaoban.appointments import selectors as queue
+from ninhaoban.appointments import services as queue_services
+from ninhaoban.appointments.models import Ticket
 from ninhaoban.cases.models import Case, Notice, Status
 from ninhaoban.cases.results import NEW_ORGANIZATION_KEYS
 from ninhaoban.catalog.models import Bundle, ServiceItem
+from ninhaoban.demo import appointments as demo_appointments
 from ninhaoban.demo import cases as demo_cases
 from ninhaoban.demo import evaluation as demo_evaluation
 from ninhaoban.demo import inspections as demo_inspections
@@ -187,6 +192,7 @@ def world(sources) -> dict:
     demo_cases.seed()
     demo_inspections.seed()
     demo_evaluation.seed()
+    demo_appointments.seed()
     approving = StaffRole.objects.filter(role=Role.APPROVER).values("department")
     person = (
         Applicant.objects.filter(cases__status=Status.CLOSED, licences__issuer__in=approving)
@@ -215,7 +221,14 @@ def world(sources) -> dict:
         Licence.objects.filter(case_ref=closed.case_no).first()
         or person.licences.filter(issuer__in=approving).first()
     )
+    hall = queue.queue_halls()[0]
+    item = queue.bookable_items(hall)[0].item
+    day = queue.booking_days(hall, queue.local_day(queue.now()))[1]
+    booking = queue_services.book(
+        applicant=person, place=hall, item=item, day=day, start=dt.time(14, 0)
+    )
     return {
+        "booking": booking,
         "person": person,
         "case": closed,
         "decided": decided,
@@ -268,6 +281,11 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/apply/?item={item.code}",
             "/apply/?bundle=qiye-kaiban",  # the one form: prefill sources, model texts
             f"/cases/{case_no}/rate/",
+            "/appointments/",
+            f"/appointments/{w['booking'].pk}/",
+            "/appointments/new/?hall={}&item={}&day={}".format(
+                w["booking"].hall_id, w["booking"].item.code, w["booking"].day.isoformat()
+            ),
         ],
         "clerk.chongyang": [
             "/console/",
@@ -275,6 +293,8 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/console/cases/new/",
             "/console/evaluation/windows/",
             "/console/evaluation/entry/",
+            "/console/queue/",
+            *[f"/console/queue/{w.pk}/" for w, _ in queue.windows_for(clerk_chongyang())[:1]],
         ],
         # 好差评: the supervisor's figures, rectifications (one in the middle of its steps),
         # appeals and the survey upload
@@ -316,6 +336,10 @@ def pages(w: dict) -> dict[str, list[str]]:
     }
 
 
+def clerk_chongyang() -> User:
+    return User.objects.get(username="clerk.chongyang")
+
+
 def approver_of(department: Department) -> User:
     grant = StaffRole.objects.filter(role=Role.APPROVER, department=department).first()
     return grant.staff.user
@@ -350,7 +374,12 @@ def clients(w: dict) -> Iterator[tuple[str, Client, list[str]]]:
     yield "approver", client, [f"/console/licences/?q={w['licence'].identifier}"]
     kiosk = enrolled(KIOSK)
     base = f"/kiosk/{KIOSK}/"
-    yield "kiosk", kiosk, [base, f"{base}identify/"]
+    ticket = Ticket.objects.filter(hall__region_id="421223000000").order_by("-pk").first()
+    yield (
+        "kiosk",
+        kiosk,
+        [base, f"{base}identify/", f"{base}queue/", f"{base}queue/{ticket.pk}/", f"{base}screen/"],
+    )
     person = w["person"]
     kiosk.post(f"{base}identify/", {"action": "begin", "id_number": person.identifier})
     kiosk.post(f"{base}identify/", {"action": "finish", "code": sent_code(person.phone)})

@@ -183,6 +183,9 @@ class Ticket(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     wait_seconds = models.PositiveIntegerField(null=True, blank=True)
     service_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # where it was taken, for the limits: a terminal's code, or digests of address and browser
+    taken_from_ip = models.CharField(max_length=40, blank=True)
+    taken_from_device = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["day", "group_id", "number"]
@@ -193,6 +196,8 @@ class Ticket(models.Model):
             models.Index(fields=["group", "day", "status"]),
             models.Index(fields=["hall", "day", "status"]),
             models.Index(fields=["day", "hall"]),
+            models.Index(fields=["day", "taken_from_device", "taken_at"]),
+            models.Index(fields=["day", "taken_from_ip"]),
         ]
         verbose_name = "排队号"
         verbose_name_plural = "排队号"

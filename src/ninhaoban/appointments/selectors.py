@@ -9,7 +9,7 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Sum, V
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant, Role
-from ninhaoban.accounts.scoping import roles_of, scope_q
+from ninhaoban.accounts.scoping import require_scope, roles_of, scope_q
 from ninhaoban.appointments.models import (
     OPEN_AT_WINDOW,
     SLOT_MINUTES,
@@ -33,6 +33,14 @@ LIVE_BOOKINGS = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
 # a booking's holder may take their number until this long after the slot's end
 CHECK_IN_GRACE = dt.timedelta(minutes=15)
 CLERK_ROLES = (Role.CLERK,)
+# numbers are handed out from this long before the morning's start (the doors open early)
+NUMBERS_BEFORE_OPENING = dt.timedelta(minutes=30)
+
+
+def now() -> dt.datetime:
+    """The queue's clock: every page and service of bookings and numbers asks it, so a test
+    in a browser can stand the whole queue at one moment of a working day."""
+    return timezone.now()
 
 
 def hall(hall_id: int) -> ServiceHall:
@@ -57,6 +65,28 @@ def slot_starts(schedule: HallSchedule) -> list[dt.time]:
             starts.append(moment.time())
             moment += step
     return starts
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def numbers_open(place: ServiceHall, moment: dt.datetime) -> bool:
+    """Whether the hall hands out numbers at `moment`: on a working day, from a little
+    before the morning's start to the afternoon's end (a number taken over the lunch break
+    waits for the afternoon)."""
+    local = timezone.localtime(moment)
+    if not workdays.is_working_day(local.date()):
+        return False
+    schedule = schedule_of(place)
+    opens = dt.datetime.combine(local.date(), schedule.am_start) - NUMBERS_BEFORE_OPENING
+    return opens.time() <= local.time() < schedule.pm_end
+
+
+def queue_halls() -> list[ServiceHall]:
+    """The halls that have opened their lines (预约取号), nearest the city first."""
+    with_lines = QueueGroup.objects.values("hall_id")
+    return list(halls().filter(pk__in=with_lines).order_by("region_id", "name"))
 
 
 def lines(place: ServiceHall) -> list[QueueGroup]:
@@ -276,6 +306,14 @@ def window(window_id: int) -> tuple[Window, QueueGroup]:
     if row is None:
         raise NotFound("该窗口没有叫号队列", "this window calls no line", field="window")
     return row.window, row.group
+
+
+def window_for_clerk(user: User | AnonymousUser, window_id: int) -> tuple[Window, QueueGroup]:
+    """A window's line, for a clerk who may call there (Forbidden for anyone else: the
+    services refuse their calls the same way)."""
+    at, group = window(window_id)
+    require_scope(user, CLERK_ROLES, at.hall.region_id, at.department_id)
+    return at, group
 
 
 def windows_of(place: ServiceHall) -> list[tuple[Window, QueueWindow | None]]:

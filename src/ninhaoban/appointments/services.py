@@ -11,14 +11,16 @@ place of a half hour goes to one booking only.
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.notify import notify
 from ninhaoban.accounts.scoping import require_scope, staff_of
+from ninhaoban.accounts.sources import Source, digest
 from ninhaoban.appointments import selectors
 from ninhaoban.appointments.models import (
     OPEN_AT_WINDOW,
@@ -35,7 +37,7 @@ from ninhaoban.appointments.models import (
 )
 from ninhaoban.catalog.models import ServiceItem
 from ninhaoban.core import workdays
-from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
+from ninhaoban.core.errors import Conflict, InvalidInput, NotFound, TooManyTries
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import DepartmentType, ServiceHall, Window
 
@@ -44,7 +46,7 @@ MAX_PER_SLOT = 50
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
+    return now or selectors.now()
 
 
 def _today(now: dt.datetime) -> dt.date:
@@ -251,15 +253,59 @@ def next_number(group: QueueGroup, day: dt.date) -> int:
     return last
 
 
+def _check_hours(place: ServiceHall, now: dt.datetime) -> None:
+    if not selectors.numbers_open(place, now):
+        schedule = selectors.schedule_of(place)
+        opens = (
+            dt.datetime.combine(_today(now), schedule.am_start) - selectors.NUMBERS_BEFORE_OPENING
+        )
+        raise Conflict(
+            f"现在不是{place.name}的取号时间（工作日{opens:%H:%M}至{schedule.pm_end:%H:%M}）",
+            f"{place.name} hands out numbers on working days from {opens:%H:%M} "
+            f"to {schedule.pm_end:%H:%M} only",
+        )
+
+
+def _check_source(source: Source | None, now: dt.datetime) -> tuple[str, str]:
+    """The limits of the login codes, applied to numbers: a terminal (shared by its hall)
+    per minute, any other caller per address and per browser per day. Counted from the
+    tickets themselves, so a refusal writes nothing. Returns the digests kept on the ticket."""
+    if source is None:
+        return "", ""
+    ip = digest(f"ip:{source.ip}") if source.ip and source.ip != "-" else ""
+    device = source.device if source.terminal else (digest(source.device) if source.device else "")
+    taken = Ticket.objects.filter(day=_today(now))
+    limits: list[tuple[QuerySet[Ticket], int]] = []
+    if source.terminal:
+        recent = taken.filter(taken_from_device=device, taken_at__gt=now - dt.timedelta(minutes=1))
+        limits.append((recent, settings.NHB_TICKETS_PER_TERMINAL_MINUTE))
+    else:
+        if ip:
+            limits.append((taken.filter(taken_from_ip=ip), settings.NHB_TICKETS_PER_IP_DAY))
+        if device:
+            limits.append(
+                (taken.filter(taken_from_device=device), settings.NHB_TICKETS_PER_DEVICE_DAY)
+            )
+    for rows, limit in limits:
+        if rows.count() >= limit:
+            raise TooManyTries(
+                "取号过于频繁，请稍后再试或到导办台取号",
+                "too many numbers taken from here: try again later or ask at the help desk",
+            )
+    return ip, device
+
+
 def _issue(
     group: QueueGroup,
     *,
     actor: str,
     now: dt.datetime,
+    source: Source | None = None,
     booking: Booking | None = None,
     priority_from: dt.datetime | None = None,
 ) -> Ticket:
     day = _today(now)
+    ip, device = _check_source(source, now)
     ticket = Ticket.objects.create(
         hall_id=group.hall_id,
         group=group,
@@ -268,6 +314,8 @@ def _issue(
         booking=booking,
         priority_from=priority_from,
         taken_at=now,
+        taken_from_ip=ip,
+        taken_from_device=device,
     )
     ticket.group = group
     record(
@@ -285,18 +333,34 @@ def _issue(
 
 
 @transaction.atomic
-def take_ticket(group: QueueGroup, *, actor: str, now: dt.datetime | None = None) -> Ticket:
-    """现场取号 without a booking."""
-    return _issue(group, actor=actor, now=_now(now))
+def take_ticket(
+    group: QueueGroup,
+    *,
+    actor: str,
+    now: dt.datetime | None = None,
+    source: Source | None = None,
+) -> Ticket:
+    """现场取号 without a booking, in the hall's hours; `source` (the terminal or the
+    caller's address and browser) is held to the limits."""
+    now = _now(now)
+    _check_hours(group.hall, now)
+    return _issue(group, actor=actor, now=now, source=source)
 
 
 @transaction.atomic
 def check_in(
-    place: ServiceHall, *, code: str, tail: str, actor: str, now: dt.datetime | None = None
+    place: ServiceHall,
+    *,
+    code: str,
+    tail: str,
+    actor: str,
+    now: dt.datetime | None = None,
+    source: Source | None = None,
 ) -> Ticket:
     """凭预约取号: the booking code and the ID number's last four characters; the number
     is called before walk-ins from the booked half hour on."""
     now = _now(now)
+    _check_hours(place, now)
     code, tail = (code or "").strip().upper()[:16], (tail or "").strip().upper()[:8]
     booking = (
         Booking.objects.select_for_update(of=("self",))
@@ -325,7 +389,14 @@ def check_in(
     booking.status = BookingStatus.CHECKED_IN
     booking.save(update_fields=["status"])
     record("booking.checked_in", f"booking:{booking.pk}", actor, {})
-    return _issue(booking.group, actor=actor, now=now, booking=booking, priority_from=begins)
+    return _issue(
+        booking.group,
+        actor=actor,
+        now=now,
+        source=source,
+        booking=booking,
+        priority_from=begins,
+    )
 
 
 # --- the window's console ---------------------------------------------------------------

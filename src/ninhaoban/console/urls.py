@@ -5,6 +5,7 @@ from ninhaoban.console import (
     cases_views,
     evaluation_views,
     inspections_views,
+    queue_views,
     supervision_views,
     views,
 )
@@ -22,6 +23,10 @@ urlpatterns = [
     path("supervision/cases/", supervision_views.case_list, name="supervision-cases"),
     path("supervision/export.xlsx", supervision_views.export_xlsx, name="supervision-export"),
     path("supervision/drill/<slug:drill>/", supervision_views.drill, name="supervision-drill"),
+    path("queue/", queue_views.windows, name="queue"),
+    path("queue/<int:window_id>/", queue_views.window_page, name="queue-window"),
+    path("queue/<int:window_id>/waiting/", queue_views.waiting, name="queue-waiting"),
+    path("queue/<int:window_id>/<str:action>/", queue_views.act, name="queue-act"),
     path("cases/", cases_views.queue, name="cases"),
     path("cases/new/", cases_views.intake, name="case-intake"),
     path("cases/<str:case_no>/", cases_views.case_page, name="case"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.kiosk import evaluation_views, views
+from ninhaoban.kiosk import evaluation_views, queue_views, views
 
 urlpatterns = [
     path("search/", views.search_anywhere, name="kiosk-search"),
@@ -24,4 +24,8 @@ urlpatterns = [
     path("<slug:code>/apply/<str:item_code>/", views.apply, name="kiosk-apply"),
     path("<slug:code>/rate/", evaluation_views.rate, name="kiosk-rate"),
     path("<slug:code>/pad/", evaluation_views.pad, name="kiosk-pad"),
+    path("<slug:code>/queue/", queue_views.take, name="kiosk-take"),
+    path("<slug:code>/queue/<int:ticket_id>/", queue_views.ticket, name="kiosk-ticket"),
+    path("<slug:code>/screen/", queue_views.screen, name="kiosk-screen"),
+    path("<slug:code>/screen/live/", queue_views.screen_live, name="kiosk-screen-live"),
 ]

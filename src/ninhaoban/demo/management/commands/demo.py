@@ -58,6 +58,7 @@ class Command(BaseCommand):
 
 def _later_seeders() -> list:
     """Each app's demo seeder, in layer order; each returns a one-line summary."""
+    from ninhaoban.demo import appointments as demo_appointments
     from ninhaoban.demo import cases, catalog, guidance, inspections, kiosks, licences
     from ninhaoban.demo import evaluation as demo_evaluation
     from ninhaoban.ledger import demo as ledger
@@ -70,6 +71,7 @@ def _later_seeders() -> list:
         cases.seed,
         inspections.seed,
         demo_evaluation.seed,
+        demo_appointments.seed,
         ledger.seed,
     ]
 

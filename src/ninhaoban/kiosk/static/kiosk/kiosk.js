@@ -1,6 +1,7 @@
-/* The terminal's two small helpers; every page also works without them.
+/* The terminal's small helpers; every page also works without them.
    1. An idle person is signed out: after the idle time with no touch or key, 退出 is pressed.
-   2. An on-screen keypad types digits (and the X of an ID number) into the field in focus. */
+   2. An on-screen keypad types digits (and the X of an ID number) into the field in focus.
+   3. A print button (a queue ticket) prints the page. */
 (function () {
   var exit = document.getElementById("kiosk-exit");
   var idle = exit ? parseInt(exit.getAttribute("data-idle-seconds"), 10) * 1000 : 0;
@@ -32,5 +33,9 @@
       }
       target.focus();
     });
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.addEventListener("click", function () { window.print(); });
   });
 })();
