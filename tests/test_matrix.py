@@ -647,6 +647,33 @@ ROWS |= {
         "console/queue/{window}/next/",
         E(403, anonymous=302, clerk=(409, 403), admin=(409, 403)),
     ),
+    "GET /api/v1/appointments/bookings": Row(
+        "GET", "api/v1/appointments/bookings", E(403, anonymous=401, applicant=200)
+    ),
+    "POST /api/v1/appointments/bookings": Row(
+        "POST",
+        "api/v1/appointments/bookings",
+        E(403, anonymous=401, applicant=422),  # a day in the past
+        body={"hall": "{hall}", "item": "{item}", "day": "2020-01-06", "start": "09:00"},
+    ),
+    "POST /api/v1/appointments/bookings/{booking_id}/cancel": Row(
+        "POST",
+        "api/v1/appointments/bookings/999999/cancel",
+        E(403, anonymous=401, applicant=404),
+        body={},
+    ),
+    "POST /api/v1/appointments/halls/{hall_id}/tickets": Row(
+        "POST",
+        "api/v1/appointments/halls/{hall}/tickets",
+        E(422, anonymous=401),  # anyone signed in may take a number; neither line nor code
+        body={},
+    ),
+    "POST /api/v1/appointments/windows/{window_id}/{action}": Row(
+        "POST",
+        "api/v1/appointments/windows/{window}/next",
+        E(403, anonymous=401, clerk=(409, 403), admin=(409, 403)),
+        body={},
+    ),
 }
 
 # Pages and operations that are not staff-facing, and the tests that cover who sees them.
@@ -751,6 +778,10 @@ PUBLIC: dict[str, str] = {
     # 好差评: the SMS link (its token is the key) and the public figures (评价公开)
     "POST /api/v1/evaluation/invitations/{token}/rating": "tests/evaluation/test_api.py",
     "GET /api/v1/evaluation/public": "tests/evaluation/test_api.py",
+    # 预约取号: the halls, their free half hours and the hall screen (numbers only)
+    "GET /api/v1/appointments/halls": "tests/appointments/test_api.py",
+    "GET /api/v1/appointments/halls/{hall_id}/slots": "tests/appointments/test_api.py",
+    "GET /api/v1/appointments/halls/{hall_id}/board": "tests/appointments/test_api.py",
     # 双随机一公开: plans, draws, results and complaint decisions are public by law
     "inspections/": "tests/inspections/test_complaints.py",
     "inspections/plans/<str:code>/": "tests/inspections/test_plans.py",
@@ -838,7 +869,7 @@ def world(db, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
         hall = ServiceHall.objects.filter(region_id=region).order_by("pk").first()
         open_queue(hall, actor="test")
         window = Window.objects.filter(hall=hall, is_general=True).order_by("number").first()
-        objects[county]["window"] = str(window.pk)
+        objects[county] |= {"window": str(window.pk), "hall": str(hall.pk)}
     return objects
 
 

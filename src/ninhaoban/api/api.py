@@ -50,6 +50,8 @@ def _mount() -> None:
     from ninhaoban.accounts.api import router as accounts_router
     from ninhaoban.accounts.scoping import require_whole_scope
     from ninhaoban.accounts.tokens import API_AUTH
+    from ninhaoban.appointments.api import public_router as appointments_public_router
+    from ninhaoban.appointments.api import router as appointments_router
     from ninhaoban.cases.api import router as cases_router
     from ninhaoban.cases.selectors import require_case_in_scope
     from ninhaoban.catalog.api import router as catalog_router
@@ -85,6 +87,8 @@ def _mount() -> None:
     api.add_router("/evaluation", evaluation_public_router)
     api.add_router("/inspections", inspections_router)
     api.add_router("/inspections", inspections_staff_router)
+    api.add_router("/appointments", appointments_router)
+    api.add_router("/appointments", appointments_public_router)
 
 
 _mount()
