@@ -694,6 +694,8 @@ PUBLIC: dict[str, str] = {
     "i18n/setlang/": "tests/portal/test_english.py",
     "apply/": "tests/cases (online application)",
     "cases/": "tests/cases (my cases: the applicant's own only)",
+    "organizations/": "tests/exchange/test_organizations.py (a person's own companies and agents)",
+    "organizations/act/": "tests/exchange/test_organizations.py (only under a mandate in force)",
     "cases/<str:case_no>/": "tests/cases",
     "cases/<str:case_no>/notices/<int:notice_id>.pdf": "tests/cases",
     "cases/<str:case_no>/progress/": "tests/cases",

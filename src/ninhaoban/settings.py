@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ninhaoban.console.context.console",
+                "ninhaoban.portal.acting.acting_context",
             ]
         },
     }

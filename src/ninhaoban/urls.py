@@ -11,6 +11,7 @@ from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import evaluation_views as portal_evaluation
 from ninhaoban.portal import inspections_views as portal_inspections
+from ninhaoban.portal import organizations_views as portal_organizations
 from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import views as portal
 
@@ -34,6 +35,8 @@ urlpatterns = [
     path("progress/", portal_cases.progress_lookup, name="progress-lookup"),
     path("my/notices/", portal_cases.my_notices, name="my-notices"),
     path("cases/", portal_cases.my_cases, name="my-cases"),
+    path("organizations/", portal_organizations.index, name="organizations"),
+    path("organizations/act/", portal_organizations.act, name="organizations-act"),
     path("cases/<str:case_no>/", portal_cases.case_page, name="my-case"),
     path("cases/<str:case_no>/progress/", portal_cases.progress, name="my-case-progress"),
     path("cases/<str:case_no>/supply/", portal_cases.supply, name="my-case-supply"),

@@ -37,6 +37,7 @@ from ninhaoban.demo import cases as demo_cases
 from ninhaoban.demo import evaluation as demo_evaluation
 from ninhaoban.demo import inspections as demo_inspections
 from ninhaoban.demo import licences as demo_licences
+from ninhaoban.demo import organizations as demo_organizations
 from ninhaoban.evaluation.models import Rectification
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
@@ -213,6 +214,7 @@ def world(sources) -> dict:
         role=SELF,
         kiosk_session="labels-1",
     )
+    demo_organizations.seed(agent=person)
     sequence()
     closed = person.cases.filter(status=Status.CLOSED).first()
     decided = Case.objects.filter(status=Status.DECIDED, parent__isnull=True).first()
@@ -278,6 +280,7 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/my/proofs/",
             f"/my/proofs/{w['proof'].number}/pdf",
             "/my/queries/",
+            "/organizations/",
             f"/apply/?item={item.code}",
             "/apply/?bundle=qiye-kaiban",  # the one form: prefill sources, model texts
             f"/cases/{case_no}/rate/",

@@ -231,3 +231,49 @@ class LoginCodeEvent(models.Model):
             models.Index(fields=["ip", "created_at"]),
             models.Index(fields=["device", "created_at"]),
         ]
+
+
+class MandateKind(models.TextChoices):
+    REPRESENTATIVE = "representative", _("法定代表人")
+    AGENT = "agent", _("经办人")
+
+
+class Mandate(models.Model):
+    """Who may act for an organization: its 法定代表人 (confirmed by the 市场监管 register when
+    they linked it) or an 经办人 they named, for some items or all (`items` empty) until an
+    end date (inclusive). Revoked rows stay: the history says who acted for whom under which."""
+
+    organization = models.ForeignKey(
+        Applicant, on_delete=models.CASCADE, related_name="mandates", verbose_name="法人"
+    )
+    person = models.ForeignKey(
+        Applicant, on_delete=models.CASCADE, related_name="mandates_held", verbose_name="被授权人"
+    )
+    kind = models.CharField("身份", max_length=16, choices=MandateKind.choices)
+    items = models.JSONField("授权事项（空为全部）", default=list, blank=True)
+    valid_from = models.DateField("授权起始日期")
+    valid_until = models.DateField("授权截止日期（含）", null=True, blank=True)
+    granted_by = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "person", "kind"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_mandate_per_person",
+            )
+        ]
+        verbose_name = "法人授权"
+        verbose_name_plural = "法人授权"
+
+    def __str__(self) -> str:
+        return f"{self.person.display_name} → {self.organization.name}（{self.get_kind_display()}）"
+
+    @property
+    def all_items(self) -> bool:
+        return not self.items

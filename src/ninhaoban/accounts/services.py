@@ -19,6 +19,8 @@ from ninhaoban.accounts.models import (
     AssuranceLevel,
     LoginCode,
     LoginCodeEvent,
+    Mandate,
+    MandateKind,
     Role,
     Staff,
     StaffRole,
@@ -27,7 +29,7 @@ from ninhaoban.accounts.models import (
 from ninhaoban.accounts.notify import notify
 from ninhaoban.accounts.signals import acting_as
 from ninhaoban.accounts.sources import Source, digest
-from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput, TooManyTries
+from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyTries
 from ninhaoban.core.idnumbers import mask_phone, parse_id_number, parse_uscc
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import Department, Region
@@ -428,3 +430,127 @@ def verify_in_person(person: Applicant, *, actor: str) -> Applicant:
         {"from": before, "to": person.assurance},
     )
     return person
+
+
+MAX_MANDATE_DAYS = 3 * 366
+
+
+@transaction.atomic
+def record_representative(
+    *, organization: Applicant, person: Applicant, day: dt.date, evidence: dict[str, int]
+) -> Mandate:
+    """The 市场监管 register has confirmed `person` as the organization's 法定代表人: they may
+    act for it in everything. A representative before them is one no longer; the agents
+    they named keep their mandates until these end or the new representative revokes them."""
+    live = Mandate.objects.select_for_update().filter(
+        organization=organization, kind=MandateKind.REPRESENTATIVE, revoked_at__isnull=True
+    )
+    for old in live:
+        if old.person_id == person.pk:
+            return old
+        old.revoked_at, old.revoked_by = timezone.now(), "register"
+        old.save(update_fields=["revoked_at", "revoked_by"])
+    mandate = Mandate.objects.create(
+        organization=organization,
+        person=person,
+        kind=MandateKind.REPRESENTATIVE,
+        valid_from=day,
+        granted_by=person,
+    )
+    record(
+        "organization.representative_linked",
+        organization.subject,
+        person.subject,
+        {"mandate": mandate.pk, **evidence},
+    )
+    return mandate
+
+
+@transaction.atomic
+def name_agent(
+    *,
+    organization: Applicant,
+    representative: Applicant,
+    agent: Applicant,
+    items: list[str],
+    until: dt.date,
+    day: dt.date,
+) -> Mandate:
+    """经办人: the representative names a registered person to act for the organization for
+    `items` (every item when empty) up to and including `until`."""
+    if not Mandate.objects.filter(
+        organization=organization,
+        person=representative,
+        kind=MandateKind.REPRESENTATIVE,
+        revoked_at__isnull=True,
+    ).exists():
+        raise Forbidden(
+            f"只有{organization.name}的法定代表人可以指定经办人",
+            f"only the legal representative of {organization.name} names its agents",
+        )
+    if not agent.is_person or agent.pk == representative.pk:
+        raise InvalidInput(
+            "经办人须为法定代表人以外的自然人",
+            "an agent is a person other than the representative",
+            field="agent",
+        )
+    if until < day or (until - day).days > MAX_MANDATE_DAYS:
+        raise InvalidInput(
+            "授权截止日期须在今天至三年之内",
+            "the authorization ends between today and three years from now",
+            field="until",
+        )
+    if Mandate.objects.filter(
+        organization=organization, person=agent, kind=MandateKind.AGENT, revoked_at__isnull=True
+    ).exists():
+        raise Conflict(
+            "该经办人已有有效授权，请先撤销再重新授权",
+            "this agent already holds an authorization: revoke it first",
+            field="agent",
+        )
+    mandate = Mandate.objects.create(
+        organization=organization,
+        person=agent,
+        kind=MandateKind.AGENT,
+        items=sorted(set(items)),
+        valid_from=day,
+        valid_until=until,
+        granted_by=representative,
+    )
+    record(
+        "organization.agent_named",
+        organization.subject,
+        representative.subject,
+        {
+            "mandate": mandate.pk,
+            "agent": agent.subject,
+            "items": mandate.items,
+            "until": until.isoformat(),
+        },
+    )
+    return mandate
+
+
+@transaction.atomic
+def revoke_mandate(mandate: Mandate, *, by: Applicant) -> None:
+    """撤销授权: by the organization's representative, or by the agent giving it up."""
+    row = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    is_agent = row.kind == MandateKind.AGENT and row.person_id == by.pk
+    is_representative = Mandate.objects.filter(
+        organization_id=row.organization_id,
+        person=by,
+        kind=MandateKind.REPRESENTATIVE,
+        revoked_at__isnull=True,
+    ).exists()
+    if row.kind != MandateKind.AGENT or not (is_agent or is_representative):
+        raise NotFound("没有该授权", "no such authorization")
+    if row.revoked_at is not None:
+        raise Conflict("该授权已撤销", "this authorization is already revoked")
+    row.revoked_at, row.revoked_by = timezone.now(), by.subject
+    row.save(update_fields=["revoked_at", "revoked_by"])
+    record(
+        "organization.agent_revoked",
+        row.organization.subject,
+        by.subject,
+        {"mandate": row.pk, "agent": row.person.subject},
+    )

@@ -46,6 +46,11 @@ class SubmitIn(Schema):
     )
     allow_incomplete: bool = Field(False, description="staff only: issue a correction notice")
     accept: bool = Field(False, description="clerk only: accept at once when complete")
+    agent: str = Field(
+        "",
+        description="staff only: the ID number of the 经办人 presenting the application for an "
+        "organization (their authorization must cover the item today)",
+    )
 
 
 class MaterialOut(Schema):
@@ -260,6 +265,8 @@ def submit(request: HttpRequest, data: SubmitIn) -> Status:
     if actor.is_staff:
         applicant = selectors.applicant_by_number(data.applicant)
         channel = data.channel or Channel.WINDOW
+        if data.agent:
+            actor = actor.with_agent(selectors.applicant_by_number(data.agent), applicant)
     else:
         if data.allow_incomplete or data.accept:
             raise Forbidden("仅窗口人员可以这样申报", "only a clerk may do that")

@@ -13,6 +13,8 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope, roles_of
+from ninhaoban.accounts.selectors import check_mandate
+from ninhaoban.cases import clock
 from ninhaoban.cases.machine import APPLICANT, SYSTEM, TRANSITIONS, Transition, transition
 from ninhaoban.cases.models import Case, CaseStep, Status, StepState
 from ninhaoban.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -48,6 +50,8 @@ def authorize(
             raise _wrong_role(t)
         if actor.applicant is None or actor.applicant.pk != case.applicant_id:
             raise NotFound(f"办件{case.case_no}不存在", f"no case {case.case_no}")
+        if actor.agent is not None:
+            check_mandate(actor.agent, actor.applicant, item_codes(case), clock.today())
         return
     staff_roles = [r for r in allowed if r in Role.values]
     if not staff_roles or actor.user is None:
@@ -58,6 +62,15 @@ def authorize(
         if Role.CLERK not in staff_roles or case.intake_region_id == case.region_id:
             raise
         require_scope(actor.user, [Role.CLERK], case.intake_region_id)
+
+
+def item_codes(case: Case) -> list[str]:
+    """The items a case is for (a bundle's, of its children): what an agent's scope covers."""
+    if case.item is not None:
+        return [case.item.code]
+    return list(
+        Case.objects.filter(parent=case).values_list("item__code", flat=True).order_by("pk")
+    )
 
 
 def _wrong_role(t: Transition) -> Forbidden:

@@ -131,6 +131,10 @@ def get_base_item(code: str) -> BaseItem:
         raise NotFound(f"基本编码{code}不存在", f"no base item {code}", field="base_code") from None
 
 
+def item_exists(code: str) -> bool:
+    return ServiceItem.objects.filter(code=code).exists()
+
+
 def get_item(code: str) -> ServiceItem:
     try:
         return ServiceItem.objects.select_related(

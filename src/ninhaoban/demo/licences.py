@@ -16,6 +16,7 @@ from ninhaoban.catalog.models import MaterialRequirement, MaterialSource, Versio
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.datasets import DATA_SETS
 from ninhaoban.exchange.models import SELF, SYSTEM
+from ninhaoban.exchange.organizations import REPRESENTATIVE_KEY, REPRESENTATIVE_PURPOSE
 from ninhaoban.exchange.sandbox import records
 from ninhaoban.licences import services
 from ninhaoban.licences.models import Licence, LicenceType
@@ -179,6 +180,9 @@ def seed_sources(base_url: str | None = None) -> None:
         exchange.authorize(data_key=data_key, item_code="", role=SELF, purpose="自助打印证明")
     exchange.authorize(
         data_key=exchange.IDENTITY_KEY, item_code="", role=SELF, purpose=exchange.IDENTITY_PURPOSE
+    )
+    exchange.authorize(
+        data_key=REPRESENTATIVE_KEY, item_code="", role=SELF, purpose=REPRESENTATIVE_PURPOSE
     )
 
 

@@ -8,6 +8,7 @@ DATA_SETS: dict[str, tuple[str, str]] = {
     "real_estate.property_record": ("不动产登记信息", DepartmentType.REAL_ESTATE),
     "real_estate.no_property": ("无房记录（无房证明）", DepartmentType.REAL_ESTATE),
     "market.business_registration": ("营业执照登记信息", DepartmentType.MARKET),
+    "market.legal_representative": ("法定代表人身份核验", DepartmentType.MARKET),
     "public_security.household": ("户籍信息", DepartmentType.PUBLIC_SECURITY),
     "public_security.identity": ("居民身份信息核验", DepartmentType.PUBLIC_SECURITY),
     "civil_affairs.marriage": ("婚姻登记信息", DepartmentType.CIVIL_AFFAIRS),

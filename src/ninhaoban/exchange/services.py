@@ -422,36 +422,54 @@ def verify_identity(*, id_number: str, name: str, actor: str, role: str) -> Iden
     the registration form, checked by the caller. A department that does not answer is an
     `Unavailable`, never a guess."""
     number = parse_id_number(id_number).number
-    request = {
-        "request_id": uuid.uuid4().hex,
-        "data_key": IDENTITY_KEY,
-        "identifier": number,
-        "name": name,
-    }
+    matched, query_id, _ = ask_register(
+        IDENTITY_KEY,
+        {"identifier": number, "name": name},
+        subject=f"{ApplicantKind.PERSON}:{subject_digest(number)}",
+        actor=actor,
+        role=role,
+        purpose=IDENTITY_PURPOSE,
+        unavailable=Unavailable(
+            "公安身份核验暂时无法连接，请稍后再试或持身份证到窗口办理",
+            "the identity check of the public security register is unavailable: "
+            "try again later or bring your ID card to a window",
+        ),
+    )
+    return IdentityCheck(matched, query_id)
+
+
+def ask_register(
+    data_key: str,
+    asked: dict[str, str],
+    *,
+    subject: str,
+    actor: str,
+    role: str,
+    purpose: str,
+    unavailable: Unavailable,
+) -> tuple[bool, int, dict[str, Any]]:
+    """A register's yes-or-no check (and the record that comes with a yes), traced like any
+    query under the digest `subject`, allowed only to a role authorized for `data_key`."""
+    request = {"request_id": uuid.uuid4().hex, "data_key": data_key, **asked}
     common: dict[str, Any] = {
         "actor": actor,
         "role": role,
         "applicant": None,
-        "subject": f"{ApplicantKind.PERSON}:{subject_digest(number)}",
-        "data_key": IDENTITY_KEY,
-        "purpose": IDENTITY_PURPOSE,
+        "subject": subject,
+        "data_key": data_key,
+        "purpose": purpose,
         "request_digest": digest(request),
     }
-    unavailable = Unavailable(
-        "公安身份核验暂时无法连接，请稍后再试或持身份证到窗口办理",
-        "the identity check of the public security register is unavailable: "
-        "try again later or bring your ID card to a window",
-    )
     allowed = DataAuthorization.objects.filter(
-        data_key=IDENTITY_KEY, item_code="", role=role, active=True
+        data_key=data_key, item_code="", role=role, active=True
     ).exists()
     if not allowed:
         _trace(outcome=Outcome.REFUSED, **common)
         raise Forbidden(
-            "未获授权进行身份核验", f"role {role} is not authorized to check identities"
+            f"未获授权进行{data_set_name(data_key)}", f"role {role} may not ask {data_key}"
         )
     source = next(
-        (s for s in DataSource.objects.filter(enabled=True) if IDENTITY_KEY in s.offers), None
+        (s for s in DataSource.objects.filter(enabled=True) if data_key in s.offers), None
     )
     if source is None or not BREAKER.allow(source.key):
         _trace(outcome=Outcome.NO_SOURCE if source is None else Outcome.DOWN, **common)
@@ -473,7 +491,7 @@ def verify_identity(*, id_number: str, name: str, actor: str, role: str) -> Iden
         duration_ms=int((time.monotonic() - started) * 1000),
         **common,
     )
-    return IdentityCheck(matched, query.pk)
+    return matched, query.pk, dict(answer.record) if matched else {}
 
 
 @dataclass(frozen=True)

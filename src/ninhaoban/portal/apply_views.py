@@ -14,15 +14,15 @@ from django.views.decorators.http import require_http_methods
 from ninhaoban.cases import services
 from ninhaoban.cases.application import application_page
 from ninhaoban.cases.models import Channel
-from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import Forbidden
+from ninhaoban.portal.acting import actor_of
 
 
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), "/login/")
-    actor = Actor.of(request.user)
+    actor = actor_of(request)
     if actor.kind != "applicant":
         raise Forbidden("请以申请人身份登录后网上申报", "sign in as an applicant to apply online")
     source = request.POST if request.method == "POST" else request.GET

@@ -14,12 +14,13 @@ from ninhaoban.cases.models import Case
 from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.evaluation import selectors as evaluation
+from ninhaoban.portal.acting import actor_of
 
 
 def _applicant(request: HttpRequest) -> Actor | None:
     if not request.user.is_authenticated:
         return None
-    actor = Actor.of(request.user)
+    actor = actor_of(request)
     if actor.kind != "applicant":
         raise Forbidden("请以申请人身份登录", "sign in as an applicant")
     return actor

@@ -1,6 +1,7 @@
 """What every transition shares: who acts, the scope check, the history row, the ledger
 entry and the notice to the applicant, all in the caller's transaction."""
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,8 +12,8 @@ from django.db.models import prefetch_related_objects
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.notify import notify
-from ninhaoban.accounts.selectors import applicant_of_user
-from ninhaoban.cases import permissions
+from ninhaoban.accounts.selectors import applicant_of_user, check_mandate
+from ninhaoban.cases import clock, permissions
 from ninhaoban.cases.machine import Transition
 from ninhaoban.cases.models import Case, CaseEvent, Status
 from ninhaoban.cases.signals import case_events_logged
@@ -54,6 +55,34 @@ class Actor:
     def of_applicant(cls, applicant: Applicant) -> "Actor":
         return cls("applicant", applicant.subject, applicant.display_name, applicant=applicant)
 
+    @classmethod
+    def acting_for(cls, person: Applicant, organization: Applicant, day: dt.date) -> "Actor":
+        """经办人 (or 法定代表人) acting for a company under a mandate in force on `day`: the
+        company is the applicant, the person is who acted. Each act checks the mandate
+        again for its own day and items (`check_agent`)."""
+        check_mandate(person, organization, [], day)
+        name = f"{person.display_name}（代{organization.name}）"
+        return cls("applicant", person.subject, name, applicant=organization, agent=person)
+
+    def with_agent(self, person: Applicant, organization: Applicant) -> "Actor":
+        """A clerk taking an application from the 经办人 standing at the counter."""
+        name = f"{self.name}（经办人{person.display_name}代{organization.name}）"
+        return Actor(
+            self.kind, self.ledger, name, user=self.user, applicant=organization, agent=person
+        )
+
+    @property
+    def on_behalf(self) -> dict[str, str]:
+        """What every ledger entry of an agent's act adds: who acted for whom (digests)."""
+        if self.agent is None or self.applicant is None:
+            return {}
+        return {"agent": self.agent.subject, "for": self.applicant.subject}
+
+    @property
+    def for_whom(self) -> list[str]:
+        """An agent's act is also an entry of the company's, whose digest names it."""
+        return [self.applicant.subject] if self.on_behalf and self.applicant else []
+
     @property
     def is_staff(self) -> bool:
         return self.kind == "staff"
@@ -67,6 +96,12 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor("system", "system", "系统")
+
+
+def check_agent(actor: Actor, item_codes: Iterable[str]) -> None:
+    """An agent's act, today, for these items: the mandate must still allow it (403 why)."""
+    if actor.agent is not None and actor.applicant is not None:
+        check_mandate(actor.agent, actor.applicant, item_codes, clock.today())
 
 
 def locked(case: Case) -> Case:
@@ -136,7 +171,7 @@ def log_events(events: Sequence[tuple[CaseEvent, dict]], actor: Actor) -> list[C
         [
             (
                 f"case.{event.action}",
-                event.case.subject,
+                [event.case.subject, *actor.for_whom],
                 actor.ledger,
                 {
                     "event": event.pk,
@@ -144,6 +179,7 @@ def log_events(events: Sequence[tuple[CaseEvent, dict]], actor: Actor) -> list[C
                     "to": event.to_status,
                     "due": event.due_date.isoformat() if event.due_date else None,
                     **payload,
+                    **actor.on_behalf,
                 },
             )
             for event, (_, payload) in zip(saved, events, strict=True)

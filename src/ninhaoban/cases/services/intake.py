@@ -37,6 +37,7 @@ from ninhaoban.cases.services import oneform
 from ninhaoban.cases.services.base import (
     SYSTEM_ACTOR,
     Actor,
+    check_agent,
     event_of,
     holding,
     log_events,
@@ -417,6 +418,9 @@ def submit(
             "只有自助终端申报可指定收件地", "only a kiosk names where it received an application"
         )
     intake_region, role = _intake_region(actor, applicant, plan, received_at)
+    if actor.agent is not None and (actor.applicant is None or actor.applicant.pk != applicant.pk):
+        raise Forbidden("经办人只能为授权的企业申报", "an agent applies only for their company")
+    check_agent(actor, [v.item.code for v in plan.versions])
     require_assurance(actor, plan.versions)
     fields = oneform.stripped(_check_form(form))
     asked = oneform.fields_of(plan.versions)

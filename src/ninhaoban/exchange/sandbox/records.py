@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ninhaoban.core.errors import InvalidInput
-from ninhaoban.core.idnumbers import parse_id_number
+from ninhaoban.core.idnumbers import id_check_char, parse_id_number
 
 EMPLOYERS = (
     "咸宁市鑫瑞商贸有限公司",
@@ -178,6 +178,37 @@ def business_registration(identifier: str, name: str) -> dict[str, Any] | None:
     }
 
 
+COMPANY_WORDS = ("鑫瑞", "泰安", "宏达", "丰源", "恒通", "金桂", "银泉", "九宫", "天城", "隽水")
+COMPANY_TRADES = ("商贸", "物流", "建材", "食品", "农业科技", "茶业", "竹木制品", "信息技术")
+
+
+def representative_number(uscc: str) -> str:
+    """The 居民身份证号码 of the company's 法定代表人 in the register: derived from the code,
+    in the county the code names where it is one of ours, so a test or a demo can register
+    that person (with `official_name` of the number) and link the company."""
+    rng = _rng(uscc, "market.legal_representative")
+    county = uscc[2:8] if uscc[2:8] in COUNTIES else "421223"
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 40 * 365))
+    body = f"{county}{born:%Y%m%d}{rng.randrange(100, 1000)}"
+    return body + id_check_char(body)
+
+
+def company_name(uscc: str) -> str:
+    rng = _rng(uscc, "market")
+    county = COUNTIES.get(uscc[2:8], "咸宁市")
+    return f"{county}{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_TRADES)}有限公司"
+
+
+def legal_representative(uscc: str, person_number: str) -> dict[str, Any] | None:
+    """法定代表人身份核验: whether this person is the company's legal representative, and the
+    registered name of the company when they are (never the representative's number)."""
+    if _is_person(uscc):
+        return None
+    if person_number != representative_number(uscc):
+        return {"match": False}
+    return {"match": True, "name": company_name(uscc), "status": "存续（在营、开业、在册）"}
+
+
 def household(identifier: str, name: str) -> dict[str, Any] | None:
     if not _is_person(identifier):
         return None
@@ -277,4 +308,8 @@ RECORDS: dict[str, Callable[[str, str], dict[str, Any] | None]] = {
     "real_estate.premises": premises,
     "tax.payment_record": payment_record,
 }
-DEPARTMENTS = sorted({key.split(".")[0] for key in RECORDS})
+# asked about a company and a person together: the request's `person` is the number
+PAIRED: dict[str, Callable[[str, str], dict[str, Any] | None]] = {
+    "market.legal_representative": legal_representative,
+}
+DEPARTMENTS = sorted({key.split(".")[0] for key in [*RECORDS, *PAIRED]})

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ninhaoban.core.idnumbers import mask_phone
-from ninhaoban.exchange.sandbox.records import DEPARTMENTS, RECORDS
+from ninhaoban.exchange.sandbox.records import DEPARTMENTS, PAIRED, RECORDS
 
 phones = logging.getLogger("ninhaoban.sandbox.sms")
 
@@ -97,10 +97,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         data_key = str(body.get("data_key", ""))
         identifier = str(body.get("identifier", "")).strip().upper()
-        if not data_key.startswith(department + ".") or data_key not in RECORDS or not identifier:
+        known = data_key in RECORDS or data_key in PAIRED
+        if not data_key.startswith(department + ".") or not known or not identifier:
             self._send(HTTPStatus.BAD_REQUEST, {"error": "unknown data_key or no identifier"})
             return
-        found = RECORDS[data_key](identifier, str(body.get("name", "")))
+        if data_key in PAIRED:
+            found = PAIRED[data_key](identifier, str(body.get("person", "")).strip().upper())
+        else:
+            found = RECORDS[data_key](identifier, str(body.get("name", "")))
         self._send(HTTPStatus.OK, {"found": found is not None, "record": found or {}})
 
 

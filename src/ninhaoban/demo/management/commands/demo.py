@@ -59,7 +59,15 @@ class Command(BaseCommand):
 def _later_seeders() -> list:
     """Each app's demo seeder, in layer order; each returns a one-line summary."""
     from ninhaoban.demo import appointments as demo_appointments
-    from ninhaoban.demo import cases, catalog, guidance, inspections, kiosks, licences
+    from ninhaoban.demo import (
+        cases,
+        catalog,
+        guidance,
+        inspections,
+        kiosks,
+        licences,
+        organizations,
+    )
     from ninhaoban.demo import evaluation as demo_evaluation
     from ninhaoban.ledger import demo as ledger
 
@@ -69,6 +77,7 @@ def _later_seeders() -> list:
         licences.seed,
         kiosks.seed,
         cases.seed,
+        organizations.seed,
         inspections.seed,
         demo_evaluation.seed,
         demo_appointments.seed,
