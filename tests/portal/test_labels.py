@@ -381,7 +381,14 @@ def clients(w: dict) -> Iterator[tuple[str, Client, list[str]]]:
     yield (
         "kiosk",
         kiosk,
-        [base, f"{base}identify/", f"{base}queue/", f"{base}queue/{ticket.pk}/", f"{base}screen/"],
+        [
+            base,
+            f"{base}identify/",
+            f"{base}register/",
+            f"{base}queue/",
+            f"{base}queue/{ticket.pk}/",
+            f"{base}screen/",
+        ],
     )
     person = w["person"]
     kiosk.post(f"{base}identify/", {"action": "begin", "id_number": person.identifier})

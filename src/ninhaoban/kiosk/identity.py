@@ -11,7 +11,7 @@ steps: read the card and start the face match, then confirm the match.
 import base64
 import hashlib
 import json
-from typing import Protocol
+from typing import Any, Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -94,3 +94,21 @@ def read_pending(kiosk_code: str, token: str) -> tuple[bool, int | None]:
     if not isinstance(data, dict) or data.get("k") != kiosk_code:
         return False, None
     return True, data.get("r") or None
+
+
+def registration_token(kiosk_code: str, pending: dict[str, Any]) -> str:
+    """实名注册 at the terminal keeps the checked details between its two steps in the
+    browser, encrypted (they hold the ID number) and bound to this terminal."""
+    data = json.dumps({"k": kiosk_code, "p": pending}).encode()
+    return _fernet().encrypt(data).decode("ascii")
+
+
+def read_registration(kiosk_code: str, token: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(_fernet().decrypt(token or "", ttl=PENDING_SECONDS))
+    except (InvalidToken, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("k") != kiosk_code:
+        return None
+    found = data.get("p")
+    return found if isinstance(found, dict) else None

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from ninhaoban.kiosk import evaluation_views, queue_views, views
+from ninhaoban.kiosk import evaluation_views, queue_views, register_views, views
 
 urlpatterns = [
     path("search/", views.search_anywhere, name="kiosk-search"),
     path("<slug:code>/", views.home, name="kiosk-home"),
     path("<slug:code>/enrol/", views.enrol, name="kiosk-enrol"),
     path("<slug:code>/identify/", views.identify, name="kiosk-identify"),
+    path("<slug:code>/register/", register_views.register, name="kiosk-register"),
     path("<slug:code>/exit/", views.leave, name="kiosk-exit"),
     path("<slug:code>/search/", views.search, name="kiosk-terminal-search"),
     path("<slug:code>/progress/", views.progress, name="kiosk-progress"),
