@@ -10,7 +10,6 @@ from ninhaoban.cases.models import Case, Channel
 from ninhaoban.catalog import selectors as catalog_selectors
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import Forbidden
-from tests.conftest import NewEntries
 from tests.cases.conftest import (
     CHONGYANG,
     FORMS,
@@ -21,6 +20,7 @@ from tests.cases.conftest import (
     person,
     staff,
 )
+from tests.conftest import NewEntries
 
 pytestmark = pytest.mark.django_db
 

@@ -46,16 +46,16 @@ def register(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -
             response.delete_cookie(SESSION_COOKIE, path=_base(kiosk))
             return response
         if action == "confirm":
-            pending = exchange.PendingRegistration.from_dict(
+            waiting = exchange.PendingRegistration.from_dict(
                 read_registration(kiosk.code, request.COOKIES.get(REGISTRATION_COOKIE, ""))
             )
-            if pending is None:
+            if waiting is None:
                 raise InvalidInput(
                     "注册已超时，请重新填写", "the registration has timed out: start again"
                 )
             context["step"] = "code"
             person = exchange.complete_registration(
-                pending, code=request.POST.get("code", ""), source=source
+                waiting, code=request.POST.get("code", ""), source=source
             )
             _, token = services.open_session(kiosk, person, IDENTITY_CHECK.method)
             response = redirect("kiosk-home", code=kiosk.code)
