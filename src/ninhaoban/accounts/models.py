@@ -234,8 +234,8 @@ class LoginCodeEvent(models.Model):
 
 
 class MandateKind(models.TextChoices):
-    REPRESENTATIVE = "representative", _("法定代表人")
-    AGENT = "agent", _("经办人")
+    REPRESENTATIVE = "representative", _("企业法定代表人")
+    AGENT = "agent", _("企业经办人")
 
 
 class Mandate(models.Model):

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='Mandate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('representative', '法定代表人'), ('agent', '经办人')], max_length=16, verbose_name='身份')),
+                ('kind', models.CharField(choices=[('representative', '企业法定代表人'), ('agent', '企业经办人')], max_length=16, verbose_name='身份')),
                 ('items', models.JSONField(blank=True, default=list, verbose_name='授权事项（空为全部）')),
                 ('valid_from', models.DateField(verbose_name='授权起始日期')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='授权截止日期（含）')),
