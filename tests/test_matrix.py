@@ -397,6 +397,9 @@ ROWS: dict[str, Row] = {
     "console/cases/new/": Row(
         "GET", "console/cases/new/", E(403, anonymous=302, clerk=200, admin=200)
     ),
+    "console/register/": Row(
+        "GET", "console/register/", E(403, anonymous=302, clerk=200, admin=200)
+    ),
     "console/catalog/": Row(
         "GET", "console/catalog/", E(403, anonymous=302, catalog_admin=200, admin=200)
     ),

@@ -294,6 +294,7 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/console/",
             "/console/cases/",
             "/console/cases/new/",
+            "/console/register/",
             "/console/evaluation/windows/",
             "/console/evaluation/entry/",
             "/console/queue/",

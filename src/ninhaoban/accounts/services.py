@@ -554,3 +554,30 @@ def revoke_mandate(mandate: Mandate, *, by: Applicant) -> None:
         by.subject,
         {"mandate": row.pk, "agent": row.person.subject},
     )
+
+
+@transaction.atomic
+def register_at_window(*, id_number: str, name: str, phone: str, actor: str) -> Applicant:
+    """窗口注册: the clerk has read the person's ID card at the counter. A new person is
+    registered in the county their number names at 窗口现场核验; a known one, whose name
+    must be the card's, is raised to it."""
+    number = parse_id_number(id_number).number
+    known = Applicant.objects.filter(identifier=number).first()
+    if known is None:
+        person = register_person(
+            id_number=number,
+            name=name,
+            region=home_region(number),
+            phone=phone,
+            assurance=AssuranceLevel.IN_PERSON,
+            actor=actor,
+        )
+        ensure_applicant_user(person)
+        return person
+    if known.name != name.strip():
+        raise InvalidInput(
+            "姓名与已登记的不一致，请核对身份证",
+            "the name differs from the registered one: check the ID card",
+            field="name",
+        )
+    return verify_in_person(known, actor=actor)

@@ -6,6 +6,7 @@ from ninhaoban.console import (
     evaluation_views,
     inspections_views,
     queue_views,
+    register_views,
     supervision_views,
     views,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
     path("queue/<int:window_id>/<str:action>/", queue_views.act, name="queue-act"),
     path("cases/", cases_views.queue, name="cases"),
     path("cases/new/", cases_views.intake, name="case-intake"),
+    path("register/", register_views.register, name="register"),
     path("cases/<str:case_no>/", cases_views.case_page, name="case"),
     path("cases/<str:case_no>/receipt/", cases_views.receipt, name="case-receipt"),
     path(
