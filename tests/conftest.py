@@ -59,6 +59,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_world()
 
 
+@pytest.fixture(autouse=True)
+def _no_messages_of_earlier_tests():
+    """The log notifier keeps the last 200 messages: a test that counts what it sent must not
+    find the list already full from the tests before it (then a new message adds nothing)."""
+    from ninhaoban.accounts.notify import LogProvider
+
+    LogProvider.sent.clear()
+
+
 @pytest.fixture
 def staff_client():
     """staff_client("clerk.chongyang") -> a test client logged in as that demo staff member."""
