@@ -57,6 +57,7 @@ class Receipt:
     def pairs(self) -> list[tuple[str, str]]:
         c = self.case
         dept = c.department.name if c.department is not None else "各承办部门（见子办件）"
+        decider = c.department.name if c.department is not None else c.region.name
         return [
             ("办件编号", c.case_no),
             ("事项名称", c.title),
@@ -65,6 +66,11 @@ class Receipt:
             ("受理日期", f"{c.accepted_on:%Y年%m月%d日}" if c.accepted_on else "—"),
             ("承办单位", f"{c.region.name}{dept}"),
             ("受理地", c.intake_region.name),
+            *(
+                [("全市通办", f"{c.intake_region.name}收件受理，由{decider}审批决定")]
+                if c.intake_region_id and not c.intake_region_id.startswith(c.region.prefix)
+                else []
+            ),
             (
                 "办理时限",
                 "即办" if c.limit_days == 0 else f"{c.limit_days}个工作日（不含特别程序时间）",

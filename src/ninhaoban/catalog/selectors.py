@@ -6,6 +6,7 @@ valid_from ≤ day < valid_to, with an open end while valid_to is empty.
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -183,6 +184,34 @@ def current_versions(day: dt.date | None = None) -> QuerySet[ServiceItemVersion]
         .select_related("item", "item__base", "item__region", "item__department")
         .order_by("item__code")
     )
+
+
+@dataclass(frozen=True)
+class WindowItem:
+    """One line of a window's item picker: the version in force and whether the window's own
+    region (or one above it) decides it; otherwise the window only takes it in (全市通办) and
+    the case goes to `version.item.department`."""
+
+    version: ServiceItemVersion
+    local: bool
+
+
+def window_items(region_codes: list[str], day: dt.date | None = None) -> list[WindowItem]:
+    """全市通办: every item in force in the city of the window's regions, its own first.
+    "Own" means an item of one of `region_codes` or of a region above one of them, so a
+    town's window counts its county's items as its own (受理在乡镇、审批在县)."""
+    if not region_codes:
+        return []
+    cities = {code[:4] for code in region_codes}
+    city_q = Q()
+    for city in cities:
+        city_q |= Q(item__region__code__startswith=city)
+    rows = []
+    for version in current_versions(day).filter(city_q):
+        prefix = version.item.region.prefix
+        rows.append(WindowItem(version, any(c.startswith(prefix) for c in region_codes)))
+    rows.sort(key=lambda row: (not row.local, row.version.name, row.version.item.region_id))
+    return rows
 
 
 def version_content(version: ServiceItemVersion) -> dict[str, Any]:

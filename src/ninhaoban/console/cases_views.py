@@ -20,7 +20,7 @@ from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor, files
 from ninhaoban.cases.services.intake import POSTAL_FIELDS
 from ninhaoban.catalog import selectors as catalog
-from ninhaoban.catalog.models import DeliveryMethod, SpecialProcedure
+from ninhaoban.catalog.models import DeliveryMethod, ServiceItemVersion, SpecialProcedure
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.core.text import parse_int
 from ninhaoban.labels import label
@@ -74,7 +74,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         "id_number": source.get("id_number", ""),
         "item_code": source.get("item", ""),
         "bundle_code": source.get("bundle", ""),
-        "items": catalog.current_versions().filter(item__region_id__in=_regions(request)),
+        "items": catalog.window_items(_regions(request)),
         "bundles": catalog.bundles().order_by("code"),
         "delivery_methods": DeliveryMethod.choices,
         "typed": source if source.get("step") == "submit" else {},
@@ -88,6 +88,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 item_code=context["item_code"], bundle_code=context["bundle_code"]
             )
             context["plan"] = plan
+            context["decider"] = _decider(plan.versions, _regions(request))
             needs = services.preview(context["applicant"], plan, actor=actor)
             context["rows"] = [MaterialRow(need, state) for need, state in needs]
             fields = results.application_fields(plan.versions)
@@ -119,13 +120,16 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _regions(request: HttpRequest) -> list[str]:
-    """Items offered at the window: those of the clerk's regions and of the city (通办)."""
-    from ninhaoban.regions.selectors import ancestors
+def _decider(versions: list[ServiceItemVersion], regions: list[str]) -> dict[str, Any]:
+    """Which offices will decide, and whether they are this window's own (else 通办)."""
+    offices = list(dict.fromkeys(v.item.department.name for v in versions))
+    here = all(any(c.startswith(v.item.region.prefix) for c in regions) for v in versions)
+    return {"office": "、".join(offices), "here": here}
 
-    codes: set[str] = set()
-    for grant in roles_of(request.user, [Role.CLERK]):
-        codes.update(r.code for r in ancestors(grant.region))
+
+def _regions(request: HttpRequest) -> list[str]:
+    """The regions of the clerk's windows; an administrator without one works for the city."""
+    codes = {grant.region_id for grant in roles_of(request.user, [Role.CLERK])}
     return sorted(codes) or ["421200000000"]
 
 
