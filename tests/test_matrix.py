@@ -60,7 +60,7 @@ KIOSKS = {"xianan": "XA-ZWZX-01", "chongyang": "CY-ZWZX-01"}
 @dataclass(frozen=True)
 class Row:
     method: str  # GET, or POST (run in a savepoint that is rolled back)
-    path: str  # {case_no}, {notice_id}, {material}, {item}, {version}, {kiosk}, {licence} …
+    path: str  # {case_no}, {notice_id}, {material}, {item}, {version}, {kiosk}, {licence}, {hall} …
     expect: dict[str, int | tuple[int, int]]
     body: dict[str, Any] | None = None  # a JSON body (API), else an empty form
 
@@ -424,6 +424,17 @@ ROWS: dict[str, Row] = {
     "console/catalog/items/<str:code>/end/": Row(
         "POST",
         "console/catalog/items/{item}/end/",
+        E(403, anonymous=302, catalog_admin=(302, 403), admin=(302, 403)),
+    ),
+    # 进驻 register: the catalog admins (and admins) of the county asked
+    "console/catalog/halls/": Row(
+        "GET",
+        "console/catalog/halls/?region={region}",
+        E(403, anonymous=302, catalog_admin=(200, 403), admin=(200, 403)),
+    ),
+    "console/catalog/halls/<int:hall_id>/": Row(
+        "POST",
+        "console/catalog/halls/{hall}/",
         E(403, anonymous=302, catalog_admin=(302, 403), admin=(302, 403)),
     ),
     "console/catalog/new/": Row(

@@ -48,7 +48,7 @@ from ninhaoban.licences import services as licences
 from ninhaoban.licences.models import Licence, LicenceType, ProofKind
 from ninhaoban.licences.proofs import SPECS
 from ninhaoban.licences.schema import schema
-from ninhaoban.regions.models import Department
+from ninhaoban.regions.models import Department, ServiceHall
 from tests.exchange.conftest import _clean_exchange_state, sandbox, sources
 from tests.kiosk.conftest import enrolled, sent_code
 from tests.portal.test_english import PO, read_po
@@ -258,6 +258,8 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/catalog/bundles/{bundle.code}/",
             f"/catalog/bundles/{bundle.code}/guide.pdf",
             "/search/?q=开饭店",
+            "/search/?q=低保&region=421223100200",  # 就近办理 from the 进驻 register
+            f"/catalog/items/{item.code}/?region=421223100200",
             f"/ledger/?q={case_no}",
             f"/ledger/?q={licence}",
             f"/verify/licences/{licence}/",
@@ -326,6 +328,13 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/console/catalog/stats/",
             "/console/catalog/transfer/",
             "/console/catalog/export.xlsx",
+            "/console/catalog/halls/",
+            *[
+                f"/console/catalog/halls/{pk}/"
+                for pk in ServiceHall.objects.filter(
+                    region_id__in=["421223000000", "421223100000", "421223100200"]
+                ).values_list("pk", flat=True)
+            ],
         ],
         "chief.chongyang.market": [
             "/console/inspections/",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import AssuranceLevel, Role
 from ninhaoban.core.errors import Conflict
-from ninhaoban.regions.models import Department, Level, Region
+from ninhaoban.regions.models import Department, Level, Region, ServiceHall
 
 
 class ItemType(models.TextChoices):
@@ -450,3 +450,41 @@ class FormField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}（{self.key}）"
+
+
+class OfferMode(models.TextChoices):
+    """How a hall offers an item (进驻方式)."""
+
+    DEPARTMENT = "department", _("部门窗口现场办理")
+    GENERAL = "general", _("综合窗口受理")
+    VIDEO = "video", _("视频帮办（远程）")
+
+
+class HallDepartment(models.Model):
+    """部门进驻: a department with staff at the hall's windows (应进必进)."""
+
+    hall = models.ForeignKey(ServiceHall, on_delete=models.CASCADE, related_name="stationed")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["hall_id", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "department"], name="department_once_per_hall")
+        ]
+        verbose_name = "进驻部门"
+        verbose_name_plural = "进驻部门"
+
+
+class HallItem(models.Model):
+    """事项进驻: an item the hall takes in, and how (`modes`: OfferMode values)."""
+
+    hall = models.ForeignKey(ServiceHall, on_delete=models.CASCADE, related_name="offers")
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="offers")
+    modes = models.JSONField("进驻方式", default=list)
+
+    class Meta:
+        ordering = ["hall_id", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["hall", "item"], name="item_once_per_hall")]
+        indexes = [models.Index(fields=["item", "hall"], name="offer_by_item")]
+        verbose_name = "进驻事项"
+        verbose_name_plural = "进驻事项"

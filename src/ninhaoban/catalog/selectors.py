@@ -17,6 +17,8 @@ from ninhaoban.catalog.models import (
     BaseItem,
     Bundle,
     BundleItem,
+    HallDepartment,
+    HallItem,
     MaterialRequirement,
     ProcessStep,
     ServiceItem,
@@ -24,8 +26,8 @@ from ninhaoban.catalog.models import (
     VersionState,
 )
 from ninhaoban.core.errors import NotFound
-from ninhaoban.regions.models import Level, Region
-from ninhaoban.regions.selectors import regions_at, subtree_q
+from ninhaoban.regions.models import CODE_GROUPS, Level, Region, ServiceHall
+from ninhaoban.regions.selectors import ancestors, halls_in, regions_at, subtree_q
 
 VERSION_FIELDS = (
     "name",
@@ -205,7 +207,7 @@ def window_items(region_codes: list[str], day: dt.date | None = None) -> list[Wi
     cities = {code[:4] for code in region_codes}
     city_q = Q()
     for city in cities:
-        city_q |= Q(item__region__code__startswith=city)
+        city_q |= subtree_q("item__region", city)
     rows = []
     for version in current_versions(day).filter(city_q):
         prefix = version.item.region.prefix
@@ -337,4 +339,129 @@ def items_with_drafts(item_ids: list[int]) -> set[int]:
         ServiceItemVersion.objects.filter(item__in=item_ids, state="draft").values_list(
             "item_id", flat=True
         )
+    )
+
+
+@dataclass(frozen=True)
+class EntryRate:
+    """进驻率 of one hall: of the items in force implemented in the hall's own region (应进
+    事项), how many it offers; of the departments implementing them, how many are stationed.
+    A rate is None where nothing is due (a village station takes in only its county's and
+    town's items: it has no items of its own)."""
+
+    hall_id: int
+    hall_name: str
+    region_code: str
+    level: str
+    required_items: int
+    offered_items: int
+    required_departments: int
+    stationed_departments: int
+    offers: int
+
+    @property
+    def item_rate(self) -> float | None:
+        return self.offered_items / self.required_items if self.required_items else None
+
+    @property
+    def department_rate(self) -> float | None:
+        if not self.required_departments:
+            return None
+        return self.stationed_departments / self.required_departments
+
+
+def entry_rates(region_code: str, day: dt.date | None = None) -> list[EntryRate]:
+    """进驻率 of every hall in the region's subtree (docs/contracts.md, for [Oversight]).
+    Four queries whatever the number of halls."""
+    halls = list(halls_in(region_code))
+    regions = {h.region_id for h in halls}
+    due: dict[str, set[int]] = {}
+    due_departments: dict[str, set[int]] = {}
+    for item_id, region_id, department_id in (
+        current_versions(day)
+        .filter(item__region_id__in=regions)
+        .values_list("item_id", "item__region_id", "item__department_id")
+    ):
+        due.setdefault(region_id, set()).add(item_id)
+        due_departments.setdefault(region_id, set()).add(department_id)
+    offered: dict[int, set[int]] = {}
+    for hall_id, item_id in HallItem.objects.filter(hall__in=halls).values_list(
+        "hall_id", "item_id"
+    ):
+        offered.setdefault(hall_id, set()).add(item_id)
+    stationed: dict[int, set[int]] = {}
+    for hall_id, dept_id in HallDepartment.objects.filter(hall__in=halls).values_list(
+        "hall_id", "department_id"
+    ):
+        stationed.setdefault(hall_id, set()).add(dept_id)
+    return [
+        EntryRate(
+            hall_id=h.pk,
+            hall_name=h.name,
+            region_code=h.region_id,
+            level=h.region.level,
+            required_items=len(due.get(h.region_id, set())),
+            offered_items=len(due.get(h.region_id, set()) & offered.get(h.pk, set())),
+            required_departments=len(due_departments.get(h.region_id, set())),
+            stationed_departments=len(
+                due_departments.get(h.region_id, set()) & stationed.get(h.pk, set())
+            ),
+            offers=len(offered.get(h.pk, set())),
+        )
+        for h in halls
+    ]
+
+
+def entry_rate(hall: ServiceHall, day: dt.date | None = None) -> EntryRate:
+    return next(r for r in entry_rates(hall.region_id, day) if r.hall_id == hall.pk)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A hall where an item can be handed in, how, and how near it is to the applicant
+    (the number of code levels shared with their region: 5 = the same village)."""
+
+    hall: ServiceHall
+    modes: list[str]
+    nearness: int
+
+
+def _shared_levels(a: str, b: str) -> int:
+    shared, cut = 0, 0
+    for size in CODE_GROUPS:
+        if a[cut : cut + size] != b[cut : cut + size]:
+            break
+        shared, cut = shared + 1, cut + size
+    return shared
+
+
+def where_to_apply(item: ServiceItem, near: str = "", limit: int = 5) -> list[Place]:
+    """就近办: the halls that take the item in, nearest to `near` (the applicant's region,
+    else the item's own) first; among equally near ones the higher hall (the county's
+    centre before another town's)."""
+    near = near if len(near) == 12 and near.isdigit() else item.region_id
+    places = [
+        Place(offer.hall, list(offer.modes), _shared_levels(offer.hall.region_id, near))
+        for offer in HallItem.objects.filter(item=item).select_related("hall", "hall__region")
+    ]
+    places.sort(key=lambda p: (-p.nearness, len(p.hall.region.prefix), p.hall.name))
+    return places[:limit]
+
+
+def hall_register(hall: ServiceHall) -> tuple[list[int], dict[int, list[str]]]:
+    """The hall's register as the console form edits it: department ids, {item id: modes}."""
+    departments = list(
+        HallDepartment.objects.filter(hall=hall).values_list("department_id", flat=True)
+    )
+    offers = {o.item_id: list(o.modes) for o in HallItem.objects.filter(hall=hall)}
+    return departments, offers
+
+
+def hall_candidates(hall: ServiceHall) -> QuerySet[ServiceItemVersion]:
+    """The items in force a hall may register: those of its region and the regions above."""
+    codes = [r.code for r in ancestors(hall.region)]
+    return (
+        current_versions()
+        .filter(item__region_id__in=codes)
+        .order_by("item__region_id", "item__department_id", "name")
     )

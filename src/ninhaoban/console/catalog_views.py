@@ -15,13 +15,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ninhaoban.accounts.models import AssuranceLevel, Role
 from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
 from ninhaoban.catalog import audit, guides, selectors, services, stats, transfer
-from ninhaoban.catalog.models import PublishedVersionFrozen, ServiceItem, ServiceItemVersion
+from ninhaoban.catalog.models import (
+    OfferMode,
+    PublishedVersionFrozen,
+    ServiceItem,
+    ServiceItemVersion,
+)
 from ninhaoban.catalog.permissions import report_prefixes, visible_findings
 from ninhaoban.catalog.services import CatalogRejected
 from ninhaoban.console.catalog_forms import content_from_form, form_from_content
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
+from ninhaoban.core.text import parse_int
 from ninhaoban.regions.models import DepartmentType
-from ninhaoban.regions.selectors import department_ids_by_uscc, get_region, nearest_department
+from ninhaoban.regions.selectors import (
+    city_region,
+    department_ids_by_uscc,
+    departments_above,
+    get_region,
+    hall_by_id,
+    nearest_department,
+)
 
 ADMIN_ROLES = (Role.CATALOG_ADMIN,)
 
@@ -334,3 +347,79 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(transfer.export_file(filename), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _hall_scope(request: HttpRequest) -> str:
+    """The region whose halls the catalog admin keeps: the one asked for inside their
+    scope, else their first grant's (the city for a superuser)."""
+    asked = request.GET.get("region", "").strip()
+    if asked:
+        code = get_region(asked).code
+        require_scope(request.user, ADMIN_ROLES, code)
+        return code
+    grants = roles_of(request.user, ADMIN_ROLES)
+    return grants[0].region_id if grants else city_region().code
+
+
+@login_required
+def halls(request: HttpRequest) -> HttpResponse:
+    """进驻 register: every hall of the admin's region with its 进驻率."""
+    _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    region = _hall_scope(request)
+    rates = selectors.entry_rates(region)
+    page = Paginator(rates, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/console/halls.html",
+        {"page": page, "region": get_region(region)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hall_register(request: HttpRequest, hall_id: int) -> HttpResponse:
+    """One hall's register: the departments stationed and the items offered, and how."""
+    actor = _actor(request)
+    hall = hall_by_id(hall_id)
+    require_scope(request.user, ADMIN_ROLES, hall.region_id)
+    error: DomainError | None = None
+    if request.method == "POST":
+        try:
+            departments = [
+                parse_int(v, field="department") for v in request.POST.getlist("department")
+            ]
+            offers = {
+                item_id: request.POST.getlist(f"mode-{item_id}")
+                for item_id in (parse_int(v, field="item") for v in request.POST.getlist("item"))
+            }
+            services.set_hall_register(hall, department_ids=departments, offers=offers, actor=actor)
+            return redirect("catalog-console:hall", hall_id=hall.pk)
+        except DomainError as exc:
+            error = exc
+    stationed, offers = selectors.hall_register(hall)
+    if error is not None:
+        stationed = [int(v) for v in request.POST.getlist("department") if v.isdigit()]
+        offers = {
+            int(v): request.POST.getlist(f"mode-{v}")
+            for v in request.POST.getlist("item")
+            if v.isdigit()
+        }
+    rows = [
+        {"version": v, "offered": v.item_id in offers, "modes": offers.get(v.item_id, [])}
+        for v in selectors.hall_candidates(hall)
+    ]
+    return render(
+        request,
+        "catalog/console/hall.html",
+        {
+            "hall": hall,
+            "rate": selectors.entry_rate(hall),
+            "departments": departments_above(hall.region),
+            "stationed": set(stationed),
+            "rows": rows,
+            "modes": OfferMode.choices,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )

@@ -73,6 +73,24 @@ STAFF = [
         "real_estate",
     ),
     ("clerk.tiancheng", "天城镇便民服务中心", Role.CLERK, "421223100000", None),
+    # 受理在村、审批在县: the village station takes in, the town or the county decides
+    ("clerk.shuanggang", "天城镇双港村便民服务站", Role.CLERK, "421223100200", None),
+    ("approver.tiancheng", "天城镇人民政府审批员", Role.APPROVER, "421223100000", "township"),
+    (
+        "approver.chongyang.civil",
+        "崇阳县民政局审批员",
+        Role.APPROVER,
+        "421223000000",
+        "civil_affairs",
+    ),
+    ("chief.chongyang.civil", "崇阳县民政局首席代表", Role.CHIEF, "421223000000", "civil_affairs"),
+    (
+        "approver.chongyang.disabled",
+        "崇阳县残联审批员",
+        Role.APPROVER,
+        "421223000000",
+        "disabled_persons",
+    ),
 ]
 
 

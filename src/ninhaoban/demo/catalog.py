@@ -1,5 +1,10 @@
-"""咸宁's demo catalog: 35 base items implemented by the city, the six counties and the
-high-tech zone (over 250 service items), and five 一件事 bundles.
+"""咸宁's demo catalog: 39 base items implemented by the city, the six counties, the
+high-tech zone and 崇阳县's towns (over 300 service items), and five 一件事 bundles.
+
+受理在村、审批在县: the town and village halls take in county items (城乡居民养老保险、医保参保、
+低保、残疾人证) as the 进驻 register says (demo/stations.py) and the county decides them; the
+items the law gives the town (农村村民宅基地申请审批, 生育登记, 老年人优待证办理) are
+implemented by each 乡镇人民政府 of 崇阳县 and decided there.
 
 Item names, legal bases, limits and fees follow the national and Hubei catalogs; the base
 codes are illustrative (type code + serial). A few implementations deviate on purpose so
@@ -24,7 +29,8 @@ from ninhaoban.catalog import selectors
 from ninhaoban.catalog.models import Bundle, ServiceItem
 from ninhaoban.catalog.services import implementation_code, import_catalog, save_bundle
 from ninhaoban.demo import oneform as F
-from ninhaoban.regions.models import Department, Region
+from ninhaoban.demo import stations
+from ninhaoban.regions.models import Department, Level, Region, RegionKind
 
 VALID_FROM = "2026-01-01"
 CITY = "421200000000"
@@ -892,6 +898,80 @@ ITEMS: list[dict[str, Any]] = [
         "regions": ALL,
         "aliases": ["慢性病", "特殊病", "门特"],
     },
+    # 受理在村、审批在县: taken in at the town and village halls (进驻 register), decided here
+    {
+        "name": "残疾人证申领",
+        "dept": "disabled_persons",
+        "type": "07",
+        "legal": 20,
+        "promised": 10,
+        "visits": 1,
+        "depth": 3,
+        "decider": "approver",
+        "basis": "《中华人民共和国残疾人保障法》；《中国残疾人联合会关于印发〈中华人民共和国残疾人证管理办法〉的通知》",
+        "conditions": "符合《残疾人残疾分类和分级》标准的视力、听力、言语、肢体、智力、精神及多重残疾人。",
+        "materials": [
+            ID_CARD,
+            HOUSEHOLD,
+            own("残疾人证申请表", form="paper"),
+            own("近期二寸免冠彩色照片", "3张"),
+            own("残疾评定医院出具的残疾评定表", "由指定评定医院评定后出具", form="paper"),
+        ],
+        "regions": COUNTIES,
+        "aliases": ["残疾证", "办残疾证", "残疾人证"],
+    },
+    # 乡镇（街道）: the law gives these to the town; the demo implements them in 崇阳县's towns
+    {
+        "name": "农村村民宅基地申请审批",
+        "dept": "township",
+        "type": "01",
+        "legal": 20,
+        "promised": 15,
+        "visits": 1,
+        "depth": 3,
+        "decider": "approver",
+        "basis": "《中华人民共和国土地管理法》第六十二条；《农业农村部 自然资源部关于规范农村宅基地审批管理的通知》（农经发〔2019〕6号）",
+        "conditions": "本集体经济组织成员，一户只能拥有一处宅基地，面积不超过省规定标准；出卖、出租、赠与住宅后再申请的不予批准。",
+        "materials": [
+            own("农村宅基地和建房（规划许可）申请表", form="paper"),
+            ID_CARD,
+            HOUSEHOLD,
+            own("农村宅基地使用承诺书", "申请人签字", form="paper"),
+            gov("村民小组会议讨论通过的决议及公示情况", "村民委员会", "由村级组织审查后出具"),
+        ],
+        "regions": "towns:421223",
+        "aliases": ["农村建房", "宅基地", "建房用地", "盖房子", "农村建房用地申请"],
+    },
+    {
+        "name": "生育登记",
+        "dept": "township",
+        "type": "20",
+        "legal": 0,
+        "promised": 0,
+        "visits": 0,
+        "depth": 4,
+        "kiosk": True,
+        "basis": "《中华人民共和国人口与计划生育法》；《湖北省人口与计划生育条例》",
+        "conditions": "夫妻双方或一方户籍在本乡镇（街道），或在本乡镇（街道）居住的夫妻。",
+        "materials": [ID_CARD, MARRIAGE, own("生育登记表", form="electronic")],
+        "regions": "towns:421223",
+        "aliases": ["计划生育", "准生证", "生育服务证", "生育服务登记"],
+    },
+    {
+        "name": "老年人优待证办理",
+        "dept": "township",
+        "type": "20",
+        "legal": 5,
+        "promised": 1,
+        "visits": 1,
+        "depth": 3,
+        "decider": "approver",
+        "basis": "《中华人民共和国老年人权益保障法》第五十七条；《湖北省老年人优待办法》",
+        "conditions": "年满60周岁、户籍或居住在本乡镇（街道）的老年人。",
+        "materials": [ID_CARD, own("近期一寸免冠彩色照片", "2张")],
+        "regions": "towns:421223",
+        "aliases": ["老年证", "老年优待证", "敬老卡", "老人证"],
+    },
 ]
 
 DEVIATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -979,6 +1059,18 @@ def base_code(index: int, item_type: str) -> str:
     return f"{item_type}{index + 1:07d}000"
 
 
+def _regions(regions: list[str] | str) -> list[str]:
+    """An item's regions: a list of codes, or "towns:<county>" for every 乡镇 and 街道 of the
+    county (not its parks and farms, which have no 人民政府)."""
+    if isinstance(regions, list):
+        return regions
+    county = regions.removeprefix("towns:")
+    towns = Region.objects.filter(
+        level=Level.TOWN, kind=RegionKind.REGULAR, code__startswith=county
+    )
+    return list(towns.values_list("code", flat=True))
+
+
 def _departments() -> dict[tuple[str, str], str]:
     return {(d.region_id, d.dept_type): d.uscc for d in Department.objects.all()}
 
@@ -989,7 +1081,10 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
     bases, implementations = [], []
     for index, spec in enumerate(ITEMS):
         code = base_code(index, spec["type"])
-        levels = sorted({"city" if r == CITY else "county" for r in spec["regions"]})
+        regions = _regions(spec["regions"])
+        levels = sorted(
+            set(Region.objects.filter(code__in=regions).values_list("level", flat=True))
+        )
         bases.append(
             {
                 "code": code,
@@ -1002,7 +1097,7 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
             }
         )
         plan = spec.get("step_plan")
-        for region in spec["regions"]:
+        for region in regions:
             content: dict[str, Any] = {
                 "base_code": code,
                 "region": region,
@@ -1031,7 +1126,7 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
                         for n, r, d, g in plan
                     ]
                     if plan
-                    else steps(spec["promised"])
+                    else steps(spec["promised"], spec.get("decider", "chief"))
                 ),
             }
             deviation = dict(DEVIATIONS.get((spec["name"], region), {}))
@@ -1073,5 +1168,6 @@ def seed() -> str:
     total = selectors.current_versions().count()
     return (
         f"catalog: {total} service items in force ({counts['items_created']} new, "
-        f"{counts['versions_published']} versions published), {made} bundles added"
+        f"{counts['versions_published']} versions published), {made} bundles added; "
+        + stations.seed()
     )

@@ -51,6 +51,7 @@ DEPARTMENTS = [
     (DepartmentType.CIVIL_AFFAIRS, "民政局", "12"),
     (DepartmentType.TRANSPORT, "交通运输局", "13"),
     (DepartmentType.DEVELOPMENT, "发展和改革委员会", "14"),
+    (DepartmentType.DISABLED_PERSONS, "残疾人联合会", "15"),
 ]
 WINDOW_DEPARTMENTS = [
     DepartmentType.MARKET,
@@ -68,6 +69,26 @@ def department_uscc(region_code: str, serial: str) -> str:
     org9 = org8 + organization_code_check_char(org8)
     body = "11" + region_code[:6] + org9
     return body + uscc_check_char(body)
+
+
+def township_uscc(town_code: str) -> str:
+    """The USCC of a town's 人民政府 (or a 街道办事处): the 机关 of the county's code, its
+    organization code made from the town's digits so no two towns share one."""
+    org8 = f"9{town_code[4:9]}01"
+    body = "11" + town_code[:6] + org8 + organization_code_check_char(org8)
+    return body + uscc_check_char(body)
+
+
+def _township(town: Region) -> Department:
+    """A 乡镇人民政府 (街道办事处): the office that decides the items the law gives the town
+    (农村村民宅基地审批, 生育登记, 老年人优待证)."""
+    suffix = "办事处" if town.name.endswith("街道") else "人民政府"
+    dept, _ = Department.objects.update_or_create(
+        region=town,
+        dept_type=DepartmentType.TOWNSHIP,
+        defaults={"name": f"{town.name}{suffix}", "uscc": township_uscc(town.code)},
+    )
+    return dept
 
 
 def town_kind(town_code: str, name: str) -> str:
@@ -152,6 +173,8 @@ def seed() -> dict[str, int]:
             county,
             town_kind(row["town_code"], row["name"]),
         )
+        if town.kind == RegionKind.REGULAR:
+            _township(town)
         _hall(
             town,
             f"{town.name}便民服务中心",

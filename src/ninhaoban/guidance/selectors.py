@@ -4,6 +4,8 @@ recorded (it changes nothing and carries no one's personal data)."""
 import functools
 from dataclasses import dataclass
 
+from ninhaoban.catalog import selectors as catalog
+from ninhaoban.catalog.selectors import Place
 from ninhaoban.core.errors import DomainError, InvalidInput
 from ninhaoban.guidance import index
 from ninhaoban.guidance.engine import MAX_LIMIT, MAX_QUERY_CHARS, Hit
@@ -86,13 +88,30 @@ def search(q: str, *, region: str = "", level: str = "", limit: int = 10) -> lis
 EXAMPLES = ["开饭店", "生孩子要办什么", "取公积金", "社保证明", "身份证过期了", "gjj"]
 
 
+def nearest_places(results: list[Result], region_code: str) -> dict[str, Place]:
+    """就近办: for each item found, the hall nearest the applicant's region that takes it in
+    (docs: the 进驻 register); nothing without a region to be near to."""
+    if not region_code:
+        return {}
+    found = {}
+    for result in results:
+        if result.kind != "item":
+            continue
+        places = catalog.where_to_apply(catalog.get_item(result.code), region_code, limit=1)
+        if places:
+            found[result.code] = places[0]
+    return found
+
+
 def search_page(q: str, region_code: str) -> tuple[dict, int]:
     """What a search page shows (the query, the region, the results or the error) and its
     status: the portal's and the terminal's search pages render the same context."""
-    context: dict = {"q": q, "examples": EXAMPLES, "max_chars": MAX_QUERY_CHARS}
+    context: dict = {"q": q, "examples": EXAMPLES, "max_chars": MAX_QUERY_CHARS, "nearest": {}}
     try:
         context["region"] = get_region(region_code) if region_code else None
         context["results"] = search(q, region=region_code)
+        region = context["region"]
+        context["nearest"] = nearest_places(context["results"], region.code if region else "")
     except DomainError as exc:
         context["error"] = exc
         return context, exc.status

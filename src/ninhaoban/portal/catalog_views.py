@@ -8,9 +8,10 @@ from ninhaoban.accounts.models import Role
 from ninhaoban.accounts.scoping import require_scope
 from ninhaoban.catalog import guides, pdfs, selectors
 from ninhaoban.catalog.models import ItemType
-from ninhaoban.core.errors import NotFound
+from ninhaoban.core.errors import DomainError, NotFound
 from ninhaoban.licences import selectors as exemptions
-from ninhaoban.regions.models import DepartmentType
+from ninhaoban.regions.models import DepartmentType, Region
+from ninhaoban.regions.selectors import get_region
 
 PAGE_SIZE = 50
 
@@ -45,9 +46,33 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
-    guide = guides.guide_for(selectors.get_item(code))
+    item = selectors.get_item(code)
+    guide = guides.guide_for(item)
     papers = exemptions.item_exemptions(code)
-    return render(request, "catalog/guide.html", {"guide": guide, "papers": papers})
+    near = _near(request)
+    return render(
+        request,
+        "catalog/guide.html",
+        {
+            "guide": guide,
+            "papers": papers,
+            "places": selectors.where_to_apply(item, near.code if near else ""),
+            "near": near,
+        },
+    )
+
+
+def _near(request: HttpRequest) -> Region | None:
+    """The region to be near to: the one asked for, else the signed-in applicant's; an
+    unknown code is ignored here (the guide still shows, nearest the item's own region)."""
+    code = request.GET.get("region", "").strip()
+    if code:
+        try:
+            return get_region(code)
+        except DomainError:
+            return None
+    applicant = getattr(request.user, "applicant", None)
+    return applicant.region if applicant is not None else None
 
 
 def item_guide_pdf(request: HttpRequest, code: str) -> HttpResponse:

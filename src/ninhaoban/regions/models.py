@@ -92,6 +92,8 @@ class DepartmentType(models.TextChoices):
     TRANSPORT = "transport", _("交通运输局")
     DEVELOPMENT = "development", _("发展和改革委员会")
     DATA = "data", _("政务服务和大数据管理局")
+    DISABLED_PERSONS = "disabled_persons", _("残疾人联合会")
+    TOWNSHIP = "township", _("乡镇人民政府（街道办事处）")
     OTHER = "other", _("其他")
 
 

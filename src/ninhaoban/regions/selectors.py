@@ -127,6 +127,34 @@ def halls() -> QuerySet[ServiceHall]:
     return ServiceHall.objects.select_related("region")
 
 
+def hall_by_id(hall_id: int) -> ServiceHall:
+    hall = ServiceHall.objects.select_related("region").filter(pk=hall_id).first()
+    if hall is None:
+        raise NotFound(f"大厅{hall_id}不存在", f"no hall {hall_id}", field="hall")
+    return hall
+
+
+def halls_in(region_code: str) -> QuerySet[ServiceHall]:
+    """The halls of a region's subtree, with their region."""
+    return (
+        ServiceHall.objects.filter(subtree_q("region", region_code))
+        .select_related("region")
+        .order_by("region_id", "name")
+    )
+
+
+def lock_hall(hall_id: int) -> ServiceHall:
+    """The hall, locked for the caller's transaction: one change of its register at a time."""
+    return ServiceHall.objects.select_for_update().get(pk=hall_id)
+
+
+def departments_above(region: Region) -> QuerySet[Department]:
+    """The departments of the region and of the regions above it: those a hall there may
+    station."""
+    codes = [r.code for r in ancestors(region)]
+    return Department.objects.filter(region_id__in=codes).order_by("-region_id", "dept_type")
+
+
 def halls_with_windows(region: Region) -> QuerySet[ServiceHall]:
     return ServiceHall.objects.filter(region=region).prefetch_related("windows")
 

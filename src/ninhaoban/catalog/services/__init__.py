@@ -17,10 +17,12 @@ from ninhaoban.catalog.services.items import (
     save_type_label,
     update_draft,
 )
+from ninhaoban.catalog.services.stations import RegisterChange, set_hall_register
 
 __all__ = [
     "CatalogRejected",
     "ImportResult",
+    "RegisterChange",
     "attach_material_file",
     "create_base_item",
     "create_draft",
@@ -34,5 +36,6 @@ __all__ = [
     "save_form_field",
     "save_proof_requirement",
     "save_type_label",
+    "set_hall_register",
     "update_draft",
 ]
