@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_one_form_fields_and_templates'),
+        ('catalog', '0007_serviceitemversion_min_assurance'),
         ('regions', '0004_department_types_town_and_disabled'),
     ]
 
