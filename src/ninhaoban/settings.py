@@ -263,6 +263,8 @@ NHB_BILLS_URL = os.environ.get("NHB_BILLS_URL", NHB_PAY_GATEWAY_URL).rstrip("/")
 NHB_PAY_TIMEOUT_MS = int(os.environ.get("NHB_PAY_TIMEOUT_MS", "3000"))
 NHB_PAY_ORDER_MINUTES = int(os.environ.get("NHB_PAY_ORDER_MINUTES", "15"))
 NHB_PAY_PAYEE = os.environ.get("NHB_PAY_PAYEE", "咸宁市政务服务和大数据管理局")
+# The order page links to the paysandbox's 扫码 page, the demo's stand-in for a phone.
+NHB_PAY_SANDBOX_SCAN = env_bool("NHB_PAY_SANDBOX_SCAN", True)
 NHB_CONSENT_MINUTES = int(os.environ.get("NHB_CONSENT_MINUTES", "30"))
 NHB_PROOF_VALID_DAYS = int(os.environ.get("NHB_PROOF_VALID_DAYS", "90"))
 

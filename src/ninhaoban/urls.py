@@ -12,6 +12,7 @@ from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import evaluation_views as portal_evaluation
 from ninhaoban.portal import inspections_views as portal_inspections
 from ninhaoban.portal import organizations_views as portal_organizations
+from ninhaoban.portal import payments_views as portal_pay
 from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import views as portal
 
@@ -67,6 +68,18 @@ urlpatterns = [
         portal_appointments.cancel,
         name="cancel-appointment",
     ),
+    path("cases/<str:case_no>/pay/", portal_pay.pay_case, name="my-case-pay"),
+    path("pay/", portal_pay.pay_home, name="pay-home"),
+    path("pay/utility/", portal_pay.utility, name="pay-utility"),
+    path("pay/pension/", portal_pay.pension, name="pay-pension"),
+    path("my/payments/", portal_pay.my_payments, name="my-payments"),
+    path("my/payments/<str:order_no>/", portal_pay.order_page, name="my-payment"),
+    path("my/payments/<str:order_no>/status/", portal_pay.order_status, name="my-payment-status"),
+    path("my/payments/<str:order_no>/cancel/", portal_pay.cancel, name="my-payment-cancel"),
+    path(
+        "my/payments/<str:order_no>/receipt.pdf", portal_pay.receipt_pdf, name="my-payment-receipt"
+    ),
+    path("verify/receipts/<str:number>/", portal_pay.verify_receipt_page, name="verify-receipt"),
     path("inspections/", portal_inspections.index, name="inspections"),
     path("inspections/plans/<str:code>/", portal_inspections.plan_page, name="inspections-plan"),
     path(

@@ -38,6 +38,7 @@ from ninhaoban.demo import evaluation as demo_evaluation
 from ninhaoban.demo import inspections as demo_inspections
 from ninhaoban.demo import licences as demo_licences
 from ninhaoban.demo import organizations as demo_organizations
+from ninhaoban.demo import payments as demo_payments
 from ninhaoban.evaluation.models import Rectification
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
@@ -48,13 +49,15 @@ from ninhaoban.licences import services as licences
 from ninhaoban.licences.models import Licence, LicenceType, ProofKind
 from ninhaoban.licences.proofs import SPECS
 from ninhaoban.licences.schema import schema
+from ninhaoban.payments.models import OrderState, PaymentOrder
 from ninhaoban.regions.models import Department, ServiceHall
 from tests.exchange.conftest import _clean_exchange_state, sandbox, sources
 from tests.kiosk.conftest import enrolled, sent_code
+from tests.payments.conftest import _pay_settings, pay_var, paysandbox
 from tests.portal.test_english import PO, read_po
 
 pytestmark = pytest.mark.django_db
-__all__ = ["_clean_exchange_state", "sandbox", "sources"]
+__all__ = ["_clean_exchange_state", "_pay_settings", "pay_var", "paysandbox", "sandbox", "sources"]
 
 KIOSK = "CY-ZWZX-01"
 # Latin words a Chinese page may show: names of things, not English sentences.
@@ -194,6 +197,7 @@ def world(sources) -> dict:
     demo_inspections.seed()
     demo_evaluation.seed()
     demo_appointments.seed()
+    demo_payments.seed()
     approving = StaffRole.objects.filter(role=Role.APPROVER).values("department")
     person = (
         Applicant.objects.filter(cases__status=Status.CLOSED, licences__issuer__in=approving)
@@ -271,6 +275,10 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/inspections/plans/{plan.code}/verify/",
             "/open-data/",
             "/evaluation/",
+            *[
+                f"/verify/receipts/{o.receipt.number}/"
+                for o in PaymentOrder.objects.filter(state__in=["paid", "refunded"])[:2]
+            ],
         ],
         "applicant": [
             "/cases/",
@@ -385,6 +393,13 @@ def clients(w: dict) -> Iterator[tuple[str, Client, list[str]]]:
     client = Client()
     client.force_login(approver_of(w["licence"].issuer))
     yield "approver", client, [f"/console/licences/?q={w['licence'].identifier}"]
+    refunded = PaymentOrder.objects.filter(state=OrderState.REFUNDED).first()
+    paying = PaymentOrder.objects.filter(state=OrderState.PAYING).first()
+    for order, extra in ((refunded, "receipt.pdf"), (paying, "")):
+        client = Client()
+        client.force_login(order.payer.user)
+        urls = ["/pay/", "/pay/utility/", "/pay/pension/", "/my/payments/"]
+        yield "payer", client, [*urls, f"/my/payments/{order.order_no}/{extra}"]
     kiosk = enrolled(KIOSK)
     base = f"/kiosk/{KIOSK}/"
     ticket = Ticket.objects.filter(hall__region_id="421223000000").order_by("-pk").first()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scoped
+from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import NotFound
 from ninhaoban.payments.models import (
     CallbackLog,
@@ -18,6 +19,7 @@ from ninhaoban.payments.models import (
     Reconciliation,
     Refund,
     RefundState,
+    yuan,
 )
 from ninhaoban.regions.selectors import subtree_q
 
@@ -161,3 +163,41 @@ def reconciliation(pk: int) -> Reconciliation:
     if found is None:
         raise NotFound("对账记录不存在", "no such reconciliation")
     return found
+
+
+def fee_lines(version: ServiceItemVersion) -> list[dict[str, object]]:
+    """收费一表制: the version's fee table in fen; a fee with no fixed amount (按标准) or a
+    waivable one is left to the window, not charged here."""
+    lines = []
+    for fee in version.fees.all():
+        if fee.amount is None or fee.waivable or fee.amount <= 0:
+            continue
+        lines.append(
+            {
+                "name": fee.name,
+                "amount_fen": int((fee.amount * 100).to_integral_value()),
+                "basis": fee.basis,
+            }
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class CaseFee:
+    lines: list[dict[str, object]]
+    amount_fen: int
+    order: PaymentOrder | None  # the open or paid order, if one was made
+
+    @property
+    def amount_yuan(self) -> str:
+        return yuan(self.amount_fen)
+
+
+def case_fee(case_no: str, version: ServiceItemVersion | None) -> CaseFee | None:
+    """What a case owes by its item's fee table, with its order; None when nothing is
+    charged online for it."""
+    lines = fee_lines(version) if version is not None else []
+    if not lines:
+        return None
+    amount = sum(int(str(line["amount_fen"])) for line in lines)
+    return CaseFee(lines, amount, order_for_case(case_no))

@@ -48,6 +48,7 @@ from ninhaoban.payments.providers import (
     Notice,
     parse_statement,
 )
+from ninhaoban.payments.selectors import fee_lines
 
 log = logging.getLogger("ninhaoban.payments")
 SYSTEM = "system"
@@ -89,23 +90,6 @@ def _record(kind: str, order: PaymentOrder, actor: str, **payload: object) -> No
 
 
 # --- making orders --------------------------------------------------------------------------
-
-
-def fee_lines(version: ServiceItemVersion) -> list[dict[str, object]]:
-    """收费一表制: the version's fee table in fen; a fee with no fixed amount (按标准) or a
-    waivable one is left to the window, not charged here."""
-    lines = []
-    for fee in version.fees.all():
-        if fee.amount is None or fee.waivable or fee.amount <= 0:
-            continue
-        lines.append(
-            {
-                "name": fee.name,
-                "amount_fen": int((fee.amount * 100).to_integral_value()),
-                "basis": fee.basis,
-            }
-        )
-    return lines
 
 
 def _create(

@@ -15,6 +15,7 @@ from ninhaoban.cases.services import Actor
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.evaluation import selectors as evaluation
 from ninhaoban.portal.acting import actor_of
+from ninhaoban.portal.payments_views import fee_of
 
 
 def _applicant(request: HttpRequest) -> Actor | None:
@@ -47,6 +48,7 @@ def _context(case: Case, actor: Actor) -> dict:
         "open_notice": "supply_correction" in allowed,
         "withdrawable": "withdraw" in allowed,
         "alert": selectors.alert_of(case),
+        "fee": fee_of(case),
     }
 
 

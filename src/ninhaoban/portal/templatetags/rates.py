@@ -12,3 +12,10 @@ def pct(rate: float | None) -> str:
     if rate is None:
         return gettext("暂无数据")
     return f"{rate * 100:.1f}%"
+
+
+@register.filter
+def yuan(fen: int) -> str:
+    """`{{ line.amount_fen|yuan }}`: fen, the payments' integer unit, as yuan with 2 places."""
+    fen = int(fen)
+    return f"{fen // 100}.{fen % 100:02d}"

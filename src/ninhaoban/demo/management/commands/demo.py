@@ -69,6 +69,7 @@ def _later_seeders() -> list:
         organizations,
     )
     from ninhaoban.demo import evaluation as demo_evaluation
+    from ninhaoban.demo import payments as demo_payments
     from ninhaoban.ledger import demo as ledger
 
     return [
@@ -79,6 +80,7 @@ def _later_seeders() -> list:
         cases.seed,
         organizations.seed,
         inspections.seed,
+        demo_payments.seed,
         demo_evaluation.seed,
         demo_appointments.seed,
         ledger.seed,
