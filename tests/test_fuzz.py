@@ -29,6 +29,7 @@ from tests.cases.conftest import (  # noqa: F401 (fixtures)
     today,
     window_case,
 )
+from tests.payments.conftest import _pay_settings, pay_var, paysandbox  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
