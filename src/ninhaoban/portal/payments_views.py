@@ -29,6 +29,7 @@ from ninhaoban.payments.models import (
     PaymentOrder,
     ProviderCode,
 )
+from ninhaoban.portal.acting import actor_of
 
 # A fee is asked for once the office has taken the case in and until it ends.
 FEE_STATUSES = (
@@ -43,10 +44,11 @@ QR_CHOICES = (ProviderCode.WECHAT, ProviderCode.ALIPAY)
 
 
 def _payer(request: HttpRequest) -> Applicant:
-    applicant = getattr(request.user, "applicant", None)
-    if applicant is None:
+    """Who pays: the person, or the company they act for as its 经办人."""
+    actor = actor_of(request)
+    if actor.kind != "applicant":
         raise Forbidden("请以办事人身份登录", "sign in as an applicant")
-    return applicant
+    return actor.own
 
 
 def fee_of(case: Case) -> selectors.CaseFee | None:
