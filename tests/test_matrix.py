@@ -767,6 +767,7 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/identify/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/register/": "tests/kiosk/test_register.py (实名注册 at the terminal)",
     "kiosk/<slug:code>/progress/": "tests/kiosk/test_kiosk.py",
+    "kiosk/<slug:code>/region/": "tests/kiosk/test_tongban.py",
     "kiosk/<slug:code>/proofs/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/proofs/<str:number>.pdf": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/proofs/<str:number>/": "tests/kiosk/test_kiosk.py",

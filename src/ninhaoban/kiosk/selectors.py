@@ -13,7 +13,8 @@ from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.kiosk.services import token_hash
 from ninhaoban.licences import selectors as licences
 from ninhaoban.licences.models import Proof
-from ninhaoban.regions.selectors import ancestors
+from ninhaoban.regions.models import Level, Region
+from ninhaoban.regions.selectors import ancestors, region_by_code, regions_at
 
 # A terminal in a public hall is left by one person and used by the next: a session ends
 # after this much idle time even if nobody pressed 退出.
@@ -54,11 +55,32 @@ def is_idle(session: KioskSession) -> bool:
     return session.last_seen <= timezone.now() - IDLE
 
 
-def kiosk_items(kiosk: Kiosk, query: str = "") -> list[ServiceItemVersion]:
-    """Items that may be applied for at this terminal: of each base item whose version in
-    force is kiosk-enabled, the implementation of the nearest region above the hall (the
-    county's at a county hall, the city's at 市民之家)."""
-    chain = [r.code for r in ancestors(kiosk.hall.region)]
+SWITCHABLE_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN)
+
+
+def switchable_regions() -> list[Region]:
+    """全市通办: the city, its counties and their towns, any of which a terminal can act for."""
+    return list(regions_at(SWITCHABLE_LEVELS).select_related("parent"))
+
+
+def acting_region(kiosk: Kiosk, code: str) -> Region:
+    """The region whose items the terminal offers now: the one chosen with 全市通办 if it is
+    a city, county or town region, else the hall's own."""
+    chosen = region_by_code(code) if code and code != kiosk.hall.region_id else None
+    if chosen is None or chosen.level not in SWITCHABLE_LEVELS:
+        return kiosk.hall.region
+    return chosen
+
+
+def kiosk_items(
+    kiosk: Kiosk, query: str = "", region: Region | None = None
+) -> list[ServiceItemVersion]:
+    """Items that may be applied for at this terminal for a region (the hall's, or the one
+    chosen with 全市通办): of each base item whose version in force is kiosk-enabled, the
+    implementation of the nearest region above it (the county's at a county hall, the
+    city's at 市民之家). The item's region and department decide the case wherever the
+    terminal stands (通办)."""
+    chain = [r.code for r in ancestors(region or kiosk.hall.region)]
     rank = {code: i for i, code in enumerate(chain)}
     versions = catalog.current_versions().filter(kiosk_enabled=True, item__region_id__in=chain)
     nearest: dict[str, ServiceItemVersion] = {}
@@ -78,8 +100,8 @@ def _matches(name: str, query: str) -> bool:
     return typed in name or typed in full or typed in initials
 
 
-def kiosk_item(kiosk: Kiosk, item_code: str) -> ServiceItemVersion:
-    found = next((v for v in kiosk_items(kiosk) if v.item.code == item_code), None)
+def kiosk_item(kiosk: Kiosk, item_code: str, region: Region | None = None) -> ServiceItemVersion:
+    found = next((v for v in kiosk_items(kiosk, region=region) if v.item.code == item_code), None)
     if found is None:
         raise NotFound(
             f"事项{item_code}不能在本终端办理", f"item {item_code} is not offered at this terminal"

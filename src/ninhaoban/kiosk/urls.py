@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:code>/identify/", views.identify, name="kiosk-identify"),
     path("<slug:code>/register/", register_views.register, name="kiosk-register"),
     path("<slug:code>/exit/", views.leave, name="kiosk-exit"),
+    path("<slug:code>/region/", views.switch_region, name="kiosk-region"),
     path("<slug:code>/search/", views.search, name="kiosk-terminal-search"),
     path("<slug:code>/progress/", views.progress, name="kiosk-progress"),
     path("<slug:code>/cases/", views.my_cases, name="kiosk-cases"),

@@ -38,11 +38,13 @@ from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.licences import proofs as proofs_of
 from ninhaoban.licences import services as licences
 from ninhaoban.licences.documents import proof_pdf
+from ninhaoban.regions.models import Level, Region
 
 SESSION_COOKIE = "nhb_kiosk"
 DEVICE_COOKIE = "nhb_kiosk_device"
 DEVICE_COOKIE_SECONDS = 10 * 365 * 24 * 3600
 PENDING_COOKIE = "nhb_kiosk_pending"
+REGION_COOKIE = "nhb_kiosk_region"
 PROOF_PURPOSE = "自助终端打印"
 
 View = Callable[..., HttpResponse]
@@ -184,7 +186,8 @@ def _next_url(request: HttpRequest, kiosk: Kiosk) -> str:
 def home(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
     if evaluation.pad_of_terminal(kiosk.code) is not None:  # a window's 评价器
         return redirect("kiosk-pad", code=kiosk.code)
-    return _render(request, kiosk, session, "kiosk/home.html")
+    context = {"region": _acting_region(request, kiosk)}
+    return _render(request, kiosk, session, "kiosk/home.html", context)
 
 
 @kiosk_page
@@ -250,15 +253,61 @@ def leave(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> H
     response = redirect("kiosk-home", code=kiosk.code)
     response.delete_cookie(SESSION_COOKIE, path=_base(kiosk))
     response.delete_cookie(PENDING_COOKIE, path=_base(kiosk))
+    response.delete_cookie(REGION_COOKIE, path=_base(kiosk))
     return response
+
+
+def _acting_region(request: HttpRequest, kiosk: Kiosk) -> Region:
+    return selectors.acting_region(kiosk, request.COOKIES.get(REGION_COOKIE, ""))
+
+
+@kiosk_page
+@require_http_methods(["GET", "POST"])
+def switch_region(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """全市通办: act for any county or town of the city, a county first and then, if wanted,
+    one of its towns. The choice is this browser's until 退出; cases applied for are the
+    chosen region's competent office's, received at this hall."""
+    regions = selectors.switchable_regions()
+    if request.method == "POST":
+        chosen = request.POST.get("region", "")
+        if chosen and not any(r.code == chosen for r in regions):
+            raise InvalidInput(
+                "请选择本市的县（市、区）或乡镇",
+                "choose a county or town of the city",
+                field="region",
+            )
+        response = redirect("kiosk-home", code=kiosk.code)
+        if chosen and chosen != kiosk.hall.region_id:
+            response.set_cookie(
+                REGION_COOKIE, chosen, path=_base(kiosk), httponly=True, samesite="Strict"
+            )
+        else:
+            response.delete_cookie(REGION_COOKIE, path=_base(kiosk))
+        return response
+    county = request.GET.get("county", "")
+    context = {
+        "current": _acting_region(request, kiosk),
+        "city": next((r for r in regions if r.level == Level.CITY), None),
+        "counties": [r for r in regions if r.level == Level.COUNTY],
+        "county": next((r for r in regions if r.code == county and r.level == Level.COUNTY), None),
+        "towns": [r for r in regions if r.level == Level.TOWN and r.parent_id == county],
+    }
+    return _render(request, kiosk, session, "kiosk/region.html", context)
 
 
 @kiosk_page
 def search(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
     """智能导办 in the terminal's frame (its header, its 首页 and 退出), with the keys for
     拼音首字母 input."""
-    context, status = search_page(request.GET.get("q", ""), _search_region(request))
+    region = _search_region(request) or _chosen_region_code(request, kiosk)
+    context, status = search_page(request.GET.get("q", ""), region)
     return _render(request, kiosk, session, "guidance/kiosk.html", context, status)
+
+
+def _chosen_region_code(request: HttpRequest, kiosk: Kiosk) -> str:
+    """The region chosen with 全市通办, or nothing (the search covers every region)."""
+    region = _acting_region(request, kiosk)
+    return "" if region.code == kiosk.hall.region_id else region.code
 
 
 def _search_region(request: HttpRequest) -> str:
@@ -381,8 +430,10 @@ def proof_document(
 def items(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
     """自助申报: the items this terminal offers, found by name or pinyin initials."""
     query = request.GET.get("q", "").strip()[:32]
-    rows = selectors.kiosk_items(kiosk, query)
-    return _render(request, kiosk, session, "kiosk/items.html", {"rows": rows, "q": query})
+    region = _acting_region(request, kiosk)
+    rows = selectors.kiosk_items(kiosk, query, region)
+    context = {"rows": rows, "q": query, "region": region}
+    return _render(request, kiosk, session, "kiosk/items.html", context)
 
 
 @person_page
@@ -393,7 +444,7 @@ def apply(
     """One item through the one intake service, on the kiosk channel: what the government
     holds is resolved by the service, the rest comes from the terminal's scanner (a file
     input); an incomplete application is told everything missing at once and not stored."""
-    version = selectors.kiosk_item(kiosk, item_code)
+    version = selectors.kiosk_item(kiosk, item_code, _acting_region(request, kiosk))
     page = application_page(
         Actor.of_applicant(session.applicant),
         intake.plan_for(item_code=version.item.code),
