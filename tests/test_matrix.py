@@ -29,6 +29,8 @@ from ninhaoban.cases import services as cases
 from ninhaoban.cases.models import Notice
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.demo import licences as demo_licences
+from ninhaoban.kiosk import services as kiosk_services
+from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.licences.services import issue_licence
 from ninhaoban.regions.models import Department, Region, ServiceHall, Window
 from tests.cases.conftest import CHONGYANG, GETIHU, XIANAN, item, staff, window_case
@@ -73,6 +75,11 @@ def E(default: int | tuple[int, int], **cells: int | tuple[int, int]) -> dict:
 
 SUPERVISION = E(403, anonymous=302, supervisor=(200, 403), chief=(200, 403), admin=(200, 403))
 SUPERVISION_API = {**SUPERVISION, "anonymous": 401}
+
+
+def VIDEO(own: int) -> dict:
+    return E(403, anonymous=302, clerk=(own, 403), chief=(own, 403), admin=(own, 403))
+
 
 ROWS: dict[str, Row] = {
     # 一张网考评: supervisors and chiefs (their department) of the county asked, and admins
@@ -531,6 +538,13 @@ ROWS: dict[str, Row] = {
     "console/kiosks/<slug:code>/switch/": Row(
         "POST", "console/kiosks/{kiosk}/switch/", E(403, anonymous=302, admin=(302, 403))
     ),
+    # 视窗服务: the clerks and chiefs of the terminal's region, and admins
+    "console/video/": Row("GET", "console/video/", E(200, anonymous=302, applicant=403)),
+    "console/video/<str:call_id>/": Row("GET", "console/video/{call}/", VIDEO(200)),
+    "console/video/<str:call_id>/answer/": Row("POST", "console/video/{call}/answer/", VIDEO(200)),
+    "console/video/<str:call_id>/signal/": Row("POST", "console/video/{call}/signal/", VIDEO(409)),
+    "console/video/<str:call_id>/signals/": Row("GET", "console/video/{call}/signals/", VIDEO(200)),
+    "console/video/<str:call_id>/push/": Row("POST", "console/video/{call}/push/", VIDEO(422)),
     "console/kiosks/new/": Row("POST", "console/kiosks/new/", E(403, anonymous=302, admin=422)),
     "console/licences/": Row(
         "GET",
@@ -768,6 +782,11 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/register/": "tests/kiosk/test_register.py (实名注册 at the terminal)",
     "kiosk/<slug:code>/progress/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/region/": "tests/kiosk/test_tongban.py",
+    "kiosk/<slug:code>/video/": "tests/kiosk/test_video.py",
+    "kiosk/<slug:code>/video/start/": "tests/kiosk/test_video.py",
+    "kiosk/<slug:code>/video/<str:call_id>/signal/": "tests/kiosk/test_video.py",
+    "kiosk/<slug:code>/video/<str:call_id>/signals/": "tests/kiosk/test_video.py",
+    "kiosk/<slug:code>/video/<str:call_id>/pushed/<int:signal_id>/": "tests/kiosk/test_video.py",
     "kiosk/<slug:code>/proofs/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/proofs/<str:number>.pdf": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/proofs/<str:number>/": "tests/kiosk/test_kiosk.py",
@@ -890,6 +909,7 @@ def world(db, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
             "item": service_item.code,
             "version": str(catalog.current_version(service_item).pk),
             "kiosk": KIOSKS[county],
+            "call": kiosk_services.start_call(Kiosk.objects.get(code=KIOSKS[county])).call_id,
             "licence": licence.identifier,
         }
     for county, region in COUNTIES.items():

@@ -90,6 +90,7 @@ urlpatterns = [
     path("console/licences/", console_licences.staff_licence, name="staff-licence"),
     path("console/catalog/", include("ninhaoban.console.catalog_urls")),
     path("console/kiosks/", include("ninhaoban.kiosk.console_urls")),
+    path("console/video/", include("ninhaoban.kiosk.video_console_urls")),
     path("console/", include("ninhaoban.console.urls")),
     path("catalog/", include("ninhaoban.portal.catalog_urls")),
     path("ledger/", include("ninhaoban.portal.ledger_urls")),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.regions.models import ServiceHall
@@ -53,3 +54,60 @@ class KioskSession(models.Model):
 
     def __str__(self) -> str:
         return self.session_id
+
+
+class CallState(models.TextChoices):
+    RINGING = "ringing", _("呼叫中")
+    ANSWERED = "answered", _("通话中")
+    ENDED = "ended", _("已结束")
+
+
+class VideoCall(models.Model):
+    """视窗服务: a terminal's video call to the clerks of its hall's region. The media goes
+    browser to browser on the hall's LAN (host candidates only); the platform carries only
+    the call's signalling, in `VideoSignal`, and what the clerk pushes to the screen."""
+
+    kiosk = models.ForeignKey(Kiosk, on_delete=models.PROTECT, related_name="video_calls")
+    call_id = models.CharField("呼叫编号", max_length=32, unique=True)
+    state = models.CharField(
+        "状态", max_length=8, choices=CallState.choices, default=CallState.RINGING
+    )
+    clerk = models.CharField("接听人员", max_length=64, blank=True)
+    started_at = models.DateTimeField("呼叫时间", auto_now_add=True)
+    answered_at = models.DateTimeField("接听时间", null=True, blank=True)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "视窗服务通话"
+        verbose_name_plural = "视窗服务通话"
+
+    def __str__(self) -> str:
+        return self.call_id
+
+
+class Side(models.TextChoices):
+    TERMINAL = "terminal", _("终端")
+    CLERK = "clerk", _("工作人员")
+
+
+class SignalKind(models.TextChoices):
+    OFFER = "offer", "offer"
+    ANSWER = "answer", "answer"
+    CANDIDATE = "candidate", "candidate"
+    PUSH = "push", "push"
+    BYE = "bye", "bye"
+
+
+class VideoSignal(models.Model):
+    """One message of a call's signalling, read by the other side's polling in `pk` order."""
+
+    call = models.ForeignKey(VideoCall, on_delete=models.CASCADE, related_name="signals")
+    sender = models.CharField(max_length=8, choices=Side.choices)
+    kind = models.CharField(max_length=12, choices=SignalKind.choices)
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["call", "sender", "id"], name="video_signal_poll")]

@@ -3,13 +3,14 @@
 import datetime as dt
 import hmac
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import NotFound
 from ninhaoban.guidance.engine import pinyin_keys
-from ninhaoban.kiosk.models import Kiosk, KioskSession
+from ninhaoban.kiosk.models import CallState, Kiosk, KioskSession, Side, VideoCall, VideoSignal
 from ninhaoban.kiosk.services import token_hash
 from ninhaoban.licences import selectors as licences
 from ninhaoban.licences.models import Proof
@@ -112,3 +113,40 @@ def kiosk_item(kiosk: Kiosk, item_code: str, region: Region | None = None) -> Se
 def proof_of_session(session: KioskSession, number: str) -> Proof:
     """A proof printed in this session only: the next person cannot reprint the last one's."""
     return licences.proof_printed_in_session(session.applicant, session.session_id, number)
+
+
+# A call nobody answers within this time stops ringing on the clerks' consoles.
+RINGING = dt.timedelta(minutes=2)
+
+
+def call_of_kiosk(kiosk: Kiosk, call_id: str) -> VideoCall:
+    call = VideoCall.objects.select_related("kiosk").filter(kiosk=kiosk, call_id=call_id).first()
+    if call is None:
+        raise NotFound("该呼叫不存在", "no such call")
+    return call
+
+
+def call_by_id(call_id: str) -> VideoCall:
+    call = (
+        VideoCall.objects.select_related("kiosk", "kiosk__hall", "kiosk__hall__region")
+        .filter(call_id=call_id)
+        .first()
+    )
+    if call is None:
+        raise NotFound("该呼叫不存在", "no such call")
+    return call
+
+
+def waiting_calls() -> QuerySet[VideoCall]:
+    """Calls ringing now, oldest first (to be narrowed to the clerk's scope by the caller)."""
+    return (
+        VideoCall.objects.select_related("kiosk", "kiosk__hall")
+        .filter(state=CallState.RINGING, started_at__gte=timezone.now() - RINGING)
+        .order_by("started_at")
+    )
+
+
+def signals_for(call: VideoCall, reader: str, after: int) -> list[VideoSignal]:
+    """What the other side sent after the reader's last seen message."""
+    other = Side.CLERK if reader == Side.TERMINAL else Side.TERMINAL
+    return list(call.signals.filter(sender=other, pk__gt=after).order_by("pk")[:50])

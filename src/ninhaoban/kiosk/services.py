@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import hmac
+import json
 import secrets
 import uuid
 
@@ -10,8 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant
-from ninhaoban.core.errors import InvalidInput
-from ninhaoban.kiosk.models import Kiosk, KioskSession
+from ninhaoban.catalog.models import ServiceItemVersion
+from ninhaoban.core.errors import Conflict, InvalidInput, TooLarge
+from ninhaoban.kiosk.models import (
+    CallState,
+    Kiosk,
+    KioskSession,
+    Side,
+    SignalKind,
+    VideoCall,
+    VideoSignal,
+)
 from ninhaoban.ledger.services import record
 from ninhaoban.regions.models import ServiceHall
 
@@ -183,3 +193,127 @@ def enrol(kiosk: Kiosk, code: str) -> str:
             field="code",
         )
     return key
+
+
+# 视窗服务 signalling: an SDP with its host candidates is a few kilobytes; a call that needs
+# more messages than this is not a call any more.
+SIGNAL_MAX_BYTES = 32_000
+SIGNALS_PER_CALL = 200
+SENDS = {
+    Side.TERMINAL: {SignalKind.OFFER, SignalKind.CANDIDATE, SignalKind.BYE},
+    Side.CLERK: {SignalKind.ANSWER, SignalKind.CANDIDATE, SignalKind.BYE},
+}
+PUSHES = {"guide", "form"}
+
+
+@transaction.atomic
+def start_call(kiosk: Kiosk) -> VideoCall:
+    """The terminal calls its hall's clerks; a call it left open is ended first (one call
+    per terminal at a time)."""
+    for open_call in VideoCall.objects.select_for_update().filter(
+        kiosk=kiosk, state__in=[CallState.RINGING, CallState.ANSWERED]
+    ):
+        _end(open_call, f"kiosk:{kiosk.code}", "replaced")
+    call = VideoCall.objects.create(kiosk=kiosk, call_id=uuid.uuid4().hex)
+    record(
+        "kiosk.video_call_started",
+        [f"kiosk:{kiosk.code}", f"video_call:{call.call_id}"],
+        f"kiosk:{kiosk.code}",
+        {"call": call.call_id},
+    )
+    return call
+
+
+@transaction.atomic
+def answer_call(call: VideoCall, clerk: str) -> VideoCall:
+    """A clerk takes the call; a second clerk, or a call already over, is told so."""
+    row = VideoCall.objects.select_for_update().get(pk=call.pk)
+    if row.state == CallState.ANSWERED and row.clerk == clerk:
+        return row
+    if row.state != CallState.RINGING:
+        raise Conflict("该呼叫已被接听或已结束", "the call was taken by someone else or is over")
+    row.state, row.clerk, row.answered_at = CallState.ANSWERED, clerk, timezone.now()
+    row.save(update_fields=["state", "clerk", "answered_at"])
+    record(
+        "kiosk.video_call_answered",
+        [f"kiosk:{row.kiosk.code}", f"video_call:{row.call_id}"],
+        clerk,
+        {"call": row.call_id},
+    )
+    return row
+
+
+def _check_open(call: VideoCall, sender: str, clerk: str = "") -> None:
+    if call.state == CallState.ENDED:
+        raise Conflict("通话已结束", "the call is over")
+    if sender == Side.CLERK and (call.state != CallState.ANSWERED or call.clerk != clerk):
+        raise Conflict("请先接听该呼叫", "answer the call first")
+
+
+@transaction.atomic
+def send_signal(
+    call: VideoCall, sender: str, kind: str, body: object, *, clerk: str = ""
+) -> VideoSignal:
+    """One signalling message from one side to the other (SDP offer or answer, an ICE
+    candidate, or bye). Checked for shape and size; bye ends the call."""
+    call = VideoCall.objects.select_for_update().select_related("kiosk").get(pk=call.pk)
+    _check_open(call, sender, clerk)
+    if kind not in SENDS[Side(sender)]:
+        raise InvalidInput(
+            f"不支持的信令类型：{kind[:16]}", f"unknown signal kind: {kind[:16]}", field="kind"
+        )
+    if not isinstance(body, dict):
+        raise InvalidInput("信令内容应为对象", "a signal's body is an object", field="body")
+    if len(json.dumps(body)) > SIGNAL_MAX_BYTES:
+        raise TooLarge("信令内容过大", "the signal is too large")
+    if kind in (SignalKind.OFFER, SignalKind.ANSWER) and not isinstance(body.get("sdp"), str):
+        raise InvalidInput("缺少会话描述（SDP）", "the SDP is missing", field="sdp")
+    if call.signals.count() >= SIGNALS_PER_CALL:
+        raise Conflict("本次通话信令过多，请重新呼叫", "too many signals: call again")
+    signal = VideoSignal.objects.create(call=call, sender=sender, kind=kind, body=body)
+    if kind == SignalKind.BYE:
+        _end(call, clerk or f"kiosk:{call.kiosk.code}", sender)
+    return signal
+
+
+@transaction.atomic
+def push_to_terminal(
+    call: VideoCall, clerk: str, what: str, version: ServiceItemVersion
+) -> VideoSignal:
+    """The clerk puts an item's guide, or its application form, on the terminal's screen.
+    The caller has checked that the terminal offers the item."""
+    call = VideoCall.objects.select_for_update().select_related("kiosk").get(pk=call.pk)
+    _check_open(call, Side.CLERK, clerk)
+    if what not in PUSHES:
+        raise InvalidInput("请选择推送办事指南或申请表", "push a guide or a form", field="what")
+    signal = VideoSignal.objects.create(
+        call=call,
+        sender=Side.CLERK,
+        kind=SignalKind.PUSH,
+        body={"what": what, "item": version.item.code, "name": version.name},
+    )
+    record(
+        "kiosk.video_pushed",
+        [f"kiosk:{call.kiosk.code}", f"video_call:{call.call_id}"],
+        clerk,
+        {"call": call.call_id, "what": what, "item": version.item.code},
+    )
+    return signal
+
+
+def _end(call: VideoCall, actor: str, reason: str) -> None:
+    ended = VideoCall.objects.filter(pk=call.pk).exclude(state=CallState.ENDED)
+    if ended.update(state=CallState.ENDED, ended_at=timezone.now()):
+        call.state = CallState.ENDED
+        record(
+            "kiosk.video_call_ended",
+            [f"kiosk:{call.kiosk.code}", f"video_call:{call.call_id}"],
+            actor,
+            {"call": call.call_id, "by": reason},
+        )
+
+
+@transaction.atomic
+def end_call(call: VideoCall, actor: str, by: str) -> None:
+    """挂断 by either side, or the terminal's page left."""
+    _end(call, actor, by)

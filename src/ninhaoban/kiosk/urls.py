@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.kiosk import evaluation_views, queue_views, register_views, views
+from ninhaoban.kiosk import evaluation_views, queue_views, register_views, video_views, views
 
 urlpatterns = [
     path("search/", views.search_anywhere, name="kiosk-search"),
@@ -24,6 +24,17 @@ urlpatterns = [
     path("<slug:code>/proofs/<str:number>.pdf", views.proof_document, name="kiosk-proof-pdf"),
     path("<slug:code>/apply/", views.items, name="kiosk-items"),
     path("<slug:code>/apply/<str:item_code>/", views.apply, name="kiosk-apply"),
+    path("<slug:code>/video/", video_views.call_page, name="kiosk-video"),
+    path("<slug:code>/video/start/", video_views.start, name="kiosk-video-start"),
+    path("<slug:code>/video/<str:call_id>/signal/", video_views.signal, name="kiosk-video-signal"),
+    path(
+        "<slug:code>/video/<str:call_id>/signals/", video_views.signals, name="kiosk-video-signals"
+    ),
+    path(
+        "<slug:code>/video/<str:call_id>/pushed/<int:signal_id>/",
+        video_views.pushed,
+        name="kiosk-video-pushed",
+    ),
     path("<slug:code>/rate/", evaluation_views.rate, name="kiosk-rate"),
     path("<slug:code>/pad/", evaluation_views.pad, name="kiosk-pad"),
     path("<slug:code>/queue/", queue_views.take, name="kiosk-take"),

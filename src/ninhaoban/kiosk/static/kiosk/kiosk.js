@@ -9,7 +9,10 @@
   function restart() {
     if (!idle) { return; }
     clearTimeout(timer);
-    timer = setTimeout(function () { exit.submit(); }, idle);
+    timer = setTimeout(function () {
+      if (document.querySelector("[data-busy]")) { restart(); return; }  // a 视窗服务 call
+      exit.submit();
+    }, idle);
   }
   ["click", "keydown", "touchstart", "input"].forEach(function (name) {
     document.addEventListener(name, restart, true);
