@@ -535,6 +535,9 @@ ROWS: dict[str, Row] = {
     "console/kiosks/<slug:code>/enrolment/": Row(
         "POST", "console/kiosks/{kiosk}/enrolment/", E(403, anonymous=302, admin=(200, 403))
     ),
+    "console/kiosks/<slug:code>/devices/": Row(
+        "POST", "console/kiosks/{kiosk}/devices/", E(403, anonymous=302, admin=(422, 403))
+    ),
     "console/kiosks/<slug:code>/switch/": Row(
         "POST", "console/kiosks/{kiosk}/switch/", E(403, anonymous=302, admin=(302, 403))
     ),
@@ -780,6 +783,7 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/exit/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/identify/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/register/": "tests/kiosk/test_register.py (实名注册 at the terminal)",
+    "kiosk/<slug:code>/identify/card/": "tests/kiosk/test_devices.py",
     "kiosk/<slug:code>/progress/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/region/": "tests/kiosk/test_tongban.py",
     "kiosk/<slug:code>/video/": "tests/kiosk/test_video.py",

@@ -225,6 +225,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Only this origin's scripts, styles, images and fonts (data: images are the API docs' icons);
 # no inline script, style or event handler, no plugin, no framing by any site.
+# 人脸比对: a score under this is refused (kiosk.devices)
+NHB_FACE_THRESHOLD = float(os.environ.get("NHB_FACE_THRESHOLD", "0.85"))
 NHB_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "

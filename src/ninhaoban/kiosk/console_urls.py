@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.terminals, name="terminals"),
     path("new/", views.add, name="add"),
     path("<slug:code>/switch/", views.switch, name="switch"),
+    path("<slug:code>/devices/", views.devices, name="devices"),
     path("<slug:code>/enrolment/", views.enrolment, name="enrolment"),
 ]

@@ -14,7 +14,7 @@ from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
 from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.core.text import parse_int
 from ninhaoban.kiosk import services
-from ninhaoban.kiosk.models import Kiosk
+from ninhaoban.kiosk.models import IdentityDevices, Kiosk
 from ninhaoban.regions.models import ServiceHall
 from ninhaoban.regions.selectors import halls
 
@@ -56,9 +56,12 @@ def terminals(request: HttpRequest) -> HttpResponse:
         ADMIN_ROLES,
         region_field="hall__region_id",
     ).order_by("hall__region_id", "code")
-    return render(
-        request, "kiosk/console/terminals.html", {"terminals": rows, "halls": _halls(request)}
-    )
+    context = {
+        "terminals": rows,
+        "halls": _halls(request),
+        "device_choices": IdentityDevices.choices,
+    }
+    return render(request, "kiosk/console/terminals.html", context)
 
 
 @login_required
@@ -89,6 +92,16 @@ def switch(request: HttpRequest, code: str) -> HttpResponse:
     services.register_kiosk(
         code=kiosk.code, hall=kiosk.hall, name=kiosk.name, active=not kiosk.active, actor=actor
     )
+    return redirect("kiosk-console:terminals")
+
+
+@login_required
+@require_POST
+def devices(request: HttpRequest, code: str) -> HttpResponse:
+    """The identity devices the terminal offers first; the SMS code stays the fallback."""
+    actor = _actor(request)
+    kiosk = _terminal(request, code)
+    services.set_identity_devices(kiosk, request.POST.get("identity_devices", ""), actor=actor)
     return redirect("kiosk-console:terminals")
 
 

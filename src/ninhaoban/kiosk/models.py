@@ -5,6 +5,11 @@ from ninhaoban.accounts.models import Applicant
 from ninhaoban.regions.models import ServiceHall
 
 
+class IdentityDevices(models.TextChoices):
+    SMS = "sms", _("手工输入证件号码＋短信验证码")
+    SIMULATOR = "simulator", _("身份证阅读器、人脸比对、指纹仪（设备模拟器）")
+
+
 class Kiosk(models.Model):
     """自助服务终端: one terminal in a hall. Its pages are addressed by `code` but answer only
     the terminal's own browser: the one enrolled with a one-time code an administrator
@@ -21,6 +26,9 @@ class Kiosk(models.Model):
     enrolment_hash = models.CharField(max_length=64, blank=True)
     enrolment_expires = models.DateTimeField("安装码有效期至", null=True, blank=True)
     enrolment_failures = models.PositiveSmallIntegerField(default=0)
+    identity_devices = models.CharField(
+        "身份核验设备", max_length=16, choices=IdentityDevices.choices, default=IdentityDevices.SMS
+    )
 
     class Meta:
         ordering = ["code"]
@@ -111,3 +119,17 @@ class VideoSignal(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["call", "sender", "id"], name="video_signal_poll")]
+
+
+class KioskSignature(models.Model):
+    """办事签名: what a person signed on the terminal's signature pad when the devices
+    identified them, kept with its SHA-256, which the ledger holds."""
+
+    session = models.OneToOneField(KioskSession, on_delete=models.PROTECT, related_name="signature")
+    image = models.BinaryField("签名图像")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办事签名"
+        verbose_name_plural = "办事签名"

@@ -3,20 +3,24 @@
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import secrets
 import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import Conflict, InvalidInput, TooLarge
 from ninhaoban.kiosk.models import (
     CallState,
+    IdentityDevices,
     Kiosk,
     KioskSession,
+    KioskSignature,
     Side,
     SignalKind,
     VideoCall,
@@ -317,3 +321,90 @@ def _end(call: VideoCall, actor: str, reason: str) -> None:
 def end_call(call: VideoCall, actor: str, by: str) -> None:
     """挂断 by either side, or the terminal's page left."""
     _end(call, actor, by)
+
+
+# -- identity devices ----------------------------------------------------------------------
+
+SIGNATURE_MAX_BYTES = 200_000
+
+
+@transaction.atomic
+def set_identity_devices(kiosk: Kiosk, devices: str, *, actor: str) -> Kiosk:
+    """Which identity check the terminal offers first (the SMS code stays the fallback)."""
+    if devices not in IdentityDevices.values:
+        raise InvalidInput(
+            "请选择身份核验设备", "choose the identity devices", field="identity_devices"
+        )
+    kiosk.identity_devices = devices
+    kiosk.save(update_fields=["identity_devices"])
+    record("kiosk.devices_set", f"kiosk:{kiosk.code}", actor, {"devices": devices})
+    return kiosk
+
+
+def refuse_face(kiosk: Kiosk, card_digest: str, score: float, threshold: float) -> None:
+    """A face that does not match the card: logged (by the card read's digest, never the
+    number), committed before the terminal shows the refusal."""
+    with transaction.atomic():
+        record(
+            "kiosk.face_refused",
+            f"kiosk:{kiosk.code}",
+            f"kiosk:{kiosk.code}",
+            {"card": card_digest, "score": f"{score:.3f}", "threshold": f"{threshold:.3f}"},
+        )
+
+
+def _signature_png(data: bytes) -> bytes:
+    """A PNG the pad drew, with something drawn on it."""
+    bad = InvalidInput("请在签名板上签名", "please sign on the pad", field="signature")
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise bad
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise TooLarge("签名图像过大", "the signature image is too large")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise bad from None
+    if image.width > 2000 or image.height > 2000:
+        raise TooLarge("签名图像过大", "the signature image is too large")
+    if image.convert("RGBA").getchannel("A").getbbox() is None:
+        raise bad
+    return data
+
+
+@transaction.atomic
+def open_session_by_devices(
+    kiosk: Kiosk,
+    applicant: Applicant,
+    *,
+    card_digest: str,
+    face_score: float,
+    fingerprint_sha256: str,
+    signature: bytes,
+) -> tuple[KioskSession, str]:
+    """After the card, the face and the finger: the session, with the person's signature
+    kept and its SHA-256 a subject of the ledger entry (whoever holds the image finds the
+    entry by it); the fingerprint template itself is kept nowhere, its hash in the entry's
+    payload."""
+    image = _signature_png(signature)
+    session, token = open_session(kiosk, applicant, IdentityDevices.SIMULATOR)
+    sha = hashlib.sha256(image).hexdigest()
+    KioskSignature.objects.create(session=session, image=image, sha256=sha)
+    record(
+        "kiosk.identified_by_devices",
+        [
+            applicant.subject,
+            f"kiosk:{kiosk.code}",
+            f"kiosk_session:{session.session_id}",
+            f"signature:{sha}",
+        ],
+        applicant.subject,
+        {
+            "session": session.session_id,
+            "card": card_digest,
+            "face_score": f"{face_score:.3f}",
+            "fingerprint_sha256": fingerprint_sha256,
+            "signature_sha256": sha,
+        },
+    )
+    return session, token

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ninhaoban.kiosk import evaluation_views, queue_views, register_views, video_views, views
+from ninhaoban.kiosk import device_views, evaluation_views, queue_views, register_views, video_views, views
 
 urlpatterns = [
     path("search/", views.search_anywhere, name="kiosk-search"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("<slug:code>/enrol/", views.enrol, name="kiosk-enrol"),
     path("<slug:code>/identify/", views.identify, name="kiosk-identify"),
     path("<slug:code>/register/", register_views.register, name="kiosk-register"),
+    path(
+        "<slug:code>/identify/card/",
+        device_views.identify_by_devices,
+        name="kiosk-identify-devices",
+    ),
     path("<slug:code>/exit/", views.leave, name="kiosk-exit"),
     path("<slug:code>/region/", views.switch_region, name="kiosk-region"),
     path("<slug:code>/search/", views.search, name="kiosk-terminal-search"),

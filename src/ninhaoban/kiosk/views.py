@@ -34,7 +34,7 @@ from ninhaoban.exchange.models import SELF
 from ninhaoban.guidance.selectors import search_page
 from ninhaoban.kiosk import selectors, services
 from ninhaoban.kiosk.identity import IDENTITY_CHECK, pending_token, read_pending
-from ninhaoban.kiosk.models import Kiosk, KioskSession
+from ninhaoban.kiosk.models import IdentityDevices, Kiosk, KioskSession
 from ninhaoban.licences import proofs as proofs_of
 from ninhaoban.licences import services as licences
 from ninhaoban.licences.documents import proof_pdf
@@ -196,6 +196,12 @@ def identify(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -
     """Step 1: the ID number (a new person: whoever was signed in here is signed out).
     Step 2: the code sent to the phone registered for that number."""
     context: dict[str, Any] = {"next": _next_url(request, kiosk), "step": "number"}
+    devices = kiosk.identity_devices != IdentityDevices.SMS
+    if request.method == "GET" and devices and request.GET.get("via") != "sms":
+        return redirect(
+            f"{reverse('kiosk-identify-devices', args=[kiosk.code])}?next={quote(context['next'])}"
+        )
+    context["devices"] = devices
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "begin":
         if session is not None:
