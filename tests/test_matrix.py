@@ -709,6 +709,7 @@ ROWS |= {
 
 # Pages and operations that are not staff-facing, and the tests that cover who sees them.
 PUBLIC: dict[str, str] = {
+    "care/": "tests/portal/test_care.py",
     # the citizen's website: public pages, and an applicant's own cases, licences and proofs
     "": "tests/portal/test_pages.py",
     "healthz": "tests/portal/test_pages.py",

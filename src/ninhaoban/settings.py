@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ninhaoban.console.context.console",
                 "ninhaoban.portal.acting.acting_context",
+                "ninhaoban.portal.care.care_mode",
             ]
         },
     }

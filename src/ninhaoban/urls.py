@@ -8,6 +8,7 @@ from ninhaoban.console import licences_views as console_licences
 from ninhaoban.portal import apply_views as portal_apply
 from ninhaoban.portal import appointments_views as portal_appointments
 from ninhaoban.portal import captcha as portal_captcha
+from ninhaoban.portal import care as portal_care
 from ninhaoban.portal import cases_views as portal_cases
 from ninhaoban.portal import evaluation_views as portal_evaluation
 from ninhaoban.portal import inspections_views as portal_inspections
@@ -98,6 +99,7 @@ urlpatterns = [
     path("", include("ninhaoban.portal.guidance_urls")),
     path("kiosk/", include("ninhaoban.kiosk.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("care/", portal_care.set_care, name="set-care"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

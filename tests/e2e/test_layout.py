@@ -98,6 +98,7 @@ def _pages(world: dict) -> dict[str, list[str]]:
             "/console/cases/?queue=intake",
             f"/console/cases/{case.case_no}/",
             "/console/cases/new/",
+            "/console/video/",
         ],
         "catalog.chongyang": [
             "/console/catalog/",
@@ -120,6 +121,9 @@ def _pages(world: dict) -> dict[str, list[str]]:
             f"/kiosk/{kiosk.code}/proofs/",
             f"/kiosk/{kiosk.code}/apply/",
             f"/kiosk/{kiosk.code}/apply/{kiosk_items(kiosk)[0].item.code}/",
+            f"/kiosk/{kiosk.code}/region/",
+            f"/kiosk/{kiosk.code}/region/?county={CHONGYANG}",
+            f"/kiosk/{kiosk.code}/video/",
         ],
     }
 
@@ -193,3 +197,61 @@ def test_phone_menu_opens_and_closes(chromium, live_server, transactional_db):
     tab.wait_for_url("**/catalog/bundles/")
     context.close()
     assert Applicant.objects.filter(kind=ApplicantKind.PERSON).exists()
+
+
+PORTRAIT = {"width": 1080, "height": 1920}
+# 长辈模式's touch targets at the terminal (care.css: 88 px; the floor checked here is the
+# MIIT 适老化 rule's 60 px)
+TOUCH_PX = 60
+
+
+def _enhanced_contrast(tab) -> list[str]:
+    """axe's WCAG AAA contrast rule (7:1), the higher level of GB/T 37668 that 长辈模式 keeps."""
+    return tab.evaluate(
+        "axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast-enhanced']}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))"
+    )
+
+
+def _small_targets(tab) -> list[str]:
+    """Visible buttons, button links and fields lower than TOUCH_PX (checkboxes aside)."""
+    return tab.evaluate(
+        """px => Array.from(document.querySelectorAll(
+             'main button, main .button, main select, header button, main input:not(' +
+             '[type=hidden]):not([type=checkbox]):not([type=radio])'))
+           .filter(e => e.offsetParent !== null)
+           .filter(e => e.getBoundingClientRect().height < px)
+           .map(e => (e.id || e.name || e.textContent.trim().slice(0, 12)) + ' ' +
+                     Math.round(e.getBoundingClientRect().height) + 'px')""",
+        TOUCH_PX,
+    )
+
+
+def test_care_mode_passes_axe_with_enhanced_contrast_and_fits_a_portrait_terminal(
+    chromium, live_server, transactional_db
+):
+    """长辈模式 on the website and every kiosk page of the walk, at a 1080×1920 terminal:
+    axe finds nothing (AA and the 7:1 contrast), nothing scrolls sideways, and at the
+    terminal every button and field is a finger's size."""
+    from tests.conftest import seed_world
+
+    seed_world()
+    world = _world()
+    pages = _pages(world)
+    problems: list[str] = []
+    for who in ("anonymous", "applicant", "kiosk user"):
+        context, tab = _tab(chromium, live_server, PORTRAIT, world, who)
+        context.add_cookies([{"name": "nhb_care", "value": "1", "url": live_server.url}])
+        try:
+            for url in pages[who]:
+                response = tab.goto(url)
+                assert response is not None and response.status < 400, (who, url)
+                assert tab.evaluate("document.documentElement.classList.contains('care')"), url
+                problems += [f"{url}: {v}" for v in _violations(tab) + _enhanced_contrast(tab)]
+                if _overflow(tab) > 0:
+                    problems.append(f"{url}: {_overflow(tab)} px wider than the screen")
+                if url.startswith("/kiosk/"):
+                    problems += [f"{url}: small target {t}" for t in _small_targets(tab)]
+        finally:
+            context.close()
+    assert problems == [], "\n".join(problems)

@@ -38,6 +38,7 @@ from ninhaoban.kiosk.models import IdentityDevices, Kiosk, KioskSession
 from ninhaoban.licences import proofs as proofs_of
 from ninhaoban.licences import services as licences
 from ninhaoban.licences.documents import proof_pdf
+from ninhaoban.portal.care import CARE_COOKIE
 from ninhaoban.regions.models import Level, Region
 
 SESSION_COOKIE = "nhb_kiosk"
@@ -260,6 +261,7 @@ def leave(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> H
     response.delete_cookie(SESSION_COOKIE, path=_base(kiosk))
     response.delete_cookie(PENDING_COOKIE, path=_base(kiosk))
     response.delete_cookie(REGION_COOKIE, path=_base(kiosk))
+    response.delete_cookie(CARE_COOKIE)  # 长辈模式 was this person's choice
     return response
 
 
