@@ -787,6 +787,8 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/identify/card/": "tests/kiosk/test_devices.py",
     "kiosk/<slug:code>/progress/": "tests/kiosk/test_kiosk.py",
     "kiosk/<slug:code>/region/": "tests/kiosk/test_tongban.py",
+    "kiosk/<slug:code>/bundles/": "tests/kiosk/test_bundles.py",
+    "kiosk/<slug:code>/bundles/<slug:bundle_code>/": "tests/kiosk/test_bundles.py",
     "kiosk/<slug:code>/video/": "tests/kiosk/test_video.py",
     "kiosk/<slug:code>/video/start/": "tests/kiosk/test_video.py",
     "kiosk/<slug:code>/video/<str:call_id>/signal/": "tests/kiosk/test_video.py",

@@ -124,6 +124,8 @@ def _pages(world: dict) -> dict[str, list[str]]:
             f"/kiosk/{kiosk.code}/region/",
             f"/kiosk/{kiosk.code}/region/?county={CHONGYANG}",
             f"/kiosk/{kiosk.code}/video/",
+            f"/kiosk/{kiosk.code}/bundles/",
+            f"/kiosk/{kiosk.code}/bundles/{bundle.code}/",
         ],
     }
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ninhaoban.catalog import selectors as catalog
-from ninhaoban.catalog.models import ServiceItemVersion
+from ninhaoban.catalog.models import Bundle, ServiceItemVersion
 from ninhaoban.core.errors import NotFound
 from ninhaoban.guidance.engine import pinyin_keys
 from ninhaoban.kiosk.models import CallState, Kiosk, KioskSession, Side, VideoCall, VideoSignal
@@ -92,6 +92,20 @@ def kiosk_items(
             nearest[base] = version
     rows = sorted(nearest.values(), key=lambda v: v.item.code)
     return [v for v in rows if _matches(v.name, query)] if query else rows
+
+
+def kiosk_bundles(kiosk: Kiosk, region: Region | None = None) -> list[Bundle]:
+    """一件事 bundles offered at the terminal for a region (the hall's, or the one chosen with
+    全市通办): those of that region and of the regions above it."""
+    chain = [r.code for r in ancestors(region or kiosk.hall.region)]
+    return list(catalog.bundles().filter(region_id__in=chain).order_by("region_id", "code"))
+
+
+def kiosk_bundle(kiosk: Kiosk, code: str, region: Region | None = None) -> Bundle:
+    found = next((b for b in kiosk_bundles(kiosk, region) if b.code == code), None)
+    if found is None:
+        raise NotFound(f"一件事{code}不能在本终端办理", f"bundle {code} is not offered here")
+    return found
 
 
 def _matches(name: str, query: str) -> bool:

@@ -465,3 +465,33 @@ def apply(
     if page.case is not None:
         return redirect("kiosk-case", code=kiosk.code, case_no=page.case.case_no)
     return _render(request, kiosk, session, "kiosk/apply.html", page.context, page.status)
+
+
+@kiosk_page
+def bundles(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -> HttpResponse:
+    """一件事: the bundles offered for the terminal's place, each applied for at once."""
+    region = _acting_region(request, kiosk)
+    context = {"bundles": selectors.kiosk_bundles(kiosk, region), "region": region}
+    return _render(request, kiosk, session, "kiosk/bundles.html", context)
+
+
+@person_page
+@require_http_methods(["GET", "POST"])
+def apply_bundle(
+    request: HttpRequest, kiosk: Kiosk, session: KioskSession, bundle_code: str
+) -> HttpResponse:
+    """一件事 through the one intake service on the kiosk channel: one form for all its items
+    (each field asked once), one set of materials, a parent case and its children."""
+    bundle = selectors.kiosk_bundle(kiosk, bundle_code, _acting_region(request, kiosk))
+    page = application_page(
+        Actor.of_applicant(session.applicant),
+        intake.plan_for(bundle_code=bundle.code),
+        channel=Channel.KIOSK,
+        bundle_code=bundle.code,
+        post=request.POST if request.method == "POST" else None,
+        uploaded=request.FILES,
+        received_at=kiosk.hall.region_id,
+    )
+    if page.case is not None:
+        return redirect("kiosk-case", code=kiosk.code, case_no=page.case.case_no)
+    return _render(request, kiosk, session, "kiosk/apply.html", page.context, page.status)
