@@ -545,7 +545,7 @@ ROWS: dict[str, Row] = {
     "console/video/": Row("GET", "console/video/", E(200, anonymous=302, applicant=403)),
     "console/video/<str:call_id>/": Row("GET", "console/video/{call}/", VIDEO(200)),
     "console/video/<str:call_id>/answer/": Row("POST", "console/video/{call}/answer/", VIDEO(200)),
-    "console/video/<str:call_id>/signal/": Row("POST", "console/video/{call}/signal/", VIDEO(409)),
+    "console/video/<str:call_id>/signal/": Row("POST", "console/video/{call}/signal/", VIDEO(422)),
     "console/video/<str:call_id>/signals/": Row("GET", "console/video/{call}/signals/", VIDEO(200)),
     "console/video/<str:call_id>/push/": Row("POST", "console/video/{call}/push/", VIDEO(422)),
     "console/kiosks/new/": Row("POST", "console/kiosks/new/", E(403, anonymous=302, admin=422)),

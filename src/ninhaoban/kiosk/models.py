@@ -96,7 +96,7 @@ class VideoCall(models.Model):
 
 class Side(models.TextChoices):
     TERMINAL = "terminal", _("终端")
-    CLERK = "clerk", _("工作人员")
+    CLERK = "clerk", _("大厅工作人员")
 
 
 class SignalKind(models.TextChoices):

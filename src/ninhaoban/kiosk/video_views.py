@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -38,7 +39,7 @@ def json_errors(view: JsonView) -> Callable[..., HttpResponse]:
 def read_json(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RawPostDataException):  # a form, not JSON
         data = None
     if not isinstance(data, dict):
         raise InvalidInput("请求内容应为JSON对象", "the request body is a JSON object")

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             name='VideoSignal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender', models.CharField(choices=[('terminal', '终端'), ('clerk', '工作人员')], max_length=8)),
+                ('sender', models.CharField(choices=[('terminal', '终端'), ('clerk', '大厅工作人员')], max_length=8)),
                 ('kind', models.CharField(choices=[('offer', 'offer'), ('answer', 'answer'), ('candidate', 'candidate'), ('push', 'push'), ('bye', 'bye')], max_length=12)),
                 ('body', models.JSONField(default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
