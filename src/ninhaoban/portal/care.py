@@ -5,8 +5,7 @@ its higher level (text contrast at least 7:1) and the MIIT 适老化 design rule
 least 18 pt on screens, touch targets of at least 60 px)."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -27,11 +26,11 @@ def care_mode(request: HttpRequest) -> dict[str, bool]:
 def set_care(request: HttpRequest) -> HttpResponse:
     """The switch: care=1 on, anything else off; back to the page it was pressed on."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     if request.POST.get("care") == "1":
         response.set_cookie(
             CARE_COOKIE,
