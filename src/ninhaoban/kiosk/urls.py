@@ -1,6 +1,13 @@
 from django.urls import path
 
-from ninhaoban.kiosk import device_views, evaluation_views, queue_views, register_views, video_views, views
+from ninhaoban.kiosk import (
+    device_views,
+    evaluation_views,
+    queue_views,
+    register_views,
+    video_views,
+    views,
+)
 
 urlpatterns = [
     path("search/", views.search_anywhere, name="kiosk-search"),
