@@ -61,8 +61,8 @@ def _array(values, quote: bool = False) -> str:
 
 
 def fill(total: int) -> None:
-    """Window ratings over a year, mostly good (about one in eleven a 差评), each with the
-    window's hall, department and region, a clerk and an item."""
+    """Window ratings over a year, mostly good (one in six a 差评), each with the window's
+    hall, department and region, a clerk, and one of five items the window handles."""
     from ninhaoban.accounts.models import Staff
     from ninhaoban.catalog.models import ServiceItem
     from ninhaoban.regions.models import Window
@@ -85,12 +85,12 @@ def fill(total: int) -> None:
         reference, created_at, day)
     SELECT 'of_window', ({levels})[1 + r.lv], '[]', '', 'window_pad', NULL, NULL,
         ({regions})[1 + r.w], ({depts})[1 + r.w], ({halls})[1 + r.w], ({w_ids})[1 + r.w],
-        ({_array(staff)})[1 + r.s], ({_array(items)})[1 + r.it], '', '',
+        ({_array(staff)})[1 + r.s], ({_array(items)})[1 + (r.w * 5 + r.it) % {len(items)}], '', '',
         (DATE '{FIRST_DAY}' + r.day)::timestamptz, DATE '{FIRST_DAY}' + r.day
     FROM generate_series(1, {total}) AS i,
         LATERAL (SELECT floor(random() * {len(windows)})::int AS w,
                         floor(random() * {len(staff)})::int AS s,
-                        floor(random() * {len(items)})::int AS it,
+                        floor(random() * 5)::int AS it,
                         floor(random() * 365)::int AS day,
                         floor(random() * 12)::int AS lv, i AS n) AS r
     """
@@ -98,7 +98,7 @@ def fill(total: int) -> None:
         cursor.execute("SELECT setseed(0.4212)")
         cursor.execute(sql)
         cursor.execute("VACUUM ANALYZE evaluation_evaluation")
-    print(f"  {len(windows)} windows, {len(staff)} staff, {len(items)} items, 12 months")
+    print(f"  {len(windows)} windows, {len(staff)} staff, {len(items)} items (5 a window)")
 
 
 BASELINE = """

@@ -1,7 +1,7 @@
 import pytest
 
 from ninhaoban.regions.models import Level, Region, RegionKind, ServiceHall, Window, code_prefix
-from ninhaoban.regions.selectors import subtree
+from ninhaoban.regions.selectors import subtree, window_names
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,9 @@ def test_workdays_cli(capsys):
     assert capsys.readouterr().out.strip() == "18"
     with pytest.raises(CommandError, match="工作日历未覆盖"):
         call_command("workdays", "add", "2028-12-20", "20")
+
+
+def test_window_names_read_as_the_window_itself():
+    windows = list(Window.objects.select_related("hall").order_by("pk")[:40])
+    assert windows
+    assert window_names(w.pk for w in windows) == {w.pk: str(w) for w in windows}

@@ -10,12 +10,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ninhaoban.cases import services
-from ninhaoban.cases.models import Case, CaseStep, Channel, StepState
+from ninhaoban.cases.models import Case, CaseStep, Channel, MaterialState, StepState
 from ninhaoban.catalog.models import ONLINE_MIN_DEPTH
 from ninhaoban.catalog.selectors import list_items
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import InvalidInput, NotFound
-from ninhaoban.supervision import selectors
+from ninhaoban.licences.selectors import SHARED_KINDS, kind_of_state
+from ninhaoban.supervision import facts, selectors
 from tests.cases.conftest import (
     BUSINESS_LICENCE_FORM,
     CHONGYANG,
@@ -219,3 +220,18 @@ def test_rebuild_gives_back_the_same_figures(world):
     call_command("supervision", "rebuild", stdout=out)
     assert json.loads(out.getvalue())["cases"] >= 4
     assert _figures(CHONGYANG, world["late"]) == before
+
+
+@pytest.mark.parametrize("state", list(MaterialState.values))
+def test_a_material_counts_in_the_sharing_rate_as_the_exemption_report_counts_it(state):
+    """The 免提交 report's one rule (licences.selectors) over real cases: a material the
+    government's data covered (licence, shared data, the office's own paper) is shared; one
+    the platform wrote (申请书, model text) is among the materials but not shared; anything
+    handed in, missing or rejected is the applicant's."""
+    t = facts.tally([("upload", "required", state)])
+    assert t["mat_total"] == 1
+    assert selectors._shared(t) == (kind_of_state(state) in SHARED_KINDS)
+    assert (state in ("licence", "shared", "government")) == (kind_of_state(state) in SHARED_KINDS)
+    assert t["mat_deferred"] == 0
+    deferred = facts.tally([("upload", "deferrable", state)])
+    assert deferred["mat_deferred"] == (state in ("missing", "rejected"))

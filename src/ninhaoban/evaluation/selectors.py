@@ -149,7 +149,7 @@ def _names(dimension: str, keys: Iterable[str]) -> dict[str, str]:
     keys = list(keys)
     ids = [int(k) for k in keys if k.isdigit()]
     if dimension == Dimension.WINDOW:
-        return {str(pk): str(w) for pk, w in regions.windows_by_id(ids).items()}
+        return {str(pk): name for pk, name in regions.window_names(ids).items()}
     if dimension == Dimension.DEPARTMENT:
         return {str(pk): d.name for pk, d in regions.departments_by_id(ids).items()}
     if dimension == Dimension.STAFF:

@@ -131,6 +131,14 @@ WRITTEN_KINDS = (ExemptionKind.GENERATED, ExemptionKind.TEMPLATE)
 EXEMPT_KINDS = (*SHARED_KINDS, *WRITTEN_KINDS)
 
 
+def kind_of_state(state: str) -> str:
+    """The ExemptionKind of a material as a case actually satisfied it (its state in cases,
+    which uses the same words): what [Oversight] counts over the cases of a period with the
+    same SHARED_KINDS as the forecast over the catalog. Handed in, missing or rejected: the
+    applicant's."""
+    return state if state in EXEMPT_KINDS else ExemptionKind.APPLICANT
+
+
 @dataclass(frozen=True)
 class MaterialLine:
     name: str
@@ -190,7 +198,7 @@ def exemption_of(
 ) -> MaterialLine:
     """Whether this catalog material is handed in, and why: the one rule of 免提交 (for this
     applicant, if given: a licence they hold; else whether the city's systems can supply it).
-    The supervision's 资源共享率 counts lines of kind SHARED_KINDS with this same function."""
+    Over real cases, [Oversight]'s 资源共享率 counts the same SHARED_KINDS (`kind_of_state`)."""
     key = material_key(
         {
             "name": m.name,

@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 
-from ninhaoban.cases.models import TIMED_STATUSES, Channel, MaterialState, Status
+from ninhaoban.cases.models import COVERED_STATES, TIMED_STATUSES, Channel, MaterialState, Status
 from ninhaoban.catalog.models import DeliveryMethod, MaterialSource, Requirement
 from ninhaoban.core import workdays
+from ninhaoban.licences.selectors import ExemptionKind, kind_of_state
 from ninhaoban.regions.models import code_prefix
 from ninhaoban.supervision.models import MEASURES
 
@@ -27,9 +28,14 @@ MATERIAL_ACTIONS = frozenset(
 )
 ENDED = frozenset({Status.CLOSED, Status.REFUSED, Status.WITHDRAWN})
 LOOKUP_SOURCES = frozenset({MaterialSource.LICENCE, MaterialSource.SHARED_DATA})
-COVERED = frozenset(
-    {MaterialState.UPLOADED, MaterialState.LICENCE, MaterialState.SHARED, MaterialState.GOVERNMENT}
-)
+COVERED = frozenset(COVERED_STATES)
+# the measure each way of satisfying a material adds to (licences.selectors.ExemptionKind);
+# generated forms and model texts count among the materials and in none of these
+KIND_MEASURES = {
+    ExemptionKind.LICENCE: "mat_licence",
+    ExemptionKind.SHARED: "mat_shared",
+    ExemptionKind.GOVERNMENT: "mat_government",
+}
 MATERIAL_FIELDS = (
     "mat_total",
     "mat_licence",
@@ -121,15 +127,12 @@ def tally(materials: Iterable[tuple[str, str, str]]) -> dict[str, int]:
         covered = state in COVERED
         if covered or requirement != Requirement.OPTIONAL:
             out["mat_total"] += 1
-        if state == MaterialState.LICENCE:
-            out["mat_licence"] += 1
-        elif state == MaterialState.SHARED:
-            out["mat_shared"] += 1
-        elif state == MaterialState.GOVERNMENT:
-            out["mat_government"] += 1
+        measure = KIND_MEASURES.get(kind_of_state(state))
+        if measure is not None:
+            out[measure] += 1
         elif state == MaterialState.UPLOADED:
             out["mat_uploaded"] += 1
-        elif requirement == Requirement.DEFERRABLE:
+        elif not covered and requirement == Requirement.DEFERRABLE:
             out["mat_deferred"] += 1
         if source in LOOKUP_SOURCES:
             out["mat_lookup"] += 1

@@ -21,6 +21,7 @@ from ninhaoban.catalog import audit
 from ninhaoban.catalog.stats import catalog_stats
 from ninhaoban.core.errors import InvalidInput, NotFound
 from ninhaoban.core.text import parse_int
+from ninhaoban.licences.selectors import SHARED_KINDS
 from ninhaoban.regions.models import Level, Region, code_prefix
 from ninhaoban.regions.selectors import (
     departments_by_id,
@@ -269,12 +270,19 @@ def waiting(scope: Scope) -> Any:
     return function(region_code=scope.region.code, start=scope.start, end=scope.end)
 
 
+def _shared(t: dict[str, Any]) -> int:
+    """资源共享率's numerator: materials covered by what the government holds, by the one
+    rule of the 免提交 report (licences.selectors.SHARED_KINDS)."""
+    return sum(t[f"mat_{kind}"] for kind in SHARED_KINDS)
+
+
 def figures(scope: Scope) -> list[Figure]:
     """The indicators of the scope and period, each with its formula (docs/supervision.md)."""
     t = totals(scope)
     c = _catalog(scope)
     items = c["items"]
-    shared = t["mat_licence"] + t["mat_shared"]
+    shared = _shared(t)
+    found = t["mat_licence"] + t["mat_shared"]
     rating = satisfaction(scope)
     queue = waiting(scope)
     return [
@@ -302,7 +310,8 @@ def figures(scope: Scope) -> list[Figure]:
             "资源共享率",
             _rate(shared, t["mat_total"]),
             "%",
-            "以电子证照或共享数据免提交的材料 ÷ 期间受理申请所需的全部材料",
+            "以电子证照、共享数据或本部门核发材料免提交的材料 ÷ 期间受理申请所需的全部材料"
+            "（与免提交报告同一规则）",
             shared,
             t["mat_total"],
             drill="accepted",
@@ -429,10 +438,10 @@ def figures(scope: Scope) -> list[Figure]:
         Figure(
             "queries",
             "数据查询成功率",
-            _rate(shared, t["mat_lookup"]),
+            _rate(found, t["mat_lookup"]),
             "%",
             "电子证照或共享数据查询得到的材料 ÷ 可由查询取得的材料",
-            shared,
+            found,
             t["mat_lookup"],
             drill="accepted",
         ),
@@ -674,7 +683,7 @@ def public_figures(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
                 "received": t["received"],
                 "decided": t["decided"],
                 "on_time_rate": _rate(t["decided_on_time"], t["decided"]),
-                "sharing_rate": _rate(t["mat_licence"] + t["mat_shared"], t["mat_total"]),
+                "sharing_rate": _rate(_shared(t), t["mat_total"]),
                 "one_visit_rate": _rate(t["closed_one_visit"], t["closed"]),
                 "online_rate": _rate(t["received_online"], t["received"]),
                 "overdue_now": t["overdue_now"],
