@@ -161,6 +161,9 @@ ROWS: dict[str, Row] = {
         E(403, anonymous=401, clerk=(422, 403), admin=(422, 403)),
         body={"uscc": "91420000MA00000000", "name": "测试公司", "region": "{region}"},
     ),
+    "POST /api/v1/applicants/search": Row(
+        "POST", "api/v1/applicants/search", E(200, anonymous=401), body={"q": "张"}
+    ),
     "POST /api/v1/applicants/persons": Row(
         "POST",
         "api/v1/applicants/persons",

@@ -2,10 +2,20 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
-from ninhaoban.accounts.models import ApplicantKind, Organization, Person, Staff, StaffRole
+from ninhaoban.accounts import services
+from ninhaoban.accounts.models import (
+    Applicant,
+    ApplicantKind,
+    Organization,
+    Person,
+    Staff,
+    StaffRole,
+)
 from ninhaoban.core.errors import DomainError
-from ninhaoban.core.idnumbers import parse_id_number, parse_uscc
+from ninhaoban.core.idnumbers import mask_phone, parse_id_number, parse_uscc
+from ninhaoban.ledger.adminlog import LedgeredAdmin, admin_actor
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -15,10 +25,17 @@ class StaffRoleInline(admin.TabularInline):
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "phone"]
+class StaffAdmin(LedgeredAdmin):
+    list_display = ["name", "user", "masked_phone"]
     search_fields = ["name", "user__username"]
     inlines = [StaffRoleInline]
+
+    @admin.display(description="电话")
+    def masked_phone(self, obj: Staff) -> str:
+        return mask_phone(obj.phone)
+
+    def ledger_subject(self, obj: Staff) -> str:
+        return obj.actor
 
 
 class ApplicantForm(forms.ModelForm):
@@ -41,14 +58,28 @@ class OrganizationForm(ApplicantForm):
     normalize = staticmethod(lambda identifier: parse_uscc(identifier).code)
 
 
-class ApplicantAdmin(admin.ModelAdmin):
-    """Masked in lists; the full number is only in the edit form of an admin."""
+class ApplicantAdmin(LedgeredAdmin):
+    """Masked in lists; the full number is only in the edit form, and opening that form is a
+    traced read like any other staff read of a person's record. No deletion here: cases,
+    licences and the ledger point at the applicant."""
 
     list_display = ["display_name", "masked_identifier", "region", "assurance"]
     search_fields = ["=identifier", "name"]
     raw_id_fields = ["region", "user"]
     exclude = ["kind"]
     kind = ""
+
+    def ledger_subject(self, obj: Applicant) -> str:
+        return obj.subject
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            services.trace_admin_view(obj, admin_actor(request))
+        return obj
+
+    def has_delete_permission(self, request: HttpRequest, obj: Applicant | None = None) -> bool:
+        return False
 
     def save_model(self, request, obj, form, change) -> None:
         obj.kind = self.kind

@@ -7,6 +7,7 @@ from ninhaoban.accounts import selectors, services
 from ninhaoban.accounts.models import Applicant, AssuranceLevel, Role
 from ninhaoban.accounts.scoping import require_scope, staff_of
 from ninhaoban.accounts.tokens import API_AUTH
+from ninhaoban.core.errors import InvalidInput
 from ninhaoban.core.text import BoundedInt
 from ninhaoban.regions.selectors import get_region
 
@@ -52,12 +53,38 @@ def _out(applicant: Applicant) -> ApplicantOut:
     )
 
 
+class SearchIn(Schema):
+    q: str
+    limit: int = 50
+
+
+def _listed(request: HttpRequest, q: str, limit: int, purpose: str) -> list[ApplicantOut]:
+    """A list shows names and masked numbers of many people: traced as a detail read is, one
+    ledger entry naming everyone shown."""
+    rows = list(selectors.applicants_for(request.user, q)[: max(1, min(limit, 200))])
+    if rows:
+        services.trace_list(rows, staff_of(request.user), purpose=purpose)
+    return [_out(a) for a in rows]
+
+
 @router.get("/", response=list[ApplicantOut], summary="申请人列表（按权限范围）")
 def list_applicants(
     request: HttpRequest, q: str = "", limit: BoundedInt = 50
 ) -> list[ApplicantOut]:
-    rows = selectors.applicants_for(request.user, q)[: max(1, min(limit, 200))]
-    return [_out(a) for a in rows]
+    """No search here: a query string lands in access logs and proxies' logs, and a search
+    term is an ID number or a name. `POST /search` takes it in the body."""
+    if q:
+        raise InvalidInput(
+            "按证件号码或姓名查找请用 POST /api/v1/applicants/search",
+            "search by ID number or name with POST /api/v1/applicants/search",
+            field="q",
+        )
+    return _listed(request, "", limit, "api.applicant_list")
+
+
+@router.post("/search", response=list[ApplicantOut], summary="按证件号码或姓名查找申请人")
+def search_applicants(request: HttpRequest, data: SearchIn) -> list[ApplicantOut]:
+    return _listed(request, data.q, data.limit, "api.applicant_search")
 
 
 @router.get("/{int:applicant_id}", response=ApplicantOut, summary="申请人详情")

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -344,6 +345,16 @@ def login_with_code(phone: str, code: str, source: Source) -> Applicant:
 def trace_view(applicant: Applicant, staff: Staff, *, purpose: str) -> None:
     """A staff member looked at someone's record: who, whose, why, in the ledger."""
     record("applicant.viewed", applicant.subject, staff.actor, {"purpose": purpose})
+
+
+def trace_admin_view(applicant: Applicant, actor: str) -> None:
+    """The admin's edit form shows the full number: a read like `trace_view`'s."""
+    record("applicant.viewed", applicant.subject, actor, {"purpose": "admin.change_form"})
+
+
+def trace_list(applicants: Sequence[Applicant], staff: Staff, *, purpose: str) -> None:
+    """A staff member saw a list of people: one entry naming each of them."""
+    record("applicant.listed", [a.subject for a in applicants], staff.actor, {"purpose": purpose})
 
 
 def ensure_applicant_user(applicant: Applicant) -> User:

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from ninhaoban.accounts.models import Applicant, Staff, StaffRole
+from ninhaoban.accounts.models import Applicant, Organization, Person, Staff, StaffRole
 from ninhaoban.ledger.services import record
 
 _actor: ContextVar[str | None] = ContextVar("nhb_actor", default=None)
@@ -94,7 +94,11 @@ def _staff_phone(sender, instance: Staff, **kwargs) -> None:
         record("staff.phone_changed", instance.actor, current_actor(), {"field": "phone"})
 
 
+# A save through a proxy (the admin's Person and Organization pages) sends the proxy as
+# sender, so each is named.
 @receiver(pre_save, sender=Applicant)
+@receiver(pre_save, sender=Person)
+@receiver(pre_save, sender=Organization)
 def _applicant_phone(sender, instance: Applicant, **kwargs) -> None:
     if _phone_changed(Applicant, instance, kwargs):
         record("applicant.phone_changed", instance.subject, current_actor(), {"field": "phone"})

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from ninhaoban.ledger.adminlog import LedgeredAdmin
 from ninhaoban.regions.models import Department, Region, ServiceHall, Window, WorkCalendar
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(LedgeredAdmin):
     list_display = ["code", "name", "level", "kind", "parent"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
@@ -13,7 +14,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(LedgeredAdmin):
     list_display = ["name", "region", "dept_type", "uscc"]
     list_filter = ["dept_type"]
     search_fields = ["name", "uscc", "region__name"]
@@ -27,7 +28,7 @@ class WindowInline(admin.TabularInline):
 
 
 @admin.register(ServiceHall)
-class ServiceHallAdmin(admin.ModelAdmin):
+class ServiceHallAdmin(LedgeredAdmin):
     list_display = ["name", "region", "address", "hours"]
     search_fields = ["name", "region__name"]
     raw_id_fields = ["region"]
