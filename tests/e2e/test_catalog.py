@@ -7,6 +7,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_list_filters_guide_and_bundle(page):
+    from ninhaoban.regions.models import Region
+
+    # the county's list holds its own items and those of its towns
+    chongyang = set(Region.objects.filter(code__startswith="421223").values_list("name", flat=True))
     page.goto("/catalog/")
     page.select_option("#f-region", label="崇阳县")
     page.select_option("#f-type", label="行政许可")
@@ -16,7 +20,7 @@ def test_list_filters_guide_and_bundle(page):
     assert rows.count() > 0
     for i in range(rows.count()):
         cells = rows.nth(i).locator("td")
-        assert cells.nth(1).inner_text() == "崇阳县"
+        assert cells.nth(1).inner_text() in chongyang
         assert cells.nth(3).inner_text() == "行政许可"
     page.get_by_role("link", name="个体工商户设立登记").first.click()
     page.wait_for_url("**/catalog/items/**")

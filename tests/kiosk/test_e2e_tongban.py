@@ -8,7 +8,14 @@ from ninhaoban.cases.models import Case
 from ninhaoban.kiosk import services
 from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.kiosk.views import DEVICE_COOKIE
-from tests.cases.conftest import CHONGYANG, GETIHU, PDF, TONGSHAN, item
+from tests.cases.conftest import (
+    BUSINESS_LICENCE_FORM,
+    CHONGYANG,
+    GETIHU,
+    PDF,
+    TONGSHAN,
+    item,
+)
 from tests.kiosk.conftest import BASE, KIOSK, sent_code
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +59,16 @@ def test_switch_to_another_county_and_apply_there(
     for i in range(uploads.count()):
         uploads.nth(i).set_input_files(str(scan))
     page.locator('input[name="consent"]').check()
-    page.locator("#form-scope").fill("日用百货")
+    # the 申请书 is written from the form (一表申请): every field it asks is filled
+    typed = {**BUSINESS_LICENCE_FORM, "organization_name": BUSINESS_LICENCE_FORM["name"]}
+    for key, value in typed.items():
+        field = page.locator(f"#form-{key}")
+        if field.count() == 0:
+            continue
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(label=value)
+        else:
+            field.fill(value)
     page.select_option("#delivery_method", "electronic")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(f"**{BASE}cases/*/")
