@@ -220,7 +220,8 @@ def test_sandbox_command_serves_on_a_free_loopback_port():
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
+        # a process that loads Django: seconds on a quiet machine, far more on a busy one
+        for _ in range(600):
             try:
                 state = _control(f"http://127.0.0.1:{port}", {})
                 break

@@ -75,7 +75,7 @@ def test_card_face_finger_and_signature_open_a_session_with_the_signature_hashed
     image = base64.b64decode(signature.split(",", 1)[1])
     assert bytes(stored.image) == image and stored.sha256 == hashlib.sha256(image).hexdigest()
     assert new.kinds == ["kiosk.session_started", "kiosk.identified_by_devices"]
-    assert new.subjects("kiosk.identified_by_devices")[-1] == f"signature:{stored.sha256}"
+    assert f"signature:{stored.sha256}" in new.subjects("kiosk.identified_by_devices")
     bodies = "".join(new._entries.filter(pk__gt=new.after).values_list("body", flat=True))
     assert person.identifier not in bodies and person.name not in bodies
     assert client.get(f"{BASE}cases/").status_code == 200
