@@ -41,6 +41,7 @@ def written() -> list[str]:
         notes.write(notes.CALENDAR_RESTDAY, day=day, reason=TYPED),
         notes.write(notes.LABELLED, label="准予许可", text=TYPED),
         notes.DERIVED,
+        notes.STAFF_ASKED % {"number": 7},
         notes.DEEMED_ACCEPTED,
         materials.NOT_FOUND_NOTE,
         materials.NO_CONSENT_NOTE,

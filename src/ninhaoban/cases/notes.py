@@ -9,6 +9,8 @@ from functools import cache
 
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from ninhaoban.exchange.selectors import STAFF_ASKED
+
 EXTEND = gettext_noop("延长%(days)s个工作日：%(reason)s")
 SUSPEND = gettext_noop("%(procedure)s：%(reason)s（所需时间不计入办理时限）")
 POSTED = gettext_noop("%(method)s，快递单号%(tracking_no)s")
@@ -33,6 +35,7 @@ TEMPLATES = (
     CALENDAR_RESTDAY,
     CALENDAR_NOTICE,
     POSTED,
+    STAFF_ASKED,
     LABELLED,
 )
 ZH_DATE = re.compile(r"(\d{4})年(\d{2})月(\d{2})日")
@@ -40,6 +43,7 @@ FIELD = re.compile(r"%\\\((\w+)\\\)s")
 # fields that sit side by side in a template need their own shape to be told apart
 SHAPES = {
     "days": r"\d+",
+    "number": r"\d+",
     "year": r"\d{4}",
     "day": r"\d{4}-\d{2}-\d{2}",
     "old": ZH_DATE.pattern,

@@ -44,6 +44,9 @@ def queries_about(applicant: Applicant, limit: int = 200) -> list[DataQuery]:
     )
 
 
+STAFF_ASKED = _("工作人员（编号%(number)s）")
+
+
 def describe_actor(actor: str, applicant: Applicant) -> str:
     """Who asked, in words a citizen understands, without naming staff members."""
     if actor == applicant.subject:
@@ -53,7 +56,7 @@ def describe_actor(actor: str, applicant: Applicant) -> str:
     if actor == "system":
         return _("平台自动核验")
     if actor.startswith("staff:"):
-        return f"工作人员（编号{actor.removeprefix('staff:')}）"
+        return STAFF_ASKED % {"number": actor.removeprefix("staff:")}
     return actor
 
 
