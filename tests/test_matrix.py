@@ -600,6 +600,117 @@ ROWS |= {
         "console/complaints/{complaint}/accept/",
         _inspections(404, 302, anonymous=302, applicant=403, supervisor=(403, 404)),
     ),
+    # the registers: a department's managers keep them, a supervisor only reads them
+    "console/inspections/registers/": Row(
+        "GET", "console/inspections/registers/", E(200, anonymous=302, applicant=403)
+    ),
+    "console/inspections/registers/new/<str:kind>/": Row(
+        "POST", "console/inspections/registers/new/item/", E(422, anonymous=302, applicant=403)
+    ),
+    "console/inspections/registers/items/<str:code>/<str:action>/": Row(
+        "POST",
+        "console/inspections/registers/items/{plan_item}/retire/",
+        _inspections(404, 302, anonymous=302, applicant=403, supervisor=(403, 404)),
+    ),
+    "console/inspections/registers/inspectors/<str:cert_no>/<str:action>/": Row(
+        "POST",
+        "console/inspections/registers/inspectors/{cert}/deactivate/",
+        _inspections(404, 302, anonymous=302, applicant=403, supervisor=(403, 404)),
+    ),
+    "console/inspections/registers/avoidances/new/": Row(
+        "POST",
+        "console/inspections/registers/avoidances/new/",
+        E(404, anonymous=302, applicant=403),
+    ),
+    "console/inspections/registers/avoidances/<int:avoidance_id>/end/": Row(
+        "POST",
+        "console/inspections/registers/avoidances/{avoidance}/end/",
+        _inspections(404, 302, anonymous=302, applicant=403, supervisor=(403, 404)),
+    ),
+    "console/tenders/": Row("GET", "console/tenders/", E(200, anonymous=302, applicant=403)),
+    "console/tenders/new/": Row(
+        "POST", "console/tenders/new/", E(422, anonymous=302, applicant=403)
+    ),
+    "console/tenders/<str:code>/<str:action>/": Row(
+        "POST",
+        "console/tenders/{project}/bidder/",
+        _inspections(404, 422, anonymous=302, applicant=403, supervisor=(403, 404)),
+    ),
+    "console/complaints/<str:number>/evidence/<int:evidence_id>/": Row(
+        "GET",
+        "console/complaints/{complaint}/evidence/999999/",
+        E(404, anonymous=302, applicant=403),
+    ),
+    "GET /api/v1/inspections/items": Row("GET", "api/v1/inspections/items", E(200, anonymous=401)),
+    "POST /api/v1/inspections/items": Row(
+        "POST",
+        "api/v1/inspections/items",
+        E(403, anonymous=401, approver=(201, 403), chief=(201, 403), admin=(201, 403)),
+        body={"department": "{department}", "code": "NEW-1", "name": "检查", "legal_basis": "法"},
+    ),
+    "POST /api/v1/inspections/items/{code}": Row(
+        "POST",
+        "api/v1/inspections/items/{plan_item}",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={"name": "检查", "legal_basis": "依据"},
+    ),
+    "POST /api/v1/inspections/items/{code}/retire": Row(
+        "POST",
+        "api/v1/inspections/items/{plan_item}/retire",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={},
+    ),
+    "GET /api/v1/inspections/inspectors": Row(
+        "GET", "api/v1/inspections/inspectors", E(200, anonymous=401)
+    ),
+    "POST /api/v1/inspections/inspectors": Row(
+        "POST",
+        "api/v1/inspections/inspectors",
+        E(403, anonymous=401, approver=(201, 403), chief=(201, 403), admin=(201, 403)),
+        body={"department": "{department}", "username": "{spare}", "cert_no": "{spare_cert}"},
+    ),
+    "POST /api/v1/inspections/inspectors/{cert_no}/deactivate": Row(
+        "POST",
+        "api/v1/inspections/inspectors/{cert}/deactivate",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={},
+    ),
+    "GET /api/v1/inspections/avoidances": Row(
+        "GET", "api/v1/inspections/avoidances", E(200, anonymous=401)
+    ),
+    "POST /api/v1/inspections/avoidances": Row(
+        "POST",
+        "api/v1/inspections/avoidances",
+        _inspections(404, 201, anonymous=401, supervisor=(403, 404)),
+        body={"cert_no": "{cert}", "uscc": "{object}", "reason": "亲属"},
+    ),
+    "POST /api/v1/inspections/avoidances/{avoidance_id}/end": Row(
+        "POST",
+        "api/v1/inspections/avoidances/{avoidance}/end",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={},
+    ),
+    "GET /api/v1/inspections/projects": Row(
+        "GET", "api/v1/inspections/projects", E(200, anonymous=401)
+    ),
+    "POST /api/v1/inspections/projects": Row(
+        "POST",
+        "api/v1/inspections/projects",
+        E(403, anonymous=401, approver=(201, 403), chief=(201, 403), admin=(201, 403)),
+        body={"department": "{department}", "code": "ZB-NEW", "name": "工程"},
+    ),
+    "POST /api/v1/inspections/projects/{code}/announcements": Row(
+        "POST",
+        "api/v1/inspections/projects/{project}/announcements",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={"kind": "tender_notice", "published_on": "{notice_on}"},
+    ),
+    "POST /api/v1/inspections/projects/{code}/bidders": Row(
+        "POST",
+        "api/v1/inspections/projects/{project}/bidders",
+        _inspections(404, 200, anonymous=401, supervisor=(403, 404)),
+        body={"uscc": "{object}"},
+    ),
     "GET /api/v1/inspections/plans": Row("GET", "api/v1/inspections/plans", E(200, anonymous=401)),
     "POST /api/v1/inspections/plans": Row(
         "POST",
@@ -710,6 +821,51 @@ ROWS |= {
     ),
 }
 
+
+# 字段库 (the city's one form fields), 帮办代办 (a village station's or town centre's helpers),
+# 缴费 (orders in the staff member's scope; 对账 for the city only): no such object answers 404
+def STAFF_ONLY(staff: int) -> dict:
+    return E(staff, anonymous=302, applicant=403)
+
+
+def CATALOG(ok: int) -> dict:
+    return E(403, anonymous=302, catalog_admin=ok, admin=ok)
+
+
+def HELPERS(ok: int) -> dict:
+    """帮办代办 is window work: a clerk (a station's, a centre's) or an administrator."""
+    return E(403, anonymous=302, clerk=ok, admin=ok)
+
+
+ROWS |= {
+    "console/catalog/fields/": Row("GET", "console/catalog/fields/", CATALOG(200)),
+    "console/catalog/fields/<slug:key>/": Row(
+        "GET", "console/catalog/fields/no-such-field/", CATALOG(404)
+    ),
+    "console/daiban/": Row("GET", "console/daiban/", HELPERS(200)),
+    "console/daiban/counts/": Row("GET", "console/daiban/counts/", STAFF_ONLY(200)),
+    "console/daiban/<int:pk>/": Row("GET", "console/daiban/999999/", HELPERS(404)),
+    "console/daiban/<int:pk>/document.pdf": Row(
+        "GET", "console/daiban/999999/document.pdf", HELPERS(404)
+    ),
+    "console/daiban/<int:pk>/<slug:action>/": Row(
+        "POST", "console/daiban/999999/confirm/", HELPERS(404)
+    ),
+    "console/payments/": Row("GET", "console/payments/", STAFF_ONLY(200)),
+    "console/payments/<str:order_no>/": Row(
+        "GET", "console/payments/NO-SUCH-ORDER/", STAFF_ONLY(404)
+    ),
+    "console/payments/<str:order_no>/refund/": Row(
+        "POST", "console/payments/NO-SUCH-ORDER/refund/", STAFF_ONLY(404)
+    ),
+    "console/payments/reconciliations/": Row(
+        "GET", "console/payments/reconciliations/", STAFF_ONLY(403)
+    ),
+    "console/payments/reconciliations/<int:pk>/": Row(
+        "GET", "console/payments/reconciliations/999999/", STAFF_ONLY(403)
+    ),
+}
+
 # Pages and operations that are not staff-facing, and the tests that cover who sees them.
 PUBLIC: dict[str, str] = {
     "care/": "tests/portal/test_care.py",
@@ -731,6 +887,7 @@ PUBLIC: dict[str, str] = {
     "cases/": "tests/cases (my cases: the applicant's own only)",
     "organizations/": "tests/exchange/test_organizations.py (a person's own companies and agents)",
     "organizations/act/": "tests/exchange/test_organizations.py (only under a mandate in force)",
+    "complaints/": "tests/inspections/test_portal_complaints.py (a bidder's own, acting for it)",
     "cases/<str:case_no>/": "tests/cases",
     "cases/<str:case_no>/notices/<int:notice_id>.pdf": "tests/cases",
     "cases/<str:case_no>/progress/": "tests/cases",
@@ -765,6 +922,10 @@ PUBLIC: dict[str, str] = {
     "my/payments/<str:order_no>/cancel/": "tests/payments/test_pages.py (others: 404)",
     "my/payments/<str:order_no>/receipt.pdf": "tests/payments/test_pages.py (others: 404)",
     "verify/receipts/<str:number>/": "tests/payments/test_pages.py (public, masked)",
+    "apply/prefill/": "tests/cases/test_shared_prefill.py (the applicant's own consent)",
+    "cases/<str:case_no>/sign/": "tests/cases/test_sign_online.py (the applicant's own case)",
+    "cases/<str:case_no>/sign/code/": "tests/cases/test_sign_online.py (the applicant's own)",
+    "commissions/": "tests/cases/test_daiban_pages.py (the resident's own 委托书)",
     "my/queries/": "tests/licences",
     "my/notices/": "tests/portal (an applicant's own 站内消息)",
     "cases/<str:case_no>/rate/": "tests/evaluation/test_pages.py (the applicant's own case)",
@@ -806,6 +967,15 @@ PUBLIC: dict[str, str] = {
     "kiosk/<slug:code>/queue/<int:ticket_id>/": "tests/appointments/test_pages.py",
     "kiosk/<slug:code>/screen/": "tests/appointments/test_pages.py (叫号大屏)",
     "kiosk/<slug:code>/screen/live/": "tests/appointments/test_pages.py",
+    "kiosk/<slug:code>/book/": "tests/kiosk/test_booking.py (the identified person's own)",
+    "kiosk/<slug:code>/book/<int:booking_id>/": "tests/kiosk/test_booking.py (others: 404)",
+    "kiosk/<slug:code>/organizations/": "tests/kiosk/test_agent.py (under a mandate in force)",
+    "kiosk/<slug:code>/pay/": "tests/kiosk/test_pay.py",
+    "kiosk/<slug:code>/pay/utility/": "tests/kiosk/test_pay.py",
+    "kiosk/<slug:code>/pay/pension/": "tests/kiosk/test_pay.py",
+    "kiosk/<slug:code>/pay/cases/<str:case_no>/": "tests/kiosk/test_pay.py (the person's own)",
+    "kiosk/<slug:code>/pay/orders/<str:order_no>/": "tests/kiosk/test_pay.py (others: 404)",
+    "kiosk/<slug:code>/pay/orders/<str:order_no>/receipt.pdf": "tests/kiosk/test_pay.py",
     # the open API: the catalog, search, regions and the working-day calendar, verification
     "GET /api/v1/catalog/bundles": "tests/catalog/test_api.py",
     "GET /api/v1/catalog/bundles/{code}": "tests/catalog/test_api.py",

@@ -3,12 +3,14 @@ import hmac
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from ninhaoban.core.idnumbers import mask_id_number, mask_name, mask_phone
-from ninhaoban.regions.models import Department, Region
+from ninhaoban.regions.models import Department, Level, Region
+from ninhaoban.vault.fields import DigestField, SealedTextField
 
 
 class Role(models.TextChoices):
@@ -23,7 +25,7 @@ class Role(models.TextChoices):
 class Staff(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     name = models.CharField("姓名", max_length=32)
-    phone = models.CharField("电话", max_length=20, blank=True)
+    phone = SealedTextField("电话", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "工作人员"
@@ -105,10 +107,12 @@ class Applicant(models.Model):
     """
 
     kind = models.CharField("类别", max_length=16, choices=ApplicantKind.choices)
-    identifier = models.CharField("证件号码", max_length=18, unique=True)
+    identifier = SealedTextField("证件号码", max_length=18)
+    identifier_digest = DigestField(of="identifier", unique=True)
     name = models.CharField("名称", max_length=128)
-    phone = models.CharField("手机号码", max_length=20, blank=True, db_index=True)
-    email = models.EmailField("电子邮箱", blank=True)
+    phone = SealedTextField("手机号码", max_length=20, blank=True)
+    phone_digest = DigestField(of="phone", db_index=True)
+    email = SealedTextField("电子邮箱", max_length=254, blank=True, validators=[validate_email])
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="applicants", verbose_name="所属区划"
     )
@@ -199,7 +203,8 @@ class LoginThrottle(models.Model):
 class LoginCode(models.Model):
     """A one-time SMS code for an applicant's login; only its hash is stored."""
 
-    phone = models.CharField(max_length=20, db_index=True)
+    phone = SealedTextField(max_length=20)
+    phone_digest = DigestField(of="phone", db_index=True)
     code_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
@@ -236,18 +241,38 @@ class LoginCodeEvent(models.Model):
 class MandateKind(models.TextChoices):
     REPRESENTATIVE = "representative", _("企业法定代表人")
     AGENT = "agent", _("企业经办人")
+    HELPER = "helper", _("帮办代办")
 
 
 class Mandate(models.Model):
-    """Who may act for an organization: its 法定代表人 (confirmed by the 市场监管 register when
-    they linked it) or an 经办人 they named, for some items or all (`items` empty) until an
-    end date (inclusive). Revoked rows stay: the history says who acted for whom under which."""
+    """Who may act for an applicant: an organization's 法定代表人 (confirmed by the 市场监管
+    register when they linked it) or an 经办人 they named; or, for a resident, a 帮办代办
+    staff member of a village station or town centre (`helper`, at `station`) under a 委托书
+    the resident signed and confirmed by SMS (`confirmed_at`). Each for some items or all
+    (`items` empty) until an end date (inclusive). Revoked rows stay: the history says who
+    acted for whom under which."""
 
     organization = models.ForeignKey(
         Applicant, on_delete=models.CASCADE, related_name="mandates", verbose_name="法人"
     )
     person = models.ForeignKey(
-        Applicant, on_delete=models.CASCADE, related_name="mandates_held", verbose_name="被授权人"
+        Applicant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mandates_held",
+        verbose_name="被授权人",
+    )
+    helper = models.ForeignKey(
+        Staff,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commissions",
+        verbose_name="代办人",
+    )
+    station = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("身份", max_length=16, choices=MandateKind.choices)
     items = models.JSONField("授权事项（空为全部）", default=list, blank=True)
@@ -259,6 +284,12 @@ class Mandate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoked_by = models.CharField(max_length=64, blank=True)
+    # 委托书 (帮办代办 only): the resident's signature (pad PNG or scanned page) and the SHA-256
+    # of it and of the PDF signed, both subjects of the ledger entry; the SMS confirmation
+    signature = models.BinaryField(blank=True, default=b"")
+    signature_sha256 = models.CharField(max_length=64, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    confirmed_at = models.DateTimeField("短信确认时间", null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -272,7 +303,21 @@ class Mandate(models.Model):
         verbose_name_plural = "法人授权"
 
     def __str__(self) -> str:
-        return f"{self.person.display_name} → {self.organization.name}（{self.get_kind_display()}）"
+        who = self.helper.name if self.helper is not None else ""
+        if self.person is not None:
+            who = self.person.display_name
+        return f"{who} → {self.organization.display_name}（{self.get_kind_display()}）"
+
+    @property
+    def station_name(self) -> str:
+        """某某村便民服务站 / 某某镇便民服务中心: where the helper works."""
+        station = self.station
+        if station is None:
+            return ""
+        if station.level == Level.VILLAGE:
+            town = station.parent.name if station.parent is not None else ""
+            return f"{town}{station.name}便民服务站"
+        return f"{station.name}便民服务中心"
 
     @property
     def all_items(self) -> bool:

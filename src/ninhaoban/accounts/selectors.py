@@ -16,6 +16,7 @@ from ninhaoban.accounts.models import (
 from ninhaoban.accounts.scoping import scoped
 from ninhaoban.core.errors import Forbidden, NotFound
 from ninhaoban.core.idnumbers import normalized
+from ninhaoban.regions.models import Level, Region
 
 APPLICANT_READERS = (Role.CLERK, Role.APPROVER, Role.CHIEF, Role.SUPERVISOR)
 
@@ -59,6 +60,11 @@ def applicant_by_pk(pk: int) -> Applicant | None:
 
 def applicant_by_identifier(identifier: str) -> Applicant | None:
     return Applicant.objects.filter(identifier=normalized(identifier)).first()
+
+
+def staff_by_username(username: str) -> Staff | None:
+    """The staff member who signs in with this user name (a register names them by it)."""
+    return Staff.objects.filter(user__username=username).select_related("user").first()
 
 
 def staff_by_ids(ids: Iterable[int]) -> dict[int, Staff]:
@@ -123,22 +129,116 @@ def check_mandate(
             f"您不是{name}的法定代表人或经办人",
             f"you are neither the legal representative nor an agent of {name}",
         )
-    mandate = live[0]
+    return _in_force(
+        live[0],
+        day,
+        item_codes,
+        (f"您代表{organization.name}办事的授权", f"your authorization for {organization.name}"),
+    )
+
+
+def _in_force(
+    mandate: Mandate, day: dt.date, item_codes: Iterable[str], whose: tuple[str, str]
+) -> Mandate:
+    """The checks every kind of mandate shares, once it is found and not revoked: begun,
+    not ended (the end date is the last day it allows), and the items within its scope."""
+    zh, en = whose
     if mandate.valid_from > day:
         raise Forbidden(
-            f"您代表{name}办事的授权自{mandate.valid_from:%Y年%m月%d日}起生效",
-            f"your authorization for {name} begins on {mandate.valid_from.isoformat()}",
+            f"{zh}自{mandate.valid_from:%Y年%m月%d日}起生效",
+            f"{en} begins on {mandate.valid_from.isoformat()}",
         )
     if mandate.valid_until is not None and mandate.valid_until < day:
         raise Forbidden(
-            f"您代表{name}办事的授权已于{mandate.valid_until:%Y年%m月%d日}到期",
-            f"your authorization for {name} ended on {mandate.valid_until.isoformat()}",
+            f"{zh}已于{mandate.valid_until:%Y年%m月%d日}到期",
+            f"{en} ended on {mandate.valid_until.isoformat()}",
         )
     beyond = sorted(set(item_codes) - set(mandate.items)) if mandate.items else []
     if beyond:
         raise Forbidden(
-            f"事项{'、'.join(beyond)}超出您代表{name}办事的授权范围",
-            f"item {', '.join(beyond)} is beyond your authorization for {name}",
+            f"事项{'、'.join(beyond)}超出{zh}范围",
+            f"item {', '.join(beyond)} is beyond {en}",
             field="item",
         )
     return mandate
+
+
+HELPER_LEVELS = (Level.TOWN, Level.VILLAGE)
+
+
+def helper_station(staff: Staff, resident: Applicant) -> Region:
+    """The village station or town centre from which `staff` may act for `resident`: the
+    nearest of their clerk grants at village or town level whose area holds the resident's
+    registered region. A county window is not a 帮办代办 station."""
+    grants = sorted(
+        (
+            g
+            for g in staff.roles.select_related("region", "region__parent")
+            if g.role == Role.CLERK and g.region.level in HELPER_LEVELS
+        ),
+        key=lambda g: -len(g.region.prefix),
+    )
+    if not grants:
+        raise Forbidden(
+            "只有乡镇便民服务中心和村（社区）便民服务站的工作人员可以帮办代办",
+            "only staff of a town centre or a village station act for residents",
+        )
+    for grant in grants:
+        if resident.region_id.startswith(grant.region.prefix):
+            return grant.region
+    raise Forbidden(
+        f"{resident.display_name}不在您所在便民服务站（中心）的服务范围内",
+        f"{resident.display_name} lives outside the area of your station",
+        field="id_number",
+    )
+
+
+def commission_for_helper(staff: Staff, pk: int) -> Mandate:
+    """One 委托书 this helper drew up; another's is not there (404)."""
+    found = (
+        Mandate.objects.filter(pk=pk, kind=MandateKind.HELPER, helper=staff)
+        .select_related("organization", "helper", "station", "station__parent")
+        .first()
+    )
+    if found is None:
+        raise NotFound("没有该代办委托", "no such authorization")
+    return found
+
+
+def commissions_by(staff: Staff) -> QuerySet[Mandate]:
+    """The 委托书 a helper drew up, newest first."""
+    return (
+        Mandate.objects.filter(kind=MandateKind.HELPER, helper=staff)
+        .select_related("organization", "station", "station__parent")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def commissions_of(resident: Applicant) -> QuerySet[Mandate]:
+    """Every 委托书 a resident signed, ended and revoked ones too (their record)."""
+    return (
+        Mandate.objects.filter(kind=MandateKind.HELPER, organization=resident)
+        .select_related("helper", "station", "station__parent")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def check_commission(
+    mandate: Mandate, staff: Staff, item_codes: Iterable[str], day: dt.date
+) -> Mandate:
+    """The 委托书 under which `staff` acts for its resident on `day` for these items, or the
+    403 saying why not: another helper's, revoked, not confirmed by the resident's SMS code,
+    not begun or ended, an item beyond it, or the helper no longer at a station whose area
+    holds the resident."""
+    name = mandate.organization.display_name
+    if mandate.kind != MandateKind.HELPER or mandate.helper_id != staff.pk:
+        raise NotFound("没有该代办委托", "no such authorization")
+    whose = (f"{name}的代办委托", f"the authorization of {name}")
+    if mandate.revoked_at is not None:
+        raise Forbidden(f"{whose[0]}已被撤销", f"{whose[1]} was revoked")
+    if mandate.confirmed_at is None:
+        raise Forbidden(
+            f"{whose[0]}尚未经本人短信验证码确认", f"{whose[1]} is not yet confirmed by SMS code"
+        )
+    helper_station(staff, mandate.organization)
+    return _in_force(mandate, day, item_codes, whose)

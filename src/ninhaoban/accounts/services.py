@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import hmac
+import io
 import secrets
 from collections.abc import Sequence
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
 
 from ninhaoban.accounts.models import (
     Applicant,
@@ -28,6 +30,7 @@ from ninhaoban.accounts.models import (
     subject_digest,
 )
 from ninhaoban.accounts.notify import notify
+from ninhaoban.accounts.selectors import helper_station
 from ninhaoban.accounts.signals import acting_as
 from ninhaoban.accounts.sources import Source, digest
 from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyTries
@@ -563,7 +566,7 @@ def revoke_mandate(mandate: Mandate, *, by: Applicant) -> None:
         "organization.agent_revoked",
         row.organization.subject,
         by.subject,
-        {"mandate": row.pk, "agent": row.person.subject},
+        {"mandate": row.pk, "agent": row.person.subject if row.person else ""},
     )
 
 
@@ -592,3 +595,189 @@ def register_at_window(*, id_number: str, name: str, phone: str, actor: str) -> 
             field="name",
         )
     return verify_in_person(known, actor=actor)
+
+
+MAX_COMMISSION_DAYS = 366
+SCAN_MAX_BYTES = 4 * 1024 * 1024
+SCAN_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"%PDF-")
+
+
+@transaction.atomic
+def draft_commission(
+    *, helper: Staff, resident_number: str, items: list[str], until: dt.date, day: dt.date
+) -> Mandate:
+    """帮办代办, first step: a village station's or town centre's helper draws up the 委托书
+    of a registered resident of their area for some items until an end date. It allows
+    nothing until the resident has signed it and confirmed it with the SMS code sent to
+    their own phone; the caller checks that the item codes are items."""
+    number = parse_id_number(resident_number).number
+    resident = Applicant.objects.filter(kind=ApplicantKind.PERSON, identifier=number).first()
+    if resident is None:
+        raise NotFound(
+            "未找到该居民，请先为其实名注册", "no resident has this ID number: register them first"
+        )
+    station = helper_station(helper, resident)
+    if not resident.phone:
+        raise InvalidInput(
+            "该居民未登记手机号码，无法短信确认委托，请先登记手机号码",
+            "the resident has no mobile number to confirm by SMS: record one first",
+            field="id_number",
+        )
+    codes = sorted({c.strip() for c in items if c.strip()})
+    if not codes:
+        raise InvalidInput("请选择委托代办的事项", "choose the items to act on", field="items")
+    if until < day or (until - day).days > MAX_COMMISSION_DAYS:
+        raise InvalidInput(
+            "委托截止日期须在今天至一年之内",
+            "the authorization ends between today and a year from now",
+            field="until",
+        )
+    mandate = Mandate.objects.create(
+        organization=resident,
+        helper=helper,
+        station=station,
+        kind=MandateKind.HELPER,
+        items=codes,
+        valid_from=day,
+        valid_until=until,
+        granted_by=resident,
+    )
+    record(
+        "commission.drafted",
+        resident.subject,
+        helper.actor,
+        {
+            "mandate": mandate.pk,
+            "station": station.code,
+            "items": codes,
+            "until": until.isoformat(),
+        },
+    )
+    return mandate
+
+
+def _signature_bytes(data: bytes, *, scanned: bool) -> bytes:
+    """The pad's PNG with something drawn on it, or a scanned signed page (PNG, JPEG, PDF)."""
+    if scanned:
+        if not data.startswith(SCAN_MAGIC):
+            raise InvalidInput(
+                "请上传签字委托书的扫描件（PDF、JPG或PNG）",
+                "upload the signed authorization as a PDF, JPG or PNG scan",
+                field="scan",
+            )
+        if len(data) > SCAN_MAX_BYTES:
+            raise InvalidInput("扫描件过大", "the scan is too large", field="scan")
+        return data
+    bad = InvalidInput("请居民在签名板上签名", "the resident signs on the pad", field="signature")
+    if not data.startswith(SCAN_MAGIC[0]) or len(data) > SCAN_MAX_BYTES:
+        raise bad
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise bad from None
+    if image.convert("RGBA").getchannel("A").getbbox() is None:
+        raise bad
+    return data
+
+
+def _pending(mandate: Mandate, helper: Staff) -> Mandate:
+    row = Mandate.objects.select_for_update().select_related("organization").get(pk=mandate.pk)
+    if row.kind != MandateKind.HELPER or row.helper_id != helper.pk:
+        raise NotFound("没有该代办委托", "no such authorization")
+    if row.revoked_at is not None:
+        raise Conflict("该代办委托已被撤销", "this authorization was revoked")
+    if row.confirmed_at is not None:
+        raise Conflict("该代办委托已确认", "this authorization is already confirmed")
+    return row
+
+
+def sign_commission(
+    mandate: Mandate,
+    *,
+    helper: Staff,
+    signature: bytes,
+    scanned: bool,
+    document: bytes,
+    source: Source,
+) -> Mandate:
+    """The resident has signed the 委托书 `document` (the PDF the platform wrote from it), on
+    the pad or on paper that was scanned: the image is kept, its SHA-256 and the PDF's are
+    subjects of the ledger entry, and a code goes to the resident's own phone. The code's
+    limits are the SMS login's, counted against the resident's number."""
+    image = _signature_bytes(signature, scanned=scanned)
+    with transaction.atomic():
+        row = _pending(mandate, helper)
+        row.signature = image
+        row.signature_sha256 = hashlib.sha256(image).hexdigest()
+        row.document_sha256 = hashlib.sha256(document).hexdigest()
+        row.save(update_fields=["signature", "signature_sha256", "document_sha256"])
+        record(
+            "commission.signed",
+            [
+                row.organization.subject,
+                f"signature:{row.signature_sha256}",
+                f"document:{row.document_sha256}",
+            ],
+            helper.actor,
+            {"mandate": row.pk, "scanned": scanned},
+        )
+    send_commission_code(row, helper=helper, source=source)
+    return row
+
+
+def send_commission_code(mandate: Mandate, *, helper: Staff, source: Source) -> None:
+    """The code that confirms a signed 委托书, to the resident's phone (again, after a
+    minute, if it did not arrive)."""
+    with transaction.atomic():
+        row = _pending(mandate, helper)
+    if not row.signature_sha256:
+        raise InvalidInput(
+            "请先由居民签署委托书", "the resident signs the authorization first", field="signature"
+        )
+    resident = row.organization
+    request_login_code(
+        target=login_code_target(resident.identifier),
+        phone=resident.phone,
+        source=source,
+        purpose="代办委托确认",
+    )
+
+
+def confirm_commission(mandate: Mandate, *, helper: Staff, code: str, source: Source) -> Mandate:
+    """The resident read out the code sent to their phone: the 委托书 is in force. A wrong
+    code is counted like a wrong login code and changes nothing."""
+    with transaction.atomic():
+        row = _pending(mandate, helper)
+    if not row.signature_sha256:
+        raise InvalidInput(
+            "请先由居民签署委托书", "the resident signs the authorization first", field="signature"
+        )
+    resident = row.organization
+    check_login_code(resident.phone, code, source, target=login_code_target(resident.identifier))
+    with transaction.atomic():
+        row = _pending(mandate, helper)
+        row.confirmed_at = timezone.now()
+        row.save(update_fields=["confirmed_at"])
+        record(
+            "commission.confirmed",
+            resident.subject,
+            helper.actor,
+            {"mandate": row.pk, "phone": mask_phone(resident.phone)},
+        )
+    return row
+
+
+@transaction.atomic
+def revoke_commission(mandate: Mandate, *, by: Applicant) -> Mandate:
+    """The resident withdraws a 委托书: nothing more may be done under it; what was done
+    stays (the cases keep naming the helper)."""
+    row = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    if row.kind != MandateKind.HELPER or row.organization_id != by.pk:
+        raise NotFound("没有该代办委托", "no such authorization")
+    if row.revoked_at is not None:
+        raise Conflict("该代办委托已撤销", "this authorization is already revoked")
+    row.revoked_at, row.revoked_by = timezone.now(), by.subject
+    row.save(update_fields=["revoked_at", "revoked_by"])
+    record("commission.revoked", by.subject, by.subject, {"mandate": row.pk})
+    return row

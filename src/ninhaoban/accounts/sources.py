@@ -54,3 +54,9 @@ class Source:
     @classmethod
     def terminal_of(cls, request: HttpRequest, terminal_code: str) -> "Source":
         return cls(ip=client_ip(request), device=f"kiosk:{terminal_code}", terminal=True)
+
+    @classmethod
+    def helper_of(cls, request: HttpRequest, staff_pk: int) -> "Source":
+        """A 帮办代办 helper asking codes for the residents they serve: like a terminal, a
+        limit of their own (one station's computer serves a whole village)."""
+        return cls(ip=client_ip(request), device=f"staff:{staff_pk}", terminal=True)

@@ -1,13 +1,29 @@
 """The ninja API: one instance, every app's router mounted under /api/v1/."""
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
-from ninhaoban.api.docs import PlatformSwagger
-from ninhaoban.core.errors import DomainError, Unauthenticated
+from ninhaoban.api.docs import PlatformSwagger, document_errors
+from ninhaoban.core.errors import DomainError, InvalidInput, NotFound, Unauthenticated
 
-api = NinjaAPI(
+
+class PlatformAPI(NinjaAPI):
+    """django-ninja's API whose OpenAPI schema also documents the error answers."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+api = PlatformAPI(
     title="您好办 API",
     version="1",
     description="政务服务平台接口 / Government services platform API",
@@ -32,6 +48,22 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     )
 
 
+UNPARSABLE = InvalidInput(
+    "请求内容无法解析，应为JSON", "the request body cannot be parsed: send JSON", field="body"
+)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals in the platform's error shape: a body it cannot parse is
+    bad input (422) like any other."""
+    if exc.status_code == 400:
+        return domain_error(request, UNPARSABLE)
+    refused = DomainError("请求未被接受", f"the request was refused: {exc}")
+    refused.status = exc.status_code
+    return domain_error(request, refused)
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
@@ -44,6 +76,16 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         },
         status=422,
     )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 (the project's `handler404`): under /api/ the error body the schema
+    documents, e.g. for a path whose integer argument is not a number, which no route
+    matches; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        error = NotFound("没有这个接口或对象", "no such operation or object")
+        return JsonResponse(error.as_dict(), status=error.status)
+    return page_not_found(request, exception)
 
 
 def _mount() -> None:

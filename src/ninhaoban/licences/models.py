@@ -4,6 +4,7 @@ from django.utils.translation import gettext_noop as _
 from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.exchange.models import DataQuery
 from ninhaoban.regions.models import Department, DepartmentType
+from ninhaoban.vault.fields import SealedJSONField
 
 
 class LicenceStatus(models.TextChoices):
@@ -62,7 +63,7 @@ class Licence(models.Model):
         Applicant, on_delete=models.PROTECT, related_name="licences", verbose_name="持证主体"
     )
     issuer = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name="颁发机构")
-    fields = models.JSONField("照面信息", default=dict)
+    fields = SealedJSONField("照面信息", default=dict)
     issued_on = models.DateField("颁发日期")
     expires_on = models.DateField("有效期至", null=True, blank=True)
     status = models.CharField(
@@ -101,7 +102,7 @@ class Proof(models.Model):
         Applicant, on_delete=models.PROTECT, related_name="proofs", verbose_name="申请人"
     )
     issuer = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name="出具机构")
-    data = models.JSONField("证明内容")
+    data = SealedJSONField("证明内容")
     data_query = models.ForeignKey(DataQuery, on_delete=models.PROTECT)
     issued_at = models.DateTimeField("出具时间")
     valid_until = models.DateField("有效期至")

@@ -43,6 +43,8 @@ def database_error(exc: Exception) -> DomainError | None:
         field = None
         if match:
             field = (match["pg"] or match["sqlite"].rsplit(".", 1)[-1]).split(",")[0].strip()
+            # a sealed column is unique through its digest: name the field the person typed
+            field = field.removesuffix("_digest")
         return Conflict(
             "与已有记录冲突，未作更改", "this conflicts with an existing record", field=field
         )

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ninhaoban.core.errors import DomainError, TooLarge
+from ninhaoban.core.errors import DomainError, InvalidInput, TooLarge
 from ninhaoban.core.text import (
     MAX_QUERY_VALUE,
     MAX_TEXT_VALUE,
@@ -86,7 +88,13 @@ def check_request(request: HttpRequest) -> None:
     if request.content_type == "application/json":
         _check_json(request)
     elif request.content_type in FORM_TYPES:
-        _check_pairs(list(request.POST.lists()), "form", MAX_TEXT_VALUE)
+        try:
+            form = list(request.POST.lists())
+        except MultiPartParserError:
+            raise InvalidInput(
+                "表单内容无法解析", "the form's body cannot be read", field="body"
+            ) from None
+        _check_pairs(form, "form", MAX_TEXT_VALUE)
         for key, files in request.FILES.lists():
             for f in files:
                 check_text(f.name or "", field=key, max_length=MAX_FILE_NAME, multiline=False)
@@ -104,6 +112,13 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
 
+NOT_MULTIPART = InvalidInput(
+    "此地址不接受 multipart/form-data 格式的请求",
+    "this address does not take multipart/form-data",
+    field="body",
+)
+
+
 class DomainErrorMiddleware:
     """Turns a DomainError raised anywhere under a view, and a database error caused by
     input (a duplicate, a value out of range), into a 4xx."""
@@ -115,6 +130,10 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, RawPostDataException):
+            # a view that reads the raw body (a payment notification, a terminal's signal)
+            # sent a multipart form, whose body the input check above has already parsed
+            exc = NOT_MULTIPART
         error = exc if isinstance(exc, DomainError) else database_error(exc)
         return None if error is None else error_response(request, error)
 
