@@ -8,11 +8,16 @@ included; pytest-django runs them after the others, and any that need the demo w
 
 import os
 import shutil
+import threading
+from collections.abc import Callable, Iterable
 from importlib import import_module
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from ninhaoban.demo import accounts as demo_accounts
 from ninhaoban.demo import regions as demo_regions
@@ -29,6 +34,36 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """On SQLite the live server's threads all use the test's one in-memory connection: two
+    requests at once (a page that reloads itself while a payment notification arrives, a
+    click while the previous page still posts) interleave their statements and transactions
+    on it and one of them fails. So there the server answers one request at a time; on
+    PostgreSQL each thread has its own connection and requests run side by side as in
+    production."""
+
+    def set_app(self, application: Callable[..., Iterable[bytes]]) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def serial(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(serial)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 def restore_migration_data() -> None:

@@ -36,6 +36,7 @@ def _pay_settings(paysandbox: PaySandboxServer, pay_var, settings) -> None:
     settings.NHB_BASE_URL = "http://127.0.0.1:9"
     with paysandbox.platforms.lock:
         paysandbox.platforms.control = Control()
+        paysandbox.platforms.pension_paid.clear()
 
 
 @pytest.fixture

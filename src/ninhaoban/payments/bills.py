@@ -18,6 +18,7 @@ from ninhaoban.core.errors import InvalidInput, NotFound
 from ninhaoban.payments.models import UTILITY_KINDS
 
 ACCOUNT_DIGITS = range(6, 17)
+BILL_CODE_PREFIX = "bill:"
 
 
 class BillsUnavailable(InvalidInput):
@@ -81,6 +82,21 @@ def clean_account(text: str) -> str:
     return account
 
 
+def bill_code(kind: str, account: str) -> str:
+    """The text of the QR printed on a company's paper bill: "bill:<kind>:<account>"."""
+    return f"{BILL_CODE_PREFIX}{kind}:{account}"
+
+
+def read_bill_code(text: str) -> tuple[str, str]:
+    """(kind, account) from the text a terminal's QR scanner typed off a paper bill."""
+    parts = text.strip().split(":")
+    if len(parts) != 3 or f"{parts[0]}:" != BILL_CODE_PREFIX or parts[1] not in UTILITY_KINDS:
+        raise InvalidInput(
+            "不是水电气账单上的二维码", "this is not the QR code of a bill", field="code"
+        )
+    return parts[1], clean_account(parts[2])
+
+
 def fetch_bill(kind: str, account_text: str) -> Bill:
     if kind not in UTILITY_KINDS:
         raise InvalidInput("缴费类别无效", "unknown kind of bill", field="kind")
@@ -100,6 +116,26 @@ def fetch_bill(kind: str, account_text: str) -> Bill:
     if bill.amount_fen <= 0:
         raise NotFound("该户号当前没有欠费", "nothing is owed on this account")
     return bill
+
+
+def report_contribution(id_number: str, year: int, amount_fen: int, order_no: str) -> None:
+    """Tell 人社 a contribution was collected, so its tiers say the year is paid."""
+    body = json.dumps(
+        {"id_number": id_number, "year": year, "amount_fen": amount_fen, "order_no": order_no}
+    ).encode()
+    request = urllib.request.Request(
+        f"{settings.NHB_BILLS_URL}/hrss/resident-pension/contributions",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.NHB_PAY_TIMEOUT_MS / 1000):
+            return
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise BillsUnavailable(
+            "人社系统暂时无法访问", "the social insurance system is unavailable"
+        ) from exc
 
 
 def contribution_offer(id_number: str) -> ContributionOffer:

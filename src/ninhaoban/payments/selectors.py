@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant, Role
-from ninhaoban.accounts.scoping import scoped
+from ninhaoban.accounts.scoping import require_whole_scope, scoped
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import NotFound
 from ninhaoban.payments.models import (
@@ -72,6 +72,19 @@ def order_of_payer(payer: Applicant, order_no: str) -> PaymentOrder:
     order = (
         PaymentOrder.objects.select_related("payer")
         .filter(order_no=order_no[:32], payer=payer)
+        .first()
+    )
+    if order is None:
+        raise NotFound(f"订单{order_no[:32]}不存在", f"no order {order_no[:32]}")
+    return order
+
+
+def order_of_payers(payers: list[Applicant], order_no: str) -> PaymentOrder:
+    """An order paid by one of these (a person and the companies they act for at a
+    terminal); anyone else's is not there."""
+    order = (
+        PaymentOrder.objects.select_related("payer")
+        .filter(order_no=order_no[:32], payer__in=[p.pk for p in payers])
         .first()
     )
     if order is None:
@@ -154,11 +167,14 @@ def refunds_of(order: PaymentOrder) -> list[Refund]:
     return list(order.refunds.all())
 
 
-def reconciliations(limit: int = 30) -> list[Reconciliation]:
+def reconciliations(user: User | AnonymousUser, limit: int = 30) -> list[Reconciliation]:
+    """对账 runs cover every region's orders: for a scope over the whole city only."""
+    require_whole_scope(user, RECONCILERS)
     return list(Reconciliation.objects.all()[:limit])
 
 
-def reconciliation(pk: int) -> Reconciliation:
+def reconciliation(user: User | AnonymousUser, pk: int) -> Reconciliation:
+    require_whole_scope(user, RECONCILERS)
     found = Reconciliation.objects.filter(pk=pk).first()
     if found is None:
         raise NotFound("对账记录不存在", "no such reconciliation")

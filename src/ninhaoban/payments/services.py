@@ -15,10 +15,12 @@ import secrets
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.scoping import require_scope, require_whole_scope, staff_of
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
 from ninhaoban.ledger.services import record
@@ -48,7 +50,7 @@ from ninhaoban.payments.providers import (
     Notice,
     parse_statement,
 )
-from ninhaoban.payments.selectors import fee_lines
+from ninhaoban.payments.selectors import RECONCILERS, REFUNDERS, fee_lines
 
 log = logging.getLogger("ninhaoban.payments")
 SYSTEM = "system"
@@ -401,6 +403,10 @@ def handle_notification(
 
 def settle(provider_code: str, notice: Notice) -> str:
     """Apply one verified notice; the outcome as logged."""
+    if CallbackLog.objects.filter(provider=provider_code, notify_id=notice.notify_id[:96]).exists():
+        # a copy seen before, answered with one indexed read and no lock (platforms resend
+        # every notification); a copy racing the first is caught by the unique log below
+        return CallbackOutcome.DUPLICATE
     with transaction.atomic():
         order = (
             PaymentOrder.objects.select_for_update()
@@ -417,6 +423,8 @@ def settle(provider_code: str, notice: Notice) -> str:
             _refund_settled(order, notice.refund_no, notice.amount_fen)
     if outcome == CallbackOutcome.FAILED and order is not None:
         _fail(order.order_no, provider_code, "platform reported failure")
+    if outcome == CallbackOutcome.SETTLED and order is not None:
+        _report_contribution(order)
     if outcome not in (
         CallbackOutcome.SETTLED,
         CallbackOutcome.REFUNDED,
@@ -431,6 +439,23 @@ def settle(provider_code: str, notice: Notice) -> str:
             reason,
         )
     return outcome
+
+
+def _report_contribution(order: PaymentOrder) -> None:
+    """A 社保 contribution is reported to 人社 once paid, after the commit (no lock held while
+    人社 answers). Unreported, 人社 still shows the year unpaid, but this platform refuses a
+    second order for it (the paid order holds the year); the failure is logged."""
+    if order.kind != OrderKind.SOCIAL_INSURANCE or not order.payer.is_person:
+        return
+    try:
+        bills.report_contribution(
+            order.payer.identifier,
+            int(order.reference.split(":", 1)[0]),
+            order.amount_fen,
+            order.order_no,
+        )
+    except bills.BillsUnavailable:
+        log.warning("contribution %s not reported to 人社", order.order_no)
 
 
 def _decide(provider_code: str, notice: Notice, order: PaymentOrder | None) -> tuple[str, str]:
@@ -539,6 +564,15 @@ def request_refund(order: PaymentOrder, *, amount_fen: int, reason: str, actor: 
     return refund
 
 
+def refund_by_staff(
+    user: User | AnonymousUser, order: PaymentOrder, *, amount_fen: int, reason: str
+) -> Refund:
+    """退款 from the console: a chief whose scope covers the order's region and department;
+    the staff member is the refund's actor in the ledger."""
+    require_scope(user, REFUNDERS, order.region_id, order.department_id)
+    return request_refund(order, amount_fen=amount_fen, reason=reason, actor=staff_of(user).actor)
+
+
 def _refund_settled(order: PaymentOrder, refund_no: str, amount_fen: int) -> None:
     refund = order.refunds.select_for_update().get(refund_no=refund_no)
     if refund.state != RefundState.PENDING:
@@ -556,6 +590,15 @@ def _refund_settled(order: PaymentOrder, refund_no: str, amount_fen: int) -> Non
 
 
 # --- 对账 -----------------------------------------------------------------------------------
+
+
+def reconcile_by_staff(
+    user: User | AnonymousUser, provider_code: str, day: dt.date
+) -> Reconciliation:
+    """对账 from the console: the statement covers every region's orders, so only a scope
+    over the whole city may run it."""
+    require_whole_scope(user, RECONCILERS)
+    return reconcile(provider_code, day, actor=staff_of(user).actor)
 
 
 def reconcile(provider_code: str, day: dt.date, *, actor: str) -> Reconciliation:

@@ -73,6 +73,8 @@ class Platforms:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.txns: dict[tuple[str, str], Txn] = {}
+        # 人社: (ID number, year) of the contributions the collecting platform reported
+        self.pension_paid: set[tuple[str, int]] = set()
         self.by_code: dict[str, Txn] = {}
         self.control = Control()
 
@@ -337,13 +339,14 @@ def utility_bill(kind: str, account: str, today: dt.date) -> dict[str, Any] | No
         "holder": SURNAMES[value % len(SURNAMES)] + "*",
         "period": f"{month:%Y-%m}",
         "amount_fen": base + value % 20000,
+        "qr": f"bill:{kind}:{account}",  # what the paper bill's QR code holds
     }
 
 
-def pension_tiers(today: dt.date) -> dict[str, Any]:
+def pension_tiers(today: dt.date, paid: bool) -> dict[str, Any]:
     return {
         "year": today.year,
-        "paid": False,
+        "paid": paid,
         "tiers": [
             {"level": n + 1, "amount_fen": y * 100} for n, y in enumerate(PENSION_TIERS_YUAN)
         ],

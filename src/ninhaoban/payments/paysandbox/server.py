@@ -11,7 +11,9 @@ in one HTTP service, speaking the platforms' request and notification shapes.
   is the same as a page with a button, for the demo.
 - `POST /_control` `{"delay_ms", "duplicates", "out_of_order", "fail_next", "card_delay_ms",
   "drop": [...], "amounts": {...}, "phantoms", "reset"}` makes the platforms misbehave.
-- `GET /utility/{water|power|gas}/bill?account=`, `GET /hrss/resident-pension/tiers?id_number=`.
+- `GET /utility/{water|power|gas}/bill?account=`, `GET /hrss/resident-pension/tiers?id_number=`
+  (paid once a contribution for that number and year was reported by
+  `POST /hrss/resident-pension/contributions`).
 """
 
 import datetime as dt
@@ -150,7 +152,8 @@ class Handler(BaseHTTPRequestHandler):
             bill = utility_bill(path.split("/")[2], query.get("account", ""), today)
             self._json(200, bill) if bill else self._json(404, {"error": "no bill"})
         elif path == "/hrss/resident-pension/tiers":
-            self._json(200, pension_tiers(today))
+            paid = (query.get("id_number", ""), today.year) in self.platforms.pension_paid
+            self._json(200, pension_tiers(today, paid))
         elif path.startswith("/v3/"):
             self._wechat_get(path, url.query, query)
         elif path == "/statements/download":
@@ -169,6 +172,8 @@ class Handler(BaseHTTPRequestHandler):
             self._control(raw)
         elif path == "/_scan":
             self._scan(raw)
+        elif path == "/hrss/resident-pension/contributions":
+            self._contribution(raw)
         elif path == "/_scan_form":
             form = dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace")))
             self._scan(json.dumps({"code_url": form.get("code_url", "")}).encode())
@@ -197,6 +202,18 @@ class Handler(BaseHTTPRequestHandler):
                 control.out_of_order = bool(body["out_of_order"])
             control.drop |= set(body.get("drop") or ())
             control.amounts.update({str(k): int(v) for k, v in (body.get("amounts") or {}).items()})
+        self._json(200, {"ok": True})
+
+    def _contribution(self, raw: bytes) -> None:
+        """人社 told of a contribution collected: that person's year is paid from now on."""
+        try:
+            body = json.loads(raw or b"{}")
+            key = (str(body["id_number"]), int(body["year"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._json(400, {"error": "bad contribution"})
+            return
+        with self.platforms.lock:
+            self.platforms.pension_paid.add(key)
         self._json(200, {"ok": True})
 
     def _scan(self, raw: bytes) -> None:
