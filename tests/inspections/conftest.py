@@ -9,9 +9,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from ninhaoban.accounts.services import create_staff
 from ninhaoban.demo import inspections as demo
 from ninhaoban.inspections import services
-from ninhaoban.inspections.models import InspectionObject, Plan
+from ninhaoban.inspections.models import Avoidance, InspectionObject, Inspector, Plan
 from ninhaoban.regions import calendar as stored_calendar
 from ninhaoban.regions.models import Department
 
@@ -108,7 +109,17 @@ def inspection_world(county: str) -> dict[str, str]:
         grounds="评标不公",
         today=today,
     )
+    inspector = Inspector.objects.filter(department=department).order_by("cert_no").first()
+    avoidance = Avoidance.objects.filter(inspector=inspector).first()
+    spare = f"spare.{county}"
+    create_staff(username=spare, name="备用人员", password="Xianning-2026")
     return {
+        "cert": inspector.cert_no,
+        "avoidance": str(avoidance.pk),
+        "spare": spare,
+        "spare_cert": f"{county}99999",
+        "object": demo_objects(county)[2].uscc,
+        "notice_on": (today - dt.timedelta(days=10)).isoformat(),
         "plan": plan.code,
         "plan_item": f"{county}-food",
         "department": str(department.pk),

@@ -28,7 +28,6 @@ from ninhaoban.regions.models import Department
 from ninhaoban.regions.selectors import departments_by_id
 
 ALERT_CLASS = {selectors.OK: "", selectors.WARNING: "warn", selectors.OVERDUE: "bad"}
-ALERT_KEY = {selectors.OK: "ok", selectors.WARNING: "warning", selectors.OVERDUE: "overdue"}
 
 
 def _date(value: str | None, field: str) -> dt.date:
@@ -47,7 +46,7 @@ def _departments(request: HttpRequest) -> list[Department]:
 
 def _alert(due: dt.date | None, done: bool) -> dict[str, str]:
     level = selectors.alert_of(due, done, timezone.localdate())
-    return {"alert_class": ALERT_CLASS[level], "alert": ALERT_KEY[level]}
+    return {"alert_class": ALERT_CLASS[level], "alert": selectors.ALERT_KEYS[level]}
 
 
 @login_required
@@ -191,6 +190,7 @@ def complaint_page(request: HttpRequest, number: str) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, number)
     context: dict[str, Any] = {
         "complaint": complaint,
+        "evidence": selectors.evidence_of(complaint),
         "pause_kinds": PauseKind.choices,
         "outcomes": ComplaintOutcome.choices,
         **_alert(complaint.due_date, complaint.status in ("decided", "refused")),

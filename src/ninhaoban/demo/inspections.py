@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninhaoban.accounts import services as accounts
 from ninhaoban.accounts.models import Applicant, ApplicantKind
 from ninhaoban.core import workdays
-from ninhaoban.demo.accounts import DEMO_PASSWORD, organization_uscc
+from ninhaoban.demo.accounts import DEMO_PASSWORD, demo_persons, organization_uscc
 from ninhaoban.inspections import services
 from ninhaoban.inspections.models import (
     CheckItem,
@@ -225,6 +225,26 @@ def _seed_complaints(county: str, today: dt.date) -> None:
             )
 
 
+# the demo person (with the demo password) who is the 法定代表人 of a 咸安区 bidder: signed in,
+# /organizations/ → 代表该企业办事 → /complaints/ files a complaint on the website
+BIDDER_REPRESENTATIVE = 5
+
+
+def _seed_bidder_representative(today: dt.date) -> None:
+    persons = demo_persons(BIDDER_REPRESENTATIVE + 1)
+    first = (
+        InspectionObject.objects.filter(region__code__startswith="421202").order_by("uscc").first()
+    )
+    if len(persons) <= BIDDER_REPRESENTATIVE or first is None:
+        return
+    accounts.record_representative(
+        organization=first.organization,
+        person=persons[BIDDER_REPRESENTATIVE][0],
+        day=today,
+        evidence={},
+    )
+
+
 def seed() -> str:
     today = timezone.localdate()
     with transaction.atomic():
@@ -238,6 +258,7 @@ def seed() -> str:
         if not TenderProject.objects.filter(department=_market(county)).exists():
             with transaction.atomic():
                 _seed_complaints(county, today)
+    _seed_bidder_representative(today)
     return (
         f"inspections: {Plan.objects.count()} plans, {Complaint.objects.count()} complaints, "
         f"{InspectionObject.objects.count()} objects"

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Applicant, Staff
+from ninhaoban.cases.models import Upload
 from ninhaoban.regions.models import Department, Region
 
 
@@ -218,6 +219,11 @@ class ComplaintOutcome(models.TextChoices):
     DISMISSED = "dismissed", _("驳回投诉")
 
 
+class ComplaintChannel(models.TextChoices):
+    WINDOW = "window", _("部门登记")
+    ONLINE = "online", _("网上投诉")
+
+
 class Complaint(models.Model):
     """招标投标投诉 on its legal clock: filed within 10 days of knowing, accepted or refused
     within 3 working days, decided within 30 working days of acceptance (paused for
@@ -242,6 +248,13 @@ class Complaint(models.Model):
     decision = models.TextField("处理决定", max_length=2000, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     refusal_reason = models.CharField(max_length=500, blank=True)
+    channel = models.CharField(
+        max_length=8, choices=ComplaintChannel.choices, default=ComplaintChannel.WINDOW
+    )
+    # online: the 法定代表人 or 经办人 who filed it for the company (None: registered by staff)
+    filed_by = models.ForeignKey(
+        Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "招标投标投诉"
@@ -253,3 +266,19 @@ class Complaint(models.Model):
     @property
     def subject(self) -> str:
         return f"tender_complaint:{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        """On a clock still: not yet refused or decided."""
+        return self.status not in (ComplaintStatus.REFUSED, ComplaintStatus.DECIDED)
+
+
+class Evidence(models.Model):
+    """证明材料 a bidder handed in with a complaint (kept by content in the cases' store)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="evidence")
+    name = models.CharField("文件名", max_length=128)
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]

@@ -8,24 +8,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.files import File
 from django.db.models import F, QuerySet
 
+from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.scoping import scoped
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import NotFound
 from ninhaoban.inspections import draw as drawing
 from ninhaoban.inspections.models import (
+    Announcement,
+    Avoidance,
     CheckItem,
     Complaint,
     ComplaintStatus,
     DrawnObject,
+    Evidence,
     InspectionObject,
     Inspector,
     Plan,
     PlanStatus,
     TenderProject,
 )
-from ninhaoban.inspections.services import READER_ROLES
+from ninhaoban.inspections.services import FILING_DAYS, READER_ROLES
 from ninhaoban.ledger import keys
 from ninhaoban.ledger import selectors as ledger
 from ninhaoban.regions.selectors import subtree_q
@@ -97,15 +102,17 @@ def alert_of(due: dt.date | None, done: bool, today: dt.date) -> int:
     return OK
 
 
+ALERT_KEYS = {OK: "ok", WARNING: "warning", OVERDUE: "overdue"}
+
+
+def alert_key(due: dt.date | None, done: bool, today: dt.date) -> str:
+    """The label key (`deadline_alert`) of `alert_of`."""
+    return ALERT_KEYS[alert_of(due, done, today)]
+
+
 def check_items_of(user: User | AnonymousUser) -> QuerySet[CheckItem]:
-    rows = CheckItem.objects.select_related("department").filter(active=True)
-    return scoped(
-        rows,
-        user,
-        READER_ROLES,
-        region_field="department__region_id",
-        department_field="department_id",
-    ).order_by("code")
+    """The items a plan may name: the list in force."""
+    return all_check_items_of(user).filter(active=True).order_by("code")
 
 
 def inspectors_of(user: User | AnonymousUser) -> QuerySet[Inspector]:
@@ -194,6 +201,123 @@ def project_for(user: User | AnonymousUser, code: str) -> TenderProject:
     if found is None:
         raise NotFound(f"招标项目{code}不存在", f"no tender project {code}")
     return found
+
+
+def check_item_for(user: User | AnonymousUser, code: str) -> CheckItem:
+    """One check item (retired ones too) in the user's scope."""
+    found = all_check_items_of(user).filter(code=code).first()
+    if found is None:
+        raise NotFound(f"抽查事项{code}不存在", f"no check item {code}")
+    return found
+
+
+def all_check_items_of(user: User | AnonymousUser) -> QuerySet[CheckItem]:
+    """The list a department keeps, retired items included (marked)."""
+    rows = CheckItem.objects.select_related("department")
+    return scoped(
+        rows,
+        user,
+        READER_ROLES,
+        region_field="department__region_id",
+        department_field="department_id",
+    ).order_by("-active", "code")
+
+
+def inspector_for(user: User | AnonymousUser, cert_no: str) -> Inspector:
+    found = inspectors_of(user).filter(cert_no=cert_no).first()
+    if found is None:
+        raise NotFound(f"执法证号{cert_no}不在名录库中", f"no inspector {cert_no}")
+    return found
+
+
+def avoidances_of(user: User | AnonymousUser) -> QuerySet[Avoidance]:
+    rows = Avoidance.objects.select_related("inspector", "target", "inspector__department")
+    return scoped(
+        rows,
+        user,
+        READER_ROLES,
+        region_field="inspector__region_id",
+        department_field="inspector__department_id",
+    ).order_by("inspector__cert_no", "target__uscc")
+
+
+def avoidance_for(user: User | AnonymousUser, pk: int) -> Avoidance:
+    found = avoidances_of(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("回避关系不存在", "no such avoidance")
+    return found
+
+
+def announcements_of(project: TenderProject) -> list[Announcement]:
+    return list(project.announcements.order_by("published_on", "pk"))
+
+
+def bidders_of(project: TenderProject) -> list[Applicant]:
+    return [b.organization for b in project.bidders.select_related("organization").order_by("pk")]
+
+
+def evidence_of(complaint: Complaint) -> list[Evidence]:
+    return list(complaint.evidence.select_related("upload"))
+
+
+def evidence_for(complaint: Complaint, pk: int) -> Evidence:
+    found = complaint.evidence.select_related("upload").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("没有该证明材料", "no such evidence file")
+    return found
+
+
+def open_evidence(evidence: Evidence) -> File:
+    try:
+        return evidence.upload.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(
+            "证明材料的文件不在存储中，请联系系统管理员",
+            "the stored evidence file is missing: tell the administrator",
+        ) from None
+
+
+# ---- a bidder's own view (portal) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Complainable:
+    """One announcement of a project the company bid for, and the last day to complain
+    about it if the company knew of it the day it was published."""
+
+    project: TenderProject
+    announcement: Announcement
+    last_day: dt.date
+
+
+def complainable_for(organization: Applicant) -> list[Complainable]:
+    """The announcements of the projects this company bid for, newest first."""
+    rows = (
+        Announcement.objects.filter(project__bidders__organization=organization)
+        .select_related("project")
+        .order_by("-published_on", "project__code", "kind")
+    )
+    return [
+        Complainable(a.project, a, a.published_on + dt.timedelta(days=FILING_DAYS)) for a in rows
+    ]
+
+
+def bid_project(organization: Applicant, code: str) -> TenderProject:
+    """A project this company bid for; any other is not there for it."""
+    found = TenderProject.objects.filter(code=code, bidders__organization=organization).first()
+    if found is None:
+        raise NotFound(f"贵单位未参与招标项目{code[:32]}的投标", f"you did not bid for {code[:32]}")
+    return found
+
+
+def complaints_of(organization: Applicant) -> QuerySet[Complaint]:
+    """The company's own complaints, whoever filed them, newest first."""
+    return (
+        Complaint.objects.filter(complainant=organization)
+        .select_related("project")
+        .prefetch_related("evidence")
+        .order_by("-filed_on", "-pk")
+    )
 
 
 def public_decisions() -> QuerySet[Complaint]:

@@ -17,10 +17,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ninhaoban.accounts import selectors as accounts
 from ninhaoban.accounts.models import Applicant, ApplicantKind, Role, Staff
 from ninhaoban.accounts.scoping import require_scope, staff_of
+from ninhaoban.cases import uploads
+from ninhaoban.cases.services import Actor
+from ninhaoban.cases.services.intake import store as store_upload
 from ninhaoban.cases.services.recalendar import moved_due
+from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core import workdays
 from ninhaoban.core.canonical import canonical_json
-from ninhaoban.core.errors import Conflict, InvalidInput
+from ninhaoban.core.errors import Conflict, Forbidden, InvalidInput
 from ninhaoban.core.workdays import WorkdayCalendar
 from ninhaoban.inspections import draw as drawing
 from ninhaoban.inspections.models import (
@@ -30,9 +34,11 @@ from ninhaoban.inspections.models import (
     Bidder,
     CheckItem,
     Complaint,
+    ComplaintChannel,
     ComplaintOutcome,
     ComplaintStatus,
     DrawnObject,
+    Evidence,
     Finding,
     InspectionObject,
     Inspector,
@@ -43,6 +49,7 @@ from ninhaoban.inspections.models import (
 )
 from ninhaoban.ledger import selectors as ledger
 from ninhaoban.ledger.services import record
+from ninhaoban.regions import selectors as regions
 from ninhaoban.regions.models import Department, code_prefix
 from ninhaoban.regions.selectors import subtree_q
 
@@ -190,6 +197,179 @@ def add_avoidance(
             {"object": target.uscc},
         )
     return found
+
+
+# ---- registers kept by a department's staff (console, API, CLI) -----------------------------
+# The functions above take a ledger actor and no scope (the demo and the imports call them);
+# these check that the staff member runs the department, then call them.
+
+
+def add_check_item(
+    user: User_, department: Department, *, code: str, name: str, legal_basis: str
+) -> CheckItem:
+    staff = _manager(user, department)
+    return register_check_item(
+        code=code, name=name, department=department, legal_basis=legal_basis, actor=staff.actor
+    )
+
+
+def edit_check_item(user: User_, item: CheckItem, *, name: str, legal_basis: str) -> CheckItem:
+    """Name and legal basis only: the code and the department are what plans refer to."""
+    staff = _manager(user, item.department)
+    name = _text(name, "抽查事项", "name", 128)
+    legal_basis = _text(legal_basis, "检查依据", "legal_basis", 256)
+    with transaction.atomic():
+        CheckItem.objects.filter(pk=item.pk).update(name=name, legal_basis=legal_basis)
+        record(
+            "inspection.item_edited", f"inspection_item:{item.code}", staff.actor, {"id": item.pk}
+        )
+    item.name, item.legal_basis = name, legal_basis
+    return item
+
+
+def retire_check_item(user: User_, item: CheckItem) -> CheckItem:
+    """Off the list for new plans; published plans keep it in their snapshot."""
+    staff = _manager(user, item.department)
+    if not item.active:
+        raise Conflict(f"抽查事项{item.code}已停用", f"check item {item.code} is already retired")
+    with transaction.atomic():
+        CheckItem.objects.filter(pk=item.pk).update(active=False)
+        record(
+            "inspection.item_retired", f"inspection_item:{item.code}", staff.actor, {"id": item.pk}
+        )
+    item.active = False
+    return item
+
+
+def add_inspector(
+    user: User_, department: Department, *, username: str, cert_no: str, region_code: str = ""
+) -> Inspector:
+    """A staff account into the 执法检查人员名录库 of the department, in its region or a
+    region below it (a 市场监管所 of a town)."""
+    staff = _manager(user, department)
+    found = accounts.staff_by_username((username or "").strip())
+    if found is None:
+        raise InvalidInput(
+            f"没有用户名为“{(username or '')[:32]}”的工作人员",
+            f"no staff member with user name '{(username or '')[:32]}'",
+            field="username",
+        )
+    region = (region_code or department.region_id).strip().ljust(12, "0")
+    if not region.isdigit() or not region.startswith(code_prefix(department.region_id)):
+        raise InvalidInput(
+            "执法区划应在本部门辖区内",
+            "the inspector's region must lie within the department's",
+            field="region",
+        )
+    if regions.region_by_code(region) is None:
+        raise InvalidInput(f"区划{region}不存在", f"no region {region}", field="region")
+    held = Inspector.objects.filter(staff=found).exclude(department=department).first()
+    if held is not None and held.active:
+        raise Conflict(
+            f"{found.name}已登记为其他部门的执法检查人员",
+            f"{found.name} is an inspector of another department",
+            field="username",
+        )
+    with transaction.atomic():
+        inspector = register_inspector(
+            found, cert_no=cert_no, department=department, actor=staff.actor
+        )
+        if inspector.region_id != region:
+            Inspector.objects.filter(pk=inspector.pk).update(region_id=region)
+            inspector.region_id = region
+    return inspector
+
+
+def deactivate_inspector(user: User_, inspector: Inspector) -> Inspector:
+    """Out of every draw published from now on (published snapshots keep the name)."""
+    staff = _manager(user, inspector.department)
+    if not inspector.active:
+        raise Conflict("该执法检查人员已停用", "the inspector is already inactive")
+    with transaction.atomic():
+        Inspector.objects.filter(pk=inspector.pk).update(active=False)
+        record(
+            "inspection.inspector_deactivated",
+            f"inspector:{inspector.cert_no}",
+            staff.actor,
+            {"id": inspector.pk},
+        )
+    inspector.active = False
+    return inspector
+
+
+def avoid(user: User_, inspector: Inspector, *, uscc: str, reason: str) -> Avoidance:
+    """回避: the inspector is never drawn for this object (from the next publication on)."""
+    staff = _manager(user, inspector.department)
+    target = InspectionObject.objects.filter(uscc=(uscc or "").strip().upper()).first()
+    if target is None:
+        raise InvalidInput(
+            f"检查对象名录库中没有统一社会信用代码为“{(uscc or '')[:18]}”的对象",
+            f"no inspection object with USCC '{(uscc or '')[:18]}'",
+            field="uscc",
+        )
+    if Avoidance.objects.filter(inspector=inspector, target=target).exists():
+        raise Conflict("该回避关系已登记", "this avoidance is already registered", field="uscc")
+    return add_avoidance(inspector, target, reason=reason, actor=staff.actor)
+
+
+def end_avoidance(user: User_, avoidance: Avoidance) -> None:
+    staff = _manager(user, avoidance.inspector.department)
+    with transaction.atomic():
+        Avoidance.objects.filter(pk=avoidance.pk).delete()
+        record(
+            "inspection.avoidance_removed",
+            f"inspector:{avoidance.inspector.cert_no}",
+            staff.actor,
+            {"object": avoidance.target.uscc},
+        )
+
+
+def add_project(user: User_, department: Department, *, code: str, name: str) -> TenderProject:
+    staff = _manager(user, department)
+    return register_project(code=code, name=name, department=department, actor=staff.actor)
+
+
+def announce_step(user: User_, project: TenderProject, kind: str, published_on: dt.date) -> None:
+    """招标公告, 开标, 中标候选人公示 in their order, none in the future; a step complained
+    about keeps its date (the 10 days were counted from it)."""
+    staff = _complaint_scope(user, project)
+    if kind not in AnnouncementKind.values:
+        raise InvalidInput("公告类别无效", "unknown announcement kind", field="kind")
+    if published_on > timezone.localdate():
+        raise InvalidInput(
+            "公告日期不能晚于今天", "the announcement cannot be in the future", field="published_on"
+        )
+    order = list(AnnouncementKind.values)
+    dates = dict(Announcement.objects.filter(project=project).values_list("kind", "published_on"))
+    earlier = [dates[k] for k in order[: order.index(kind)] if k in dates]
+    later = [dates[k] for k in order[order.index(kind) + 1 :] if k in dates]
+    if (kind != order[0] and order[0] not in dates) or any(d > published_on for d in earlier):
+        raise InvalidInput(
+            "公告应依次发布：招标公告、开标、中标候选人公示",
+            "announcements come in order: tender notice, bid opening, candidates",
+            field="kind",
+        )
+    if any(d < published_on for d in later):
+        raise InvalidInput(
+            "日期不能晚于其后环节的公告", "the date falls after a later step", field="published_on"
+        )
+    if kind in dates and Complaint.objects.filter(project=project, about=kind).exists():
+        raise Conflict(
+            "该环节已有投诉，公告日期不能再改", "that step was complained about: its date stays"
+        )
+    announce(project, kind, published_on, actor=staff.actor)
+
+
+def register_bidder(user: User_, project: TenderProject, *, uscc: str) -> None:
+    staff = _complaint_scope(user, project)
+    org = accounts.applicant_by_identifier((uscc or "").strip().upper())
+    if org is None or org.kind != ApplicantKind.ORGANIZATION:
+        raise InvalidInput(
+            f"没有统一社会信用代码为“{(uscc or '')[:18]}”的法人",
+            f"no organization with USCC '{(uscc or '')[:18]}'",
+            field="uscc",
+        )
+    add_bidder(project, org, actor=staff.actor)
 
 
 # ---- plans ----------------------------------------------------------------------------------
@@ -533,20 +713,18 @@ def _complaint_scope(user: User_, project: TenderProject) -> Staff:
     return staff
 
 
-def file_complaint(
-    user: User_,
+def _check_complaint(
     project: TenderProject,
+    org: Applicant | None,
     *,
-    complainant: str,
     about: str,
     known_on: dt.date,
     grounds: str,
-    today: dt.date | None = None,
-) -> Complaint:
-    """投诉书 received by the supervising department (registered by its staff)."""
-    staff = _complaint_scope(user, project)
-    today = today or timezone.localdate()
-    org = accounts.applicant_by_identifier(complainant or "")
+    today: dt.date,
+) -> tuple[Applicant, str]:
+    """The rules every complaint meets, however it arrives: a bidder of the project, about a
+    step that has happened, within 10 days of the day it knew. Returns the bidder and the
+    cleaned grounds."""
     if org is None or not Bidder.objects.filter(project=project, organization=org).exists():
         raise InvalidInput(
             "投诉人不是本项目的投标人",
@@ -566,31 +744,153 @@ def file_complaint(
         raise InvalidInput(
             "知道日期不能晚于今天", "the day known is in the future", field="known_on"
         )
-    if today > known_on + dt.timedelta(days=FILING_DAYS):
+    last = known_on + dt.timedelta(days=FILING_DAYS)
+    if today > last:
         raise InvalidInput(
-            f"投诉应自知道或应当知道之日起{FILING_DAYS}日内提出，已超过期限",
-            f"a complaint is filed within {FILING_DAYS} days of knowing: this one is late",
+            f"投诉应自知道或应当知道之日起{FILING_DAYS}日内提出，"
+            f"本投诉的期限已于{last:%Y年%m月%d日}届满，不能再提出",
+            f"a complaint is filed within {FILING_DAYS} days of knowing: the time for this "
+            f"one ended on {last.isoformat()}",
             field="known_on",
         )
-    grounds = _text(grounds, "投诉事项和理由", "grounds", 2000)
+    return org, _text(grounds, "投诉事项和理由", "grounds", 2000)
+
+
+def _create_complaint(
+    project: TenderProject,
+    org: Applicant,
+    *,
+    about: str,
+    known_on: dt.date,
+    grounds: str,
+    today: dt.date,
+    **extra: Any,
+) -> Complaint:
+    complaint = Complaint.objects.create(
+        number=f"tmp-{timezone.now().timestamp()}-{org.pk}",
+        project=project,
+        complainant=org,
+        about=about,
+        known_on=known_on,
+        filed_on=today,
+        grounds=grounds,
+        due_date=workdays.add_working_days(today, ACCEPT_DAYS),
+        **extra,
+    )
+    complaint.number = f"TS{code_prefix(project.region_id)[:6]}{complaint.pk:06d}"
+    complaint.save(update_fields=["number"])
+    return complaint
+
+
+def file_complaint(
+    user: User_,
+    project: TenderProject,
+    *,
+    complainant: str,
+    about: str,
+    known_on: dt.date,
+    grounds: str,
+    today: dt.date | None = None,
+) -> Complaint:
+    """投诉书 received by the supervising department (registered by its staff)."""
+    staff = _complaint_scope(user, project)
+    today = today or timezone.localdate()
+    org, grounds = _check_complaint(
+        project,
+        accounts.applicant_by_identifier(complainant or ""),
+        about=about,
+        known_on=known_on,
+        grounds=grounds,
+        today=today,
+    )
     with transaction.atomic():
-        complaint = Complaint.objects.create(
-            number=f"tmp-{timezone.now().timestamp()}-{staff.pk}",
-            project=project,
-            complainant=org,
-            about=about,
-            known_on=known_on,
-            filed_on=today,
-            grounds=grounds,
-            due_date=workdays.add_working_days(today, ACCEPT_DAYS),
+        complaint = _create_complaint(
+            project, org, about=about, known_on=known_on, grounds=grounds, today=today
         )
-        complaint.number = f"TS{code_prefix(project.region_id)[:6]}{complaint.pk:06d}"
-        complaint.save(update_fields=["number"])
         record(
             "tender.complaint_filed",
             [complaint.subject, f"tender_project:{project.code}"],
             staff.actor,
             {"id": complaint.pk, "complainant": org.subject, "about": about},
+        )
+    return complaint
+
+
+# A complaint is no catalog item: a 经办人 files one only under a mandate for every item
+# (`check_mandate` names this scope in its refusal); the 法定代表人 always may.
+COMPLAINT_SCOPE = "招标投标投诉"
+MAX_EVIDENCE = 10
+
+
+def complainant_of(actor: Actor, day: dt.date) -> tuple[Applicant, Applicant]:
+    """The company a website user complains for, and the person acting: only in the
+    company's name ("正在代表"), under a mandate that covers complaints on `day`."""
+    org, person = actor.applicant, actor.agent
+    if org is None or person is None or org.kind != ApplicantKind.ORGANIZATION:
+        raise Forbidden(
+            "投诉须以投标企业的名义提出：请先在“我的企业”中切换为代表该企业",
+            "a complaint is filed in a bidder's name: first switch to acting for the company "
+            "under My companies",
+        )
+    accounts.check_mandate(person, org, [COMPLAINT_SCOPE], day)
+    return org, person
+
+
+def file_complaint_online(
+    actor: Actor,
+    project: TenderProject,
+    *,
+    about: str,
+    known_on: dt.date,
+    grounds: str,
+    evidence: list[FileIn],
+    today: dt.date | None = None,
+) -> Complaint:
+    """A bidder's 投诉书 on the website, filed by its 法定代表人 or a 经办人 acting for it
+    (portal "正在代表"), with its 证明材料: the same rules as at the department, the mandate
+    checked for the day, the files recognized by their bytes; all or nothing."""
+    today = today or timezone.localdate()
+    org, person = complainant_of(actor, today)
+    org, grounds = _check_complaint(
+        project, org, about=about, known_on=known_on, grounds=grounds, today=today
+    )
+    if not evidence:
+        raise InvalidInput(
+            "请上传投诉的证明材料", "upload the evidence for the complaint", field="files"
+        )
+    if len(evidence) > MAX_EVIDENCE:
+        raise InvalidInput(
+            f"证明材料最多{MAX_EVIDENCE}个文件",
+            f"at most {MAX_EVIDENCE} evidence files",
+            field="files",
+        )
+    checked = [uploads.check(f, "证明材料") for f in evidence]
+    with transaction.atomic():
+        complaint = _create_complaint(
+            project,
+            org,
+            about=about,
+            known_on=known_on,
+            grounds=grounds,
+            today=today,
+            channel=ComplaintChannel.ONLINE,
+            filed_by=person,
+        )
+        Evidence.objects.bulk_create(
+            Evidence(complaint=complaint, name=c.name, upload=store_upload(c)) for c in checked
+        )
+        record(
+            "tender.complaint_filed",
+            [complaint.subject, f"tender_project:{project.code}", *actor.for_whom],
+            actor.ledger,
+            {
+                "id": complaint.pk,
+                "complainant": org.subject,
+                "about": about,
+                "channel": ComplaintChannel.ONLINE,
+                "evidence": sorted(c.sha256 for c in checked),
+                **actor.on_behalf,
+            },
         )
     return complaint
 
