@@ -1,13 +1,16 @@
 """In Debian's Chromium against the live server: 企业开办 applied for online with one form,
 the prefilled fields kept or changed, the 申请书 PDFs saying what was typed, and the clerk
-seeing which fields were prefilled and which the applicant changed."""
+signed by the SMS code, and the clerk seeing which fields were prefilled and which the
+applicant changed."""
 
 import io
 
 import pytest
 from pypdf import PdfReader
 
+from ninhaoban.accounts.notify import LogProvider
 from ninhaoban.cases.models import Case, MaterialState
+from ninhaoban.core.idnumbers import mask_phone
 from ninhaoban.demo import licences as demo_licences
 from tests.cases.test_e2e import PASSWORD, _login
 from tests.cases.test_one_form import BUNDLE, owner, premises
@@ -74,6 +77,17 @@ def test_qiye_kaiban_with_one_form(world):
     for i in range(links.count()):
         body = _text(page.request.get(links.nth(i).get_attribute("href")).body())
         assert "咸宁市云端示例科技有限公司" in body
+
+    # signed online by a code sent to the applicant's phone
+    LogProvider.sent.clear()
+    page.get_by_role("button", name="获取签署验证码").click()
+    page.wait_for_url("**/cases/4212*/#sign")
+    (message,) = LogProvider.sent
+    page.fill("#sign-code", message.secret)
+    page.get_by_role("button", name="确认签署").click()
+    assert page.locator("#written .badge.ok").count() == 7  # 已签署
+    signed = _text(page.request.get(first).body())
+    assert mask_phone(person.phone) in signed and "短信验证码在线确认" in signed
 
     page.get_by_role("button", name="退出").click()
     _login(page, "clerk.city")

@@ -3,13 +3,18 @@ catalog marks as generated, and the city's model texts (公司章程, 任职文�
 the applicant chose instead of an upload. They are rendered from the case's stored form
 whenever asked, so they always say exactly what the applicant typed; nothing else is stored.
 
-How each is signed follows the channel: online by the applicant's confirmation in their
-SMS-verified account, at a kiosk on the signature pad, at the window on paper.
+How each is signed follows the channel: online by a code sent to the applicant's phone
+(`cases.services.signing`; the PDF then names the time, the masked phone and the SHA-256 of
+what was signed, which the ledger holds), at a kiosk on the signature pad, at the window on
+paper. The digest is of the document's content (`content_digest`), not of the PDF's bytes,
+so the same form always gives the same digest whenever the PDF is rendered.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
 
 from ninhaoban.cases import materials
 from ninhaoban.cases.documents import SUBTITLE, progress_url
@@ -17,6 +22,7 @@ from ninhaoban.cases.models import Case, CaseMaterial, Channel, MaterialState
 from ninhaoban.cases.services.oneform import CORRECTED, PROVENANCE, shown
 from ninhaoban.catalog import oneform
 from ninhaoban.catalog.models import ServiceItemVersion, TemplateKind
+from ninhaoban.core.canonical import digest
 from ninhaoban.core.errors import NotFound
 from ninhaoban.core.pdf import Heading, KeyValue, Paragraph, render_pdf
 
@@ -54,8 +60,12 @@ MODEL_TEXTS: dict[str, list[str]] = {
         "委托人联系电话：{applicant_phone}",
     ],
 }
+UNSIGNED_ONLINE = "申请人已在线提交以上内容，尚待以短信验证码确认签署。"
+SIGNED_ONLINE = (
+    "申请人于{time}以发送至手机{phone}的短信验证码在线确认以上内容属实并签署。"
+    "签署内容摘要（SHA-256）：{digest}，已记入存证。"
+)
 SIGNATURE: dict[str, str] = {
-    Channel.ONLINE: "申请人已登录本人实名账户（短信验证），在线确认以上内容属实并提交。",
     Channel.KIOSK: "申请人已在自助服务终端核验身份，并在签名板签名确认。",
     Channel.API: "申请人经接入系统实名认证后确认以上内容属实。",
 }
@@ -115,8 +125,9 @@ def written_material(case: Case, material_id: int) -> CaseMaterial:
     return row
 
 
-def document_pdf(case: Case, row: CaseMaterial) -> bytes:
-    """The 申请书 or model text of one material, from the stored form."""
+def _content(case: Case, row: CaseMaterial) -> tuple[str, list[Any]]:
+    """What the document says, from the stored form: its heading and its body (label and
+    value pairs of a 申请书, or the filled paragraphs of a model text)."""
     holder = case.parent or case
     versions = _versions(case)
     need = next((n for n in materials.needs_for(versions) if n.key == row.key), None)
@@ -127,6 +138,44 @@ def document_pdf(case: Case, row: CaseMaterial) -> bytes:
     fields = {f.key: f for f in oneform.fields_for(versions)}
     form: Mapping[str, Any] = holder.form or {}
     values = {k: str(form.get(k) or "") for k in fields}
+    if row.state == MaterialState.TEMPLATE and need.template in MODEL_TEXTS:
+        paragraphs = [_fill(p, values) for p in MODEL_TEXTS[need.template]]
+        return str(TemplateKind(need.template).label), paragraphs
+    pairs = [[fields[k].label, values[k] or "—"] for k in need.fields if k in fields]
+    return "申请内容", pairs
+
+
+def content_digest(case: Case, row: CaseMaterial) -> str:
+    """SHA-256 of what the applicant signs: the case, the document and what it says."""
+    holder = case.parent or case
+    heading, body = _content(case, row)
+    return digest(
+        {
+            "case": holder.case_no,
+            "applicant": holder.applicant.subject,
+            "material": row.key,
+            "name": row.name,
+            "heading": heading,
+            "body": body,
+        }
+    )
+
+
+def signature_text(case: Case, row: CaseMaterial) -> str:
+    """How the document says it was signed."""
+    holder = case.parent or case
+    if holder.channel != Channel.ONLINE:
+        return SIGNATURE.get(holder.channel, PAPER_SIGNATURE)
+    if row.signed_at is None:
+        return UNSIGNED_ONLINE
+    when = timezone.localtime(row.signed_at).strftime("%Y-%m-%d %H:%M:%S")
+    return SIGNED_ONLINE.format(time=when, phone=row.signed_phone, digest=row.signed_digest)
+
+
+def document_pdf(case: Case, row: CaseMaterial) -> bytes:
+    """The 申请书 or model text of one material, from the stored form."""
+    holder = case.parent or case
+    heading, body = _content(case, row)
     blocks: list[Any] = [
         KeyValue(
             [
@@ -134,18 +183,15 @@ def document_pdf(case: Case, row: CaseMaterial) -> bytes:
                 ("申请事项", holder.title),
                 ("申请人", holder.applicant.display_name),
             ]
-        )
+        ),
+        Heading(heading),
     ]
-    if row.state == MaterialState.TEMPLATE and need.template in MODEL_TEXTS:
-        blocks.append(Heading(TemplateKind(need.template).label))
-        blocks += [Paragraph(_fill(p, values)) for p in MODEL_TEXTS[need.template]]
+    if body and isinstance(body[0], str):
+        blocks += [Paragraph(p) for p in body]
     else:
-        blocks.append(Heading("申请内容"))
-        blocks.append(
-            KeyValue([(fields[k].label, values[k] or "—") for k in need.fields if k in fields])
-        )
+        blocks.append(KeyValue([(label, value) for label, value in body]))
     blocks.append(Heading("申请人确认"))
-    blocks.append(Paragraph(SIGNATURE.get(holder.channel, PAPER_SIGNATURE)))
+    blocks.append(Paragraph(signature_text(case, row)))
     return render_pdf(
         row.name,
         blocks,

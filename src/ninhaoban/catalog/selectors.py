@@ -17,6 +17,7 @@ from ninhaoban.catalog.models import (
     BaseItem,
     Bundle,
     BundleItem,
+    FormField,
     HallDepartment,
     HallItem,
     MaterialRequirement,
@@ -465,3 +466,30 @@ def hall_candidates(hall: ServiceHall) -> QuerySet[ServiceItemVersion]:
         .filter(item__region_id__in=codes)
         .order_by("item__region_id", "item__department_id", "name")
     )
+
+
+def form_fields() -> list[FormField]:
+    """The city's 字段库, by key."""
+    return list(FormField.objects.order_by("key"))
+
+
+def form_field(key: str) -> FormField:
+    row = FormField.objects.filter(key=key).first()
+    if row is None:
+        raise NotFound(f"字段库没有字段“{key}”", f"no field {key} in the field library")
+    return row
+
+
+def form_fields_exist(keys: list[str]) -> bool:
+    return FormField.objects.filter(key__in=keys).exists()
+
+
+def published_field_uses() -> dict[str, int]:
+    """For each field key, how many published versions print it on a form: a field in use
+    is part of what those versions published."""
+    uses: dict[str, set[int]] = {}
+    rows = MaterialRequirement.objects.filter(version__state=VersionState.PUBLISHED)
+    for version_id, keys in rows.values_list("version_id", "fields"):
+        for key in keys or []:
+            uses.setdefault(key, set()).add(version_id)
+    return {key: len(versions) for key, versions in uses.items()}

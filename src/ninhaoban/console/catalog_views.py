@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.accounts.models import AssuranceLevel, Role
-from ninhaoban.accounts.scoping import require_scope, roles_of, scoped
+from ninhaoban.accounts.scoping import require_scope, require_whole_scope, roles_of, scoped
 from ninhaoban.catalog import audit, guides, selectors, services, stats, transfer
 from ninhaoban.catalog.models import (
+    FieldKind,
+    FormField,
     OfferMode,
     PublishedVersionFrozen,
     ServiceItem,
@@ -423,3 +425,106 @@ def hall_register(request: HttpRequest, hall_id: int) -> HttpResponse:
         },
         status=422 if error else 200,
     )
+
+
+def _optional_int(value: str | None, field: str) -> int | None:
+    return parse_int(value, field=field) if (value or "").strip() else None
+
+
+def _field_from_post(post: Any) -> dict[str, Any]:
+    return {
+        "label": post.get("label", ""),
+        "label_en": post.get("label_en", ""),
+        "kind": post.get("kind", ""),
+        "required": bool(post.get("required")),
+        "max_length": parse_int(post.get("max_length"), field="max_length", default=100),
+        "low": _optional_int(post.get("low"), "low"),
+        "high": _optional_int(post.get("high"), "high"),
+        "choices": post.get("choices", "").splitlines(),
+        "help": post.get("help", ""),
+        "prefill": post.get("prefill", ""),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_fields(request: HttpRequest) -> HttpResponse:
+    """字段库: every field of the one form with how many published versions print it; a
+    city-wide catalog admin adds fields here (the 字段库 is the city's, like the 基本目录)."""
+    actor = _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    error: DomainError | None = None
+    values: dict[str, Any] = {"required": True, "max_length": 100}
+    if request.method == "POST":
+        require_whole_scope(request.user, ADMIN_ROLES)
+        values = request.POST.dict()
+        try:
+            key = request.POST.get("key", "").strip()
+            if selectors.form_fields_exist([key]):
+                raise InvalidInput(
+                    f"字段代码“{key}”已存在，请在其页面修改",
+                    f"field {key} exists: edit it on its page",
+                    field="key",
+                )
+            services.save_form_field(key=key, actor=actor, **_field_from_post(request.POST))
+            return redirect("catalog-console:field", key=key)
+        except DomainError as exc:
+            error = exc
+    uses = selectors.published_field_uses()
+    return render(
+        request,
+        "catalog/console/fields.html",
+        {
+            "rows": [(f, uses.get(f.key, 0)) for f in selectors.form_fields()],
+            "kinds": FieldKind.choices,
+            "values": values,
+            "error": error,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_field(request: HttpRequest, key: str) -> HttpResponse:
+    """One field of the 字段库; what a published version prints of it is frozen."""
+    actor = _actor(request)
+    _require_any(request, ADMIN_ROLES)
+    row = selectors.form_field(key)
+    error: DomainError | None = None
+    values: dict[str, Any] = _field_values(row)
+    if request.method == "POST":
+        require_whole_scope(request.user, ADMIN_ROLES)
+        values = request.POST.dict()
+        try:
+            services.save_form_field(key=key, actor=actor, **_field_from_post(request.POST))
+            return redirect("catalog-console:field", key=key)
+        except DomainError as exc:
+            error = exc
+    return render(
+        request,
+        "catalog/console/field.html",
+        {
+            "field": row,
+            "uses": selectors.published_field_uses().get(key, 0),
+            "kinds": FieldKind.choices,
+            "values": values,
+            "error": error,
+        },
+        status=error.status if error else 200,
+    )
+
+
+def _field_values(row: FormField) -> dict[str, Any]:
+    return {
+        "label": row.label,
+        "label_en": row.label_en,
+        "kind": row.kind,
+        "required": row.required,
+        "max_length": row.max_length,
+        "low": "" if row.low is None else row.low,
+        "high": "" if row.high is None else row.high,
+        "choices": "\n".join(str(c) for c in row.choices or []),
+        "help": row.help,
+        "prefill": row.prefill,
+    }

@@ -131,9 +131,46 @@ FIELDS: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("buyer_name", "买受人姓名", "Buyer's name", "text", {"max_length": 32}),
     ("buyer_id", "买受人身份证号码", "Buyer's ID number", "id_number", {"max_length": 18}),
     ("price", "成交价格（万元）", "Price (10,000 yuan)", "money", {"low": 1, "high": 1_000_000}),
+    (
+        "household_address",
+        "户籍地址",
+        "Registered household address",
+        "text",
+        {
+            "prefill": "shared:public_security.household:address",
+            "max_length": 200,
+            "required": False,
+            "help": "新生儿随父母落户的地址；可经您同意从户籍信息预填",
+        },
+    ),
     ("baby_name", "新生儿姓名", "Baby's name", "text", {"max_length": 32}),
     ("baby_birth_date", "新生儿出生日期", "Baby's date of birth", "date", {}),
     ("retire_date", "退休日期", "Date of retirement", "date", {}),
+    (
+        "insured_unit",
+        "参保单位",
+        "Insured with (employer)",
+        "text",
+        {
+            "prefill": "shared:hrss.insurance_record:insured_unit",
+            "max_length": 64,
+            "required": False,
+            "help": "可经您同意从社会保险参保缴费记录预填",
+        },
+    ),
+    (
+        "insured_months",
+        "累计缴费月数",
+        "Months of contributions",
+        "integer",
+        {
+            "prefill": "shared:hrss.insurance_record:months",
+            "low": 0,
+            "high": 900,
+            "required": False,
+            "help": "可经您同意从社会保险参保缴费记录预填",
+        },
+    ),
     (
         "pension_bank",
         "养老金发放银行账户",
@@ -181,8 +218,8 @@ TRANSFER = [
     "buyer_id",
     "price",
 ]
-BIRTH = [*APPLICANT, "applicant_address", "baby_name", "baby_birth_date"]
-PENSION = [*APPLICANT, "retire_date", "pension_bank"]
+BIRTH = [*APPLICANT, "applicant_address", "household_address", "baby_name", "baby_birth_date"]
+PENSION = [*APPLICANT, "insured_unit", "insured_months", "retire_date", "pension_bank"]
 
 # the fields of each generated form, by its name in the catalog; the others print the
 # applicant's particulars only

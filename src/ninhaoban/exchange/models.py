@@ -7,6 +7,9 @@ from ninhaoban.regions.models import DepartmentType
 # Who may ask, besides the staff roles of accounts.Role: the applicant about themselves
 # (kiosk, website) and the platform itself while it resolves materials at intake.
 SELF = "applicant"
+# the purpose of a consent given before any application exists: the applicant asks the one
+# form to be filled from their shared data (docs/contracts.md, 一表申请 prefill)
+PREFILL = "预填"
 SYSTEM = "system"
 
 
@@ -63,12 +66,14 @@ class ConsentBasis(models.TextChoices):
 
 
 class Consent(models.Model):
-    """The applicant's consent to fetch named data for one application or one kiosk session."""
+    """The applicant's consent to fetch named data for one application, one kiosk session,
+    or (`purpose` PREFILL, neither) to fill their own form before the application exists."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="consents")
     data_keys = models.JSONField("数据", default=list)
     case_ref = models.CharField("办件", max_length=64, blank=True, db_index=True)
     kiosk_session = models.CharField("终端会话", max_length=64, blank=True, db_index=True)
+    purpose = models.CharField("用途", max_length=32, blank=True)
     channel = models.CharField("渠道", max_length=16)
     basis = models.CharField(
         "同意方式", max_length=16, choices=ConsentBasis.choices, default=ConsentBasis.SESSION

@@ -2,12 +2,13 @@
 
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from ninhaoban.accounts.models import Applicant
 from ninhaoban.catalog.selectors import base_code_of
 from ninhaoban.exchange.datasets import data_set_name
-from ninhaoban.exchange.models import DataAuthorization, DataQuery, DataSource
+from ninhaoban.exchange.models import PREFILL, Consent, DataAuthorization, DataQuery, DataSource
 
 
 def authorization_codes(item_code: str) -> list[str]:
@@ -32,6 +33,22 @@ def shared_data_ready(data_key: str, item_code: str, roles: Iterable[str]) -> bo
             role__in=list(roles),
             active=True,
         ).exists()
+    )
+
+
+def prefill_consent(applicant: Applicant) -> Consent | None:
+    """The applicant's live consent to fill their form from shared data, if they gave one."""
+    return (
+        Consent.objects.filter(
+            applicant=applicant,
+            purpose=PREFILL,
+            case_ref="",
+            kiosk_session="",
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-pk")
+        .first()
     )
 
 

@@ -30,6 +30,7 @@ from ninhaoban.exchange.adapters import HttpJsonAdapter, SourceTimeout, SourceUn
 from ninhaoban.exchange.breaker import CircuitBreaker
 from ninhaoban.exchange.datasets import DATA_SETS, data_set_name
 from ninhaoban.exchange.models import (
+    PREFILL,
     SELF,
     Consent,
     ConsentBasis,
@@ -142,14 +143,25 @@ def grant_consent(
     minutes: int | None = None,
     basis: str = ConsentBasis.SESSION,
     attested_by: str = "",
+    purpose: str = "",
 ) -> Consent:
     """The applicant agrees, for one application or one kiosk session, to named data sets:
     signed in themselves, identified at a kiosk, or (ATTESTED) in person at a window, where
-    the clerk who confirmed it is named and is the ledger entry's actor."""
+    the clerk who confirmed it is named and is the ledger entry's actor. A consent with
+    `purpose` PREFILL belongs to neither: the applicant, before any application exists, asks
+    their own form to be filled from these data sets (queries traced with that purpose)."""
     keys = sorted(set(data_keys))
     for data_key in keys:
         _check_data_key(data_key)
-    if bool(case_ref) == bool(kiosk_session):
+    if purpose not in ("", PREFILL):
+        raise InvalidInput(f"未知的同意用途：{purpose}", f"unknown consent purpose: {purpose}")
+    if purpose == PREFILL and (case_ref or kiosk_session or not keys):
+        raise InvalidInput(
+            "预填同意只属于申请人本人，须列出数据",
+            "a prefill consent belongs to the applicant alone and names its data sets",
+            field="consent",
+        )
+    if not purpose and bool(case_ref) == bool(kiosk_session):
         raise InvalidInput(
             "同意须对应一个办件或一次终端会话",
             "a consent belongs to exactly one application or one kiosk session",
@@ -165,6 +177,7 @@ def grant_consent(
         data_keys=keys,
         case_ref=case_ref,
         kiosk_session=kiosk_session,
+        purpose=purpose,
         channel=channel,
         basis=basis,
         attested_by=attested_by,
@@ -175,7 +188,13 @@ def grant_consent(
         "exchange.consent_granted",
         subjects,
         attested_by or applicant.subject,
-        {"consent": consent.pk, "data_keys": keys, "channel": channel, "basis": basis},
+        {
+            "consent": consent.pk,
+            "data_keys": keys,
+            "channel": channel,
+            "basis": basis,
+            "purpose": purpose,
+        },
     )
     return consent
 
@@ -192,14 +211,21 @@ def revoke_consent(consent: Consent) -> None:
 
 
 def _consent_for(
-    applicant: Applicant, data_key: str, case_ref: str, kiosk_session: str
+    applicant: Applicant, data_key: str, case_ref: str, kiosk_session: str, purpose: str
 ) -> Consent | None:
-    if not (case_ref or kiosk_session):
-        return None
+    """The live consent that covers this query: the case's, the kiosk session's, or, for a
+    query whose purpose is PREFILL and that has neither, the applicant's prefill consent."""
     rows = Consent.objects.filter(
         applicant=applicant, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
-    rows = rows.filter(case_ref=case_ref) if case_ref else rows.filter(kiosk_session=kiosk_session)
+    if case_ref:
+        rows = rows.filter(case_ref=case_ref)
+    elif kiosk_session:
+        rows = rows.filter(kiosk_session=kiosk_session)
+    elif purpose == PREFILL:
+        rows = rows.filter(purpose=PREFILL, case_ref="", kiosk_session="")
+    else:
+        return None
     return next((c for c in rows.order_by("-pk") if data_key in c.data_keys), None)
 
 
@@ -334,7 +360,7 @@ def fetch_shared_data(
             f"{where}未获授权以该角色查询{name}",
             f"{where_en} is not authorized to ask for {data_key} in role {role}",
         )
-    consent = _consent_for(applicant, data_key, case_ref, kiosk_session)
+    consent = _consent_for(applicant, data_key, case_ref, kiosk_session, purpose)
     if consent is None:
         return refuse(
             Outcome.NO_CONSENT,

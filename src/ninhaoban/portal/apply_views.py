@@ -9,11 +9,13 @@ list of what is missing at once (一次性告知).
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ninhaoban.cases import services
 from ninhaoban.cases.application import application_page
 from ninhaoban.cases.models import Channel
+from ninhaoban.cases.services import oneform
 from ninhaoban.core.errors import Forbidden
 from ninhaoban.portal.acting import actor_of
 
@@ -39,3 +41,24 @@ def apply(request: HttpRequest) -> HttpResponse:
     if page.case is not None:
         return redirect("my-case", case_no=page.case.case_no)
     return render(request, "portal/apply.html", page.context, status=page.status)
+
+
+@require_POST
+def prefill(request: HttpRequest) -> HttpResponse:
+    """用共享数据预填: the applicant consents (or withdraws) before applying; the form page
+    then shows what their shared data says, each value with its source."""
+    if not request.user.is_authenticated:
+        return redirect_to_login("/apply/", "/login/")
+    actor = actor_of(request)
+    if actor.kind != "applicant":
+        raise Forbidden("请以申请人身份登录后网上申报", "sign in as an applicant to apply online")
+    item_code, bundle_code = request.POST.get("item", ""), request.POST.get("bundle", "")
+    plan = services.plan_for(item_code=item_code, bundle_code=bundle_code)
+    if request.POST.get("action") == "withdraw":
+        oneform.withdraw_prefill(actor.own)
+    else:
+        oneform.consent_to_prefill(
+            actor.own, oneform.fields_of(plan.versions), channel=Channel.ONLINE
+        )
+    query = {"item": item_code} if item_code else {"bundle": bundle_code}
+    return redirect(f"/apply/?{urlencode(query)}#shared-prefill")

@@ -6,6 +6,11 @@ The prefill is computed again at submission, on the server, from the same record
 the applicant typed over is flagged to the clerk as corrected whatever the page sent, and
 the case keeps, beside the form, which fields were prefilled from which source
 (`PROVENANCE`), never a copy of the source's data.
+
+Shared data (another department's) fills the form only after the applicant asked for it
+("用共享数据预填"): that consent is the applicant's, not a case's (no case exists yet), with
+the purpose 预填, and each query it allows is traced with that purpose. Without it nothing is
+asked of any department; withdrawn half-way, those fields count as typed by the applicant.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,12 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ninhaoban.accounts.models import Applicant
-from ninhaoban.cases import materials
+from ninhaoban.cases import materials, notes
 from ninhaoban.catalog import oneform
 from ninhaoban.catalog.models import FieldKind, MaterialSource, ServiceItemVersion
 from ninhaoban.catalog.oneform import Field
 from ninhaoban.core.errors import InvalidInput
 from ninhaoban.core.idnumbers import mask_id_number, mask_phone
+from ninhaoban.exchange import selectors as exchange_selectors
+from ninhaoban.exchange import services as exchange
+from ninhaoban.exchange.datasets import data_set_name
+from ninhaoban.exchange.models import PREFILL, SELF, Consent, ConsentBasis
 from ninhaoban.licences import selectors as licences
 from ninhaoban.licences import services as licence_services
 
@@ -106,15 +115,17 @@ def known_values(
 ) -> dict[str, Known]:
     """What the applicant's own records and licences say for these fields: their account
     (person or organization) and the licences they hold, read in their own session (each
-    licence read leaves its trace, as intake's own reads do)."""
+    licence read leaves its trace, as intake's own reads do); and, only while the applicant's
+    prefill consent is live, what the shared data sets it names say."""
     found: dict[str, Known] = {}
     held: dict[str, Any] = {}
+    shared = _shared_values(applicant, fields, actor=actor)
     for f in fields:
         kind = f.prefill_kind
         value, label = "", ""
         if kind in ("person", "organization") and _kind_matches(applicant, kind):
             attribute = f.prefill.split(".", 1)[1]
-            value, label = str(getattr(applicant, attribute, "") or ""), "申请人账户信息"
+            value, label = str(getattr(applicant, attribute, "") or ""), notes.PREFILL_ACCOUNT
         elif kind == "licence":
             _, code, key = f.prefill.split(":")
             if code not in held:
@@ -127,9 +138,77 @@ def known_values(
             if licence is not None:
                 value = str((licence.fields or {}).get(key) or "")
                 label = f"电子证照：{licence.licence_type.name}"
+        elif kind == "shared":
+            _, data_key, key = f.prefill.split(":")
+            value = _scalar((shared.get(data_key) or {}).get(key))
+            label = notes.write(notes.PREFILL_SHARED, name=data_set_name(data_key))
         if value:
             found[f.key] = Known(value[: f.max_length], f.prefill, label)
     return found
+
+
+def shared_keys(fields: Sequence[Field]) -> list[str]:
+    """The shared data sets these fields may be filled from."""
+    keys = [f.prefill.split(":")[1] for f in fields if f.prefill_kind == "shared"]
+    return sorted(set(keys))
+
+
+def _shared_values(
+    applicant: Applicant, fields: Sequence[Field], *, actor: str
+) -> dict[str, dict[str, Any]]:
+    """Each consented data set's record, asked once, as the applicant asking about
+    themselves (role SELF) with the purpose 预填; an answer that is no record, down or refused
+    fills nothing (the applicant types the field)."""
+    keys = shared_keys(fields)
+    consent = exchange_selectors.prefill_consent(applicant) if keys else None
+    if consent is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for data_key in keys:
+        if data_key not in consent.data_keys:
+            continue
+        result = exchange.fetch_shared_data(
+            applicant=applicant, data_key=data_key, purpose=PREFILL, actor=actor, role=SELF
+        )
+        if result.available:
+            out[data_key] = result.data
+    return out
+
+
+def _scalar(value: object) -> str:
+    return str(value) if isinstance(value, str | int | float) and value != "" else ""
+
+
+def consent_to_prefill(applicant: Applicant, fields: Sequence[Field], *, channel: str) -> Consent:
+    """The applicant asks (用共享数据预填) that this form be filled from their shared data:
+    consent to the data sets its fields name, for the applicant, with the purpose 预填."""
+    keys = shared_keys(fields)
+    if not keys:
+        raise InvalidInput(
+            "本申请表没有可用共享数据预填的内容",
+            "nothing in this form can be filled from shared data",
+            field="prefill",
+        )
+    basis = ConsentBasis.KIOSK if channel == "kiosk" else ConsentBasis.SESSION
+    return exchange.grant_consent(
+        applicant=applicant, data_keys=keys, channel=channel, basis=basis, purpose=PREFILL
+    )
+
+
+def prefill_consented(applicant: Applicant) -> bool:
+    return exchange_selectors.prefill_consent(applicant) is not None
+
+
+def withdraw_prefill(applicant: Applicant) -> None:
+    """The applicant takes back their prefill consent: nothing more is asked with it."""
+    consent = exchange_selectors.prefill_consent(applicant)
+    if consent is None:
+        raise InvalidInput(
+            "没有可撤回的共享数据预填同意",
+            "there is no consent to prefill from shared data to withdraw",
+            field="prefill",
+        )
+    exchange.revoke_consent(consent)
 
 
 def _kind_matches(applicant: Applicant, kind: str) -> bool:

@@ -384,6 +384,19 @@ def save_proof_requirement(
     return row
 
 
+# what a published version's form publishes of a field (the rest is wording around it)
+PUBLISHED_FIELD_ATTRIBUTES = (
+    "label",
+    "kind",
+    "required",
+    "max_length",
+    "low",
+    "high",
+    "choices",
+    "prefill",
+)
+
+
 @transaction.atomic
 def save_form_field(
     *,
@@ -400,8 +413,15 @@ def save_form_field(
     help: str = "",
     prefill: str = "",
 ) -> FormField:
-    """Maintain the 字段库: one definition per field key, used by every item's form."""
+    """Maintain the 字段库: one definition per field key, used by every item's form.
+
+    The 字段库 is not versioned itself; what a published version publishes is frozen
+    instead. Once a published version's form prints a field, its Chinese label, type, check
+    and prefill source stay as published (changing them would change that version's form and
+    申请书 after the fact): the English label and the help may still be improved, and a
+    different question is a new field, used by a new draft version."""
     key, label, prefill = (key or "").strip(), (label or "").strip(), (prefill or "").strip()
+    label_en = (label_en or "").strip()
     if not FIELD_KEY.match(key) or not label or len(label) > 64:
         raise InvalidInput(
             "字段代码（小写字母开头）和名称（64字以内）均须填写",
@@ -421,6 +441,12 @@ def save_form_field(
         )
     if not 1 <= max_length <= 2000:
         raise InvalidInput("最大长度应在1到2000之间", "max length 1 to 2000", field="max_length")
+    if low is not None and high is not None and low > high:
+        raise InvalidInput(
+            "最小值不能大于最大值", "the lowest value cannot exceed the highest", field="low"
+        )
+    if len(label_en) > 96:
+        raise InvalidInput("英文名称不能超过96个字符", "at most 96 characters", field="label_en")
     values = {
         "label": label,
         "label_en": label_en,
@@ -436,8 +462,24 @@ def save_form_field(
     row = FormField.objects.filter(key=key).first()
     if row is not None and all(getattr(row, k) == v for k, v in values.items()):
         return row  # saved again unchanged: nothing to record
-    row, _ = FormField.objects.update_or_create(key=key, defaults=values)
-    record("catalog.form_field_saved", f"form_field:{key}", actor, {"kind": kind})
+    changed = sorted(k for k, v in values.items() if row is None or getattr(row, k) != v)
+    frozen = [k for k in changed if k in PUBLISHED_FIELD_ATTRIBUTES]
+    uses = selectors.published_field_uses().get(key, 0) if row is not None and frozen else 0
+    if row is not None and uses:
+        raise Conflict(
+            f"字段“{row.label}”已用于{uses}个已发布版本的申请表，其名称、类型、校验和预填来源"
+            "不能修改；请新增字段并在新的草稿版本中使用",
+            f"field {key} is on the forms of {uses} published version(s): its label, type, "
+            "check and prefill source cannot change; add a new field and use it in a new draft",
+            field=frozen[0],
+        )
+    row, created = FormField.objects.update_or_create(key=key, defaults=values)
+    record(
+        "catalog.form_field_saved",
+        f"form_field:{key}",
+        actor,
+        {"kind": kind, "created": created, "changed": changed},
+    )
     return row
 
 
