@@ -2,71 +2,38 @@
 baseline measured in the same run, and a check that no number was handed out twice.
 
 Figure: THREADS takers (kiosks) each take EACH numbers of one line through
-`appointments.services.take_ticket` (the hall's hours checked, the counter row moved on by
-UPDATE … RETURNING under its row lock, the ticket and its ledger entry written, each in its
-own transaction), all started together. Baseline: the same takers insert the same number of
-bare ticket rows (numbers from each thread's own sequence, no counter, no hours, no ledger),
-one transaction each, into another line. Target ≥ 200 numbers/s per hall. Then the line's
-numbers must be exactly 1..THREADS×EACH, each once.
+`appointments.services.take_ticket` (the hall's hours checked, kept per process; the
+day's counter row created or moved on by one upsert, INSERT … ON CONFLICT DO UPDATE …
+RETURNING, its own transaction; then the ticket and its ledger entry in one), all started
+together. Baseline: the same takers insert the same number of bare ticket rows (numbers
+from each thread's own sequence, no counter, no hours, no ledger), one transaction each,
+into another line. Target ≥ 200 numbers/s per hall. Then the line's
+numbers must be exactly 1..THREADS×EACH, each once. The two alternate for ROUNDS rounds
+(each on a working day of its own) and the medians are compared, so a change in the
+machine's load hits both alike.
 
 The database is a scratch copy: `test_<name>` of DATABASE_URL (created and dropped here).
 Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h_queue \
-     .venv/bin/python bench/appointments_tickets.py [--threads 8 --each 250]
+     .venv/bin/python bench/appointments_tickets.py [--threads 8 --each 250 --rounds 3]
 """
 
 import argparse
 import datetime as dt
-import os
+import statistics
 import sys
-import tempfile
-import threading
-import time
-from collections.abc import Callable
 
-os.environ.setdefault("NHB_VAR_DIR", tempfile.mkdtemp(prefix="nhb-bench-queue-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ninhaoban.settings")
-os.environ.setdefault("NHB_LOG_LEVEL", "WARNING")
+import _common
 
-import django
+_common.setup("queue")
 
-django.setup()
-
-from django.db import close_old_connections, connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 # a Monday, 10:00 in 咸宁: a working day in the hall's hours
 MOMENT = timezone.make_aware(dt.datetime(2026, 12, 7, 10, 0))
 
 
-def together(threads: int, work: Callable[[int], None]) -> float:
-    """Seconds from the common start until the last taker is done."""
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(threads + 1)
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            work(n)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    running = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for t in running:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in running:
-        t.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise SystemExit(f"a taker failed: {errors[0]!r}")
-    return elapsed
-
-
-def run(threads: int, each: int) -> None:
+def run(threads: int, each: int, rounds: int) -> None:
     from ninhaoban.appointments import selectors, services
     from ninhaoban.appointments.models import Ticket
     from ninhaoban.demo import accounts, regions
@@ -78,58 +45,61 @@ def run(threads: int, each: int) -> None:
     services.open_queue(hall, actor="bench")
     lines = selectors.lines(hall)
     taken_line, bare_line = lines[0], lines[1]
-    day = MOMENT.date()
     total = threads * each
-
-    def bare(n: int) -> None:
-        for k in range(each):
-            with transaction.atomic():
-                Ticket.objects.create(
-                    hall_id=hall.pk,
-                    group=bare_line,
-                    day=day,
-                    number=n * each + k + 1,
-                    taken_at=MOMENT,
-                )
-
-    def take(n: int) -> None:
-        for _ in range(each):
-            services.take_ticket(taken_line, actor=f"kiosk:bench-{n}", now=MOMENT)
-
-    base = together(threads, bare)
-    took = together(threads, take)
-    numbers = list(
-        Ticket.objects.filter(group=taken_line, day=day).values_list("number", flat=True)
-    )
-    unique = len(set(numbers)) == len(numbers) == total
-    complete = sorted(numbers) == list(range(1, total + 1))
     print(f"{threads} concurrent takers × {each} numbers at {hall.name}, line {taken_line}")
+    bases, takes = [], []
+    for r in range(rounds):
+        # each round a working day of its own (Monday, Tuesday …), so each starts at 1
+        moment = MOMENT + dt.timedelta(days=r)
+        day = moment.date()
+
+        def bare(n: int, day: dt.date = day, moment: dt.datetime = moment) -> None:
+            for k in range(each):
+                with transaction.atomic():
+                    Ticket.objects.create(
+                        hall_id=hall.pk,
+                        group=bare_line,
+                        day=day,
+                        number=n * each + k + 1,
+                        taken_at=moment,
+                    )
+
+        def take(n: int, moment: dt.datetime = moment) -> None:
+            for _ in range(each):
+                services.take_ticket(taken_line, actor=f"kiosk:bench-{n}", now=moment)
+
+        bases.append(_common.together(threads, bare, "taker"))
+        takes.append(_common.together(threads, take, "taker"))
+        numbers = list(
+            Ticket.objects.filter(group=taken_line, day=day).values_list("number", flat=True)
+        )
+        unique = len(set(numbers)) == len(numbers) == total
+        complete = sorted(numbers) == list(range(1, total + 1))
+        print(
+            f"  round {r + 1} ({day}): bare {total / bases[-1]:6.0f} rows/s, "
+            f"take_ticket {total / takes[-1]:6.0f} numbers/s; {total} numbers, "
+            f"no duplicate: {unique}, exactly 1..{total}: {complete}"
+        )
+        if not (unique and complete):
+            raise SystemExit("numbers were handed out twice or skipped")
+    base, took = statistics.median(bases), statistics.median(takes)
+    print(f"  median of {rounds} rounds, the two run alternately so both see the same load:")
     print(f"  baseline bare insert:  {total / base:8.0f} rows/s     ({base:6.2f} s)")
     print(
         f"  take_ticket:           {total / took:8.0f} numbers/s  ({took:6.2f} s)  "
-        f"ratio {took / base:5.2f} of the baseline's time"
+        f"ratio {took / base:5.2f} of the baseline's time  (target ≥ 200 numbers/s)"
     )
-    print(f"  {total} numbers, no duplicate: {unique}, exactly 1..{total}: {complete}")
-    if not (unique and complete):
-        raise SystemExit("numbers were handed out twice or skipped")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--each", type=int, default=250)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        print("bench/appointments_tickets.py measures PostgreSQL: set DATABASE_URL (skipped)")
-        return
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        run(args.threads, args.each)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(
-            connection.settings_dict["NAME"], verbosity=0, keepdb=False
-        )
+    _common.on_scratch_postgres(
+        "bench/appointments_tickets.py", lambda: run(args.threads, args.each, args.rounds)
+    )
 
 
 if __name__ == "__main__":

@@ -67,3 +67,12 @@ def user(username: str) -> User:
 @pytest.fixture
 def hall(db) -> ServiceHall:
     return opened()
+
+
+@pytest.fixture(autouse=True)
+def fresh_hours():
+    """A test's saved hours vanish with its rollback, which no signal reports: the kept
+    hours go with them."""
+    selectors.forget_hours()
+    yield
+    selectors.forget_hours()

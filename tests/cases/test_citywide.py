@@ -72,3 +72,9 @@ def test_a_case_of_the_windows_own_county_is_not_marked_citywide(today):
     case = window_case()
     assert case.intake_region_id == case.region_id == CHONGYANG
     assert "全市通办" not in dict(Receipt.of(case).pairs)
+
+
+def test_the_receipts_handling_office_names_the_region_once(today):
+    case = window_case()
+    office = dict(Receipt.of(case).pairs)["承办单位"]
+    assert office == case.department.name and office.count(case.region.name) == 1

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from ninhaoban.cases import materials, notes
+from ninhaoban.exchange.datasets import DATA_SETS
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TYPED = "申请人要求补充现场照片"
@@ -50,6 +51,8 @@ def written() -> list[str]:
         materials.GOVERNMENT_NOTE,
         materials.TEMPLATE_NOTE,
         materials.NOT_OWNED_NOTE,
+        notes.PREFILL_ACCOUNT,
+        *(notes.write(notes.PREFILL_SHARED, name=name) for name, _ in DATA_SETS.values()),
     ]
 
 

@@ -2,7 +2,9 @@
 screen, and the waiting figures supervision reads (`waiting`, docs/contracts.md)."""
 
 import datetime as dt
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
@@ -35,6 +37,11 @@ CHECK_IN_GRACE = dt.timedelta(minutes=15)
 CLERK_ROLES = (Role.CLERK,)
 # numbers are handed out from this long before the morning's start (the doors open early)
 NUMBERS_BEFORE_OPENING = dt.timedelta(minutes=30)
+# A hall's hours change a few times a year but every number taken reads them, so each
+# process keeps them: dropped on every save of hours in this process (`forget_hours`), and
+# read again after this many seconds, so an edit made in another process reaches this one.
+HOURS_SECONDS = 30.0
+_hours: dict[int, tuple[float, HallSchedule]] = {}
 
 
 def now() -> dt.datetime:
@@ -50,9 +57,23 @@ def hall(hall_id: int) -> ServiceHall:
     return found
 
 
-def schedule_of(place: ServiceHall) -> HallSchedule:
-    """The hall's stored hours, or the default ones (unsaved) when none were set."""
-    return HallSchedule.objects.filter(hall=place).first() or HallSchedule(hall=place)
+def schedule_of(place: ServiceHall | int) -> HallSchedule:
+    """The hall's stored hours, or the default ones (unsaved) when none were set; `place`
+    is the hall or its id. Kept per process for HOURS_SECONDS: read, never change it."""
+    hall_id = place if isinstance(place, int) else place.pk
+    clock = time.monotonic()
+    cached = _hours.get(hall_id)
+    if cached is not None and clock - cached[0] < HOURS_SECONDS:
+        return cached[1]
+    found = HallSchedule.objects.filter(hall_id=hall_id).first()
+    schedule = found or HallSchedule(hall_id=hall_id)
+    _hours[hall_id] = (clock, schedule)
+    return schedule
+
+
+def forget_hours(**_: Any) -> None:
+    """Drop the kept hours (connected to every save and delete of a hall's hours)."""
+    _hours.clear()
 
 
 def slot_starts(schedule: HallSchedule) -> list[dt.time]:
@@ -71,7 +92,7 @@ def local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
-def numbers_open(place: ServiceHall, moment: dt.datetime) -> bool:
+def numbers_open(place: ServiceHall | int, moment: dt.datetime) -> bool:
     """Whether the hall hands out numbers at `moment`: on a working day, from a little
     before the morning's start to the afternoon's end (a number taken over the lunch break
     waits for the afternoon)."""
@@ -194,7 +215,7 @@ def slots(group: QueueGroup, day: dt.date, now: dt.datetime) -> list[Slot]:
             booked=loads.get(start, 0),
             past=slot_moment(day, start) <= now,
         )
-        for start in slot_starts(schedule_of(group.hall))
+        for start in slot_starts(schedule_of(group.hall_id))
     ]
 
 

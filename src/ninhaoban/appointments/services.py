@@ -2,9 +2,10 @@
 ledger entry (ids and digests only: no names, ID or phone numbers); an SMS goes out only
 after the change has committed.
 
-Numbers come from a counter row per line and day moved on by UPDATE … RETURNING: the row
-lock makes concurrent kiosks wait their turn for a number, never share one; a walk-in's
-number is taken in its own short transaction before the ticket's (`next_number`). A booking takes
+Numbers come from a counter row per line and day, created or moved on by one upsert
+(INSERT … ON CONFLICT DO UPDATE … RETURNING): its row lock makes concurrent kiosks wait
+their turn for a number, never share one; a walk-in's number is taken in that one statement,
+its own short transaction, before the ticket's (`next_number`). A booking takes
 its place with a conditional UPDATE of the slot's load (`booked < capacity`), so the last
 place of a half hour goes to one booking only.
 """
@@ -230,43 +231,40 @@ def mark_missed(now: dt.datetime | None = None) -> int:
 # --- numbers ----------------------------------------------------------------------------
 
 
-def _bump(group: QueueGroup, day: dt.date) -> int | None:
-    """The counter moved on by one and read back in one statement, under its row lock."""
-    table, last = (connection.ops.quote_name(n) for n in (TicketCounter._meta.db_table, "last"))
+def next_number(group: QueueGroup, day: dt.date) -> int:
+    """The line's next number: the day's counter row created at 1 or moved on by one, and
+    read back, in one statement (INSERT … ON CONFLICT DO UPDATE … RETURNING).
+
+    Called outside a transaction, that statement is its own transaction, and on PostgreSQL
+    its commit does not wait for the disk (`set_config` of synchronous_commit, local to it),
+    so the counter's row lock is held for microseconds and kiosks are not lined up behind
+    each other's WAL flushes. Safe: the ticket is written by a later, durable commit, whose
+    flush also flushes this one (WAL is one sequence); a crash or a failed ticket can only
+    leave a number unused, never hand one out twice. Inside a transaction (a booking's
+    check-in) the number is that transaction's, durable with it."""
+    quote = connection.ops.quote_name
+    table, last = quote(TicketCounter._meta.db_table), quote("last")
+    lazy = connection.vendor == "postgresql" and not connection.in_atomic_block
+    source = (
+        "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS lazy"
+        if lazy
+        else "VALUES (%s, %s, 1)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {last} = {last} + 1 WHERE group_id = %s AND day = %s "
+            f"INSERT INTO {table} (group_id, day, {last}) {source} "
+            f"ON CONFLICT (group_id, day) DO UPDATE SET {last} = {table}.{last} + 1 "
             f"RETURNING {last}",
             [group.pk, day],
         )
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+        return int(cursor.fetchone()[0])
 
 
-def next_number(group: QueueGroup, day: dt.date) -> int:
-    """The line's next number. Called outside a transaction it is taken in its own short
-    one whose commit does not wait for the disk, so the counter's row lock is held for
-    microseconds and kiosks are not lined up behind each other's WAL flushes. Safe: the
-    ticket is written by a later, durable commit, whose flush also flushes this one (WAL is
-    one sequence); a crash or a failed ticket can only leave a number unused, never hand
-    one out twice."""
-    own_transaction = not connection.in_atomic_block
-    with transaction.atomic():
-        if own_transaction and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        last = _bump(group, day)
-        if last is None:
-            TicketCounter.objects.bulk_create(
-                [TicketCounter(group=group, day=day, last=0)], ignore_conflicts=True
-            )
-            last = _bump(group, day)
-    assert last is not None  # the row exists now
-    return last
-
-
-def _check_hours(place: ServiceHall, now: dt.datetime) -> None:
-    if not selectors.numbers_open(place, now):
+def _check_hours(hall_id: int, now: dt.datetime) -> None:
+    """The hours are read by the hall's id (kept per process): the hall itself only for
+    the refusal's wording."""
+    if not selectors.numbers_open(hall_id, now):
+        place = selectors.hall(hall_id)
         schedule = selectors.schedule_of(place)
         opens = (
             dt.datetime.combine(_today(now), schedule.am_start) - selectors.NUMBERS_BEFORE_OPENING
@@ -355,7 +353,7 @@ def take_ticket(
     caller's address and browser) is held to the limits. The number is taken first, in its
     own short transaction (`next_number`), then the ticket and its ledger entry in one."""
     now = _now(now)
-    _check_hours(group.hall, now)
+    _check_hours(group.hall_id, now)
     ip, device = _check_source(source, now)
     number = next_number(group, _today(now))
     with transaction.atomic():
@@ -375,7 +373,7 @@ def check_in(
     """凭预约取号: the booking code and the ID number's last four characters; the number
     is called before walk-ins from the booked half hour on."""
     now = _now(now)
-    _check_hours(place, now)
+    _check_hours(place.pk, now)
     code, tail = (code or "").strip().upper()[:16], (tail or "").strip().upper()[:8]
     booking = (
         Booking.objects.select_for_update(of=("self",))

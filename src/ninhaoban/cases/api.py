@@ -46,6 +46,12 @@ class SubmitIn(Schema):
     )
     allow_incomplete: bool = Field(False, description="staff only: issue a correction notice")
     accept: bool = Field(False, description="clerk only: accept at once when complete")
+    window: int | None = Field(
+        None,
+        description="clerk only, window channel: the id of the window taking the application "
+        "in (in a hall of a region the clerk's grant covers); recorded for the supervision "
+        "rankings by hall and window",
+    )
     agent: str = Field(
         "",
         description="staff only: the ID number of the 经办人 presenting the application for an "
@@ -286,6 +292,7 @@ def submit(request: HttpRequest, data: SubmitIn) -> Status:
         post_address=data.post_address,
         allow_incomplete=data.allow_incomplete,
         accept_at_once=data.accept,
+        window_id=data.window,
     )
     return Status(201, _detail(case, actor))
 

@@ -153,7 +153,7 @@ def application_page(
     bundle_code: str = "",
     post: Mapping[str, str] | None = None,
     uploaded: Mapping[str, UploadedFile] | None = None,
-    received_at: str = "",
+    hall_id: int | None = None,
 ) -> ApplicationPage:
     """The page for `actor`'s own application; with `post` (and its `uploaded` files) the
     application is made, and `case` is the case it became."""
@@ -176,6 +176,8 @@ def application_page(
             "bundle_code": bundle_code,
             "delivery_methods": DeliveryMethod.choices,
             "applicant": applicant,
+            "shared_prefill": bool(oneform.shared_keys(asked)),
+            "shared_prefilled": oneform.prefill_consented(applicant),
         }
     )
     if post is None:
@@ -193,7 +195,7 @@ def application_page(
             consent=bool(post.get("consent")),
             delivery_method=post.get("delivery_method", ""),
             post_address={name: post.get(name, "") for name in POSTAL_FIELDS},
-            received_at=received_at,
+            hall_id=hall_id,
             templates=chosen,
         )
     except DomainError as exc:

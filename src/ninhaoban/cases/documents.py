@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from ninhaoban.accounts.models import Mandate
 from ninhaoban.cases.models import Case, CaseMaterial, Notice, NoticeKind
 from ninhaoban.core.pdf import Heading, KeyValue, Paragraph, Table, render_pdf
 
@@ -56,7 +57,12 @@ class Receipt:
     @property
     def pairs(self) -> list[tuple[str, str]]:
         c = self.case
-        dept = c.department.name if c.department is not None else "各承办部门（见子办件）"
+        # a department's name already begins with its region's ("崇阳县市场监督管理局")
+        dept = (
+            c.department.name
+            if c.department is not None
+            else f"{c.region.name}各承办部门（见子办件）"
+        )
         decider = c.department.name if c.department is not None else c.region.name
         return [
             ("办件编号", c.case_no),
@@ -64,8 +70,9 @@ class Receipt:
             ("申请人", f"{c.applicant.display_name}（{c.applicant.masked_identifier}）"),
             ("收件日期", f"{c.received_on:%Y年%m月%d日}"),
             ("受理日期", f"{c.accepted_on:%Y年%m月%d日}" if c.accepted_on else "—"),
-            ("承办单位", f"{c.region.name}{dept}"),
+            ("承办单位", dept),
             ("受理地", c.intake_region.name),
+            *([("代办人", c.helper_label)] if c.helper_label else []),
             *(
                 [("全市通办", f"{c.intake_region.name}收件受理，由{decider}审批决定")]
                 if c.intake_region_id and not c.intake_region_id.startswith(c.region.prefix)
@@ -205,3 +212,40 @@ class ClockNotice:
             subtitle=SUBTITLE,
             footer="扫描二维码或登录“您好办”可随时查看办理进度。",
         )
+
+
+COMMISSION_TEXT = (
+    "本人自愿委托上述代办人，在委托期限内代为申报下列政务服务事项、提交申请材料并领取相关告知书。"
+    "本委托经本人签字并以本人手机短信验证码确认后生效。本人可随时在“您好办”网站“我的代办委托”"
+    "中撤销本委托；撤销后代办人不得再以本人名义办理，撤销前已办理的事项继续有效。"
+)
+
+
+def commission_pdf(mandate: Mandate, item_names: dict[str, str]) -> bytes:
+    """帮办代办委托书: who asks whom (the resident masked, the helper and their station) to
+    apply for which items until when; the resident signs it before it can be confirmed."""
+    resident = mandate.organization
+    helper = mandate.helper.name if mandate.helper is not None else ""
+    rows = [["序号", "事项编码", "事项名称"]] + [
+        [str(i), code, item_names.get(code, "")] for i, code in enumerate(mandate.items, start=1)
+    ]
+    return render_pdf(
+        "帮办代办委托书",
+        [
+            KeyValue(
+                [
+                    ("委托书编号", f"WT{mandate.pk:08d}"),
+                    ("委托人", f"{resident.display_name}（{resident.masked_identifier}）"),
+                    ("代办人", helper),
+                    ("代办机构", mandate.station_name),
+                    ("委托期限", f"{_day(mandate.valid_from)}至{_day(mandate.valid_until)}"),
+                ]
+            ),
+            Heading("委托代办事项"),
+            Table(rows, widths=(0.1, 0.35, 0.55)),
+            Paragraph(COMMISSION_TEXT),
+            Paragraph("委托人签字：____________________　　日期：____________"),
+        ],
+        subtitle=SUBTITLE,
+        footer="本委托书由您好办平台生成；签名图像与本文件的SHA-256摘要记入平台存证账本。",
+    )

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop as _
 
-from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.models import Applicant, Mandate
 from ninhaoban.catalog.models import (
     Bundle,
     CaseKind,
@@ -23,7 +23,8 @@ from ninhaoban.catalog.models import (
 )
 from ninhaoban.core import workdays
 from ninhaoban.core.errors import Conflict
-from ninhaoban.regions.models import Department, Region
+from ninhaoban.regions.models import Department, Region, ServiceHall, Window
+from ninhaoban.vault.fields import SealedJSONField, SealedTextField
 
 
 class Status(models.TextChoices):
@@ -121,9 +122,29 @@ class Case(models.Model):
     intake_region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="+", verbose_name="受理地区划"
     )
+    # the hall and window that took the application in (a kiosk: its hall), where known;
+    # none online or through a department system. Supervision ranks halls and windows by them.
+    intake_hall = models.ForeignKey(
+        ServiceHall,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="受理大厅",
+        db_index=False,
+    )
+    intake_window = models.ForeignKey(
+        Window,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="受理窗口",
+        db_index=False,
+    )
     channel = models.CharField("申报渠道", max_length=8, choices=Channel.choices)
     status = models.CharField("状态", max_length=16, choices=Status.choices)
-    form = models.JSONField("申请表", default=dict, blank=True)
+    form = SealedJSONField("申请表", default=dict, blank=True)
     kind = models.CharField("办件类型", max_length=16, choices=CaseKind.choices)
     limit_days = models.PositiveIntegerField("承诺时限（工作日）")
     joint = models.BooleanField("联办（第42条 45+15）", default=False)
@@ -146,10 +167,19 @@ class Case(models.Model):
     )
     tracking_no = models.CharField("快递单号", max_length=64, blank=True)
     # where 邮政快递送达 goes: asked and checked at intake, shown to the clerk who posts it
-    post_recipient = models.CharField("收件人", max_length=32, blank=True)
-    post_phone = models.CharField("收件人电话", max_length=20, blank=True)
-    post_address = models.CharField("邮寄地址", max_length=200, blank=True)
+    post_recipient = SealedTextField("收件人", max_length=32, blank=True)
+    post_phone = SealedTextField("收件人电话", max_length=20, blank=True)
+    post_address = SealedTextField("邮寄地址", max_length=200, blank=True)
     licence_ref = models.CharField("证照标识", max_length=128, blank=True)
+    # 帮办代办: the 委托书 under which a village station's or town centre's helper applied
+    commission = models.ForeignKey(
+        Mandate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name="代办委托",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,6 +203,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_no} {self.title}"
+
+    @property
+    def helper_label(self) -> str:
+        """代办人: who applied for the resident, and from which station ("" if they applied
+        themself): the case page, the receipt and 我的办件 show it."""
+        commission = self.commission
+        if commission is None or commission.helper is None:
+            return ""
+        return f"{commission.helper.name}（{commission.station_name}）"
 
     @property
     def is_bundle(self) -> bool:
@@ -288,6 +327,11 @@ class CaseMaterial(models.Model):
     file_name = models.CharField("文件名", max_length=128, blank=True)
     note = models.CharField("说明", max_length=256, blank=True)
     items = models.JSONField("用于事项", default=list)
+    # a document the platform wrote, signed online by an SMS code: when, to which phone
+    # (masked), and the SHA-256 of what was signed (also in the ledger)
+    signed_at = models.DateTimeField("签署时间", null=True, blank=True)
+    signed_phone = models.CharField("签署手机（脱敏）", max_length=20, blank=True)
+    signed_digest = models.CharField("签署内容摘要", max_length=64, blank=True)
 
     class Meta:
         ordering = ["case_id", "pk"]

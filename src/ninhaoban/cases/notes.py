@@ -25,6 +25,9 @@ DERIVED = gettext_noop("随子办件状态更新")
 DEEMED_ACCEPTED = gettext_noop(
     "收件后五个工作日内未作处理，依《行政许可法》第三十二条自收件之日起视为受理"
 )
+# where a prefilled field of the 一表申请 came from (the licence's own source reads as LABELLED)
+PREFILL_ACCOUNT = gettext_noop("申请人账户信息")
+PREFILL_SHARED = gettext_noop("共享数据：%(name)s（经本人同意）")
 # a decision's outcome or a step's name, then what the person said
 LABELLED = gettext_noop("%(label)s：%(text)s")
 TEMPLATES = (
@@ -36,6 +39,7 @@ TEMPLATES = (
     CALENDAR_NOTICE,
     POSTED,
     STAFF_ASKED,
+    PREFILL_SHARED,
     LABELLED,
 )
 ZH_DATE = re.compile(r"(\d{4})年(\d{2})月(\d{2})日")

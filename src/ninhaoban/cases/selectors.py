@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 
 from ninhaoban.accounts.models import Applicant, Role
 from ninhaoban.accounts.scoping import scope_q
@@ -58,11 +58,16 @@ def _missing(case_no: str) -> NotFound:
     return NotFound(f"办件{case_no}不存在", f"no case {case_no}", field="case_no")
 
 
+HELPER_RELATED = ("commission__helper", "commission__station__parent")
+
+
 def case_for_staff(user: User | AnonymousUser, case_no: str) -> Case:
     """A case in the user's scope; outside it, it looks like it is not there."""
     found = (
         visible_to(user)
-        .select_related("applicant", "region", "department", "intake_region", "parent")
+        .select_related(
+            "applicant", "region", "department", "intake_region", "parent", *HELPER_RELATED
+        )
         .filter(case_no=case_no)
         .first()
     )
@@ -80,7 +85,7 @@ def require_case_in_scope(user: User | AnonymousUser, case_no: str) -> None:
 
 def case_for_applicant(applicant: Applicant, case_no: str) -> Case:
     found = (
-        Case.objects.select_related("applicant", "region", "department", "parent")
+        Case.objects.select_related("applicant", "region", "department", "parent", *HELPER_RELATED)
         .filter(applicant=applicant, case_no=case_no)
         .first()
     )
@@ -128,8 +133,9 @@ def cases_of(applicant: Applicant, limit: int = 50) -> list[Case]:
     """我的办件: newest first, bundles as one row (so no parent to read), all the given
     applicant's (so they are not read again either)."""
     rows = Case.objects.filter(applicant=applicant, parent__isnull=True)
-    rows = rows.select_related("department").only(*ROW_FIELDS).order_by("-created_at")
-    found = list(rows[:limit])
+    rows = rows.select_related("department").only(*ROW_FIELDS, "commission")
+    found = list(rows.order_by("-created_at")[:limit])
+    prefetch_related_objects(found, *HELPER_RELATED)
     for case in found:
         case.applicant = applicant
     return found
@@ -202,6 +208,64 @@ def stats() -> CaseStats:
         "overdue": timed.filter(due_date__lt=today).count(),
         "total": sum(counts.values()),
     }
+
+
+class HelperCount(TypedDict):
+    town: str
+    town_name: str
+    station: str
+    station_name: str
+    level: str
+    cases: int
+
+
+def helper_counts(
+    user: User | AnonymousUser, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[HelperCount]:
+    """帮办代办 per station: the cases (a bundle once) that a village station's or town
+    centre's helper applied for under a resident's 委托书, received between `since` and
+    `until` (inclusive), per station in the user's scope, town by town. A town's own centre
+    is the row whose station is the town."""
+    rows = Case.objects.filter(commission__isnull=False, parent__isnull=True)
+    q = scope_q(user, STAFF_READERS, region_field="commission__station_id")
+    if q is not None:
+        rows = rows.filter(q)
+    if since is not None:
+        rows = rows.filter(received_on__gte=since)
+    if until is not None:
+        rows = rows.filter(received_on__lte=until)
+    found = (
+        rows.values(
+            "commission__station_id",
+            "commission__station__name",
+            "commission__station__level",
+            "commission__station__parent_id",
+            "commission__station__parent__name",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("commission__station_id")
+    )
+    counts: list[HelperCount] = []
+    for r in found:
+        station, name = r["commission__station_id"], r["commission__station__name"]
+        town: str | None = station
+        town_name: str | None = name
+        if r["commission__station__level"] == "village":
+            town, town_name = (
+                r["commission__station__parent_id"],
+                r["commission__station__parent__name"],
+            )
+        counts.append(
+            {
+                "town": town or "",
+                "town_name": town_name or "",
+                "station": station,
+                "station_name": name,
+                "level": r["commission__station__level"],
+                "cases": r["n"],
+            }
+        )
+    return sorted(counts, key=lambda c: (c["town"], c["level"] != "town", c["station"]))
 
 
 def alert_of(case: Case) -> int:
@@ -298,6 +362,8 @@ ROLLUP_COLUMNS = {
     "parent_id": "parent_id",
     "region": "region_id",
     "intake_region": "intake_region_id",
+    "hall": "intake_hall_id",
+    "window": "intake_window_id",
     "department": "department_id",
     "item": "item_id",
     "channel": "channel",
@@ -351,6 +417,8 @@ def history_for_rollups(
             out = {name: row[column] for name, column in ROLLUP_COLUMNS.items()}
             out["department"] = out["department"] or 0
             out["item"] = out["item"] or 0
+            out["hall"] = out["hall"] or 0
+            out["window"] = out["window"] or 0
             out["bundle"] = out["bundle"] is not None
             yield out, events.get(row["pk"], []), materials.get(row["pk"], [])
 
@@ -371,10 +439,13 @@ def cases_in_scope(
     end: dt.date | None = None,
     ids: Iterable[int] | None = None,
     top_only: bool = False,
+    hall_id: int | None = None,
+    window_id: int | None = None,
 ) -> QuerySet[Case]:
     """The cases a supervisor (or chief) may read, filtered: by region subtree, department,
     status, warning or overdue today, item, channel, received between two dates (inclusive),
-    or a list of case ids (a figure's drill-down). Newest first; the caller pages it."""
+    the hall or window that took them in, or a list of case ids (a figure's drill-down).
+    Newest first; the caller pages it."""
     rows = visible_to(user, (Role.SUPERVISOR, Role.CHIEF))
     if region_code:
         rows = rows.filter(subtree_q("region_id", region_code))
@@ -409,4 +480,8 @@ def cases_in_scope(
         rows = rows.filter(pk__in=list(ids))
     if top_only:
         rows = rows.filter(parent__isnull=True)
+    if hall_id is not None:
+        rows = rows.filter(intake_hall_id=hall_id)
+    if window_id is not None:
+        rows = rows.filter(intake_window_id=window_id)
     return _rows(rows).select_related("region").order_by("-received_on", "-pk")

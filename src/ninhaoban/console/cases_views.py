@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ninhaoban.accounts import selectors as accounts
 from ninhaoban.accounts.models import Role
-from ninhaoban.accounts.scoping import roles_of
-from ninhaoban.cases import documents, permissions, results, selectors, services, written
+from ninhaoban.accounts.scoping import roles_of, staff_of
+from ninhaoban.accounts.selectors import check_commission
+from ninhaoban.cases import clock, documents, permissions, results, selectors, services, written
 from ninhaoban.cases.application import Attempt, MaterialRow, typed_fields
 from ninhaoban.cases.models import Case, Channel
 from ninhaoban.cases.services import Actor, files
@@ -24,6 +26,7 @@ from ninhaoban.catalog.models import DeliveryMethod, ServiceItemVersion, Special
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.core.text import parse_int
 from ninhaoban.labels import label
+from ninhaoban.regions import selectors as regions
 
 ALERT_CLASS = {0: "", 1: "warn", 2: "bad"}
 ALERT_LABEL = {0: gettext_lazy("正常"), 1: gettext_lazy("预警"), 2: gettext_lazy("超期")}
@@ -60,6 +63,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "console/cases/queue.html", {"rows": _rows(cases), "queue": which})
 
 
+# the window a clerk last opened in 叫号: where their intake is taken in, unless they choose
+WINDOW_KEY = "nhb_window"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
@@ -72,17 +79,40 @@ def intake(request: HttpRequest) -> HttpResponse:
     source = request.POST
     context: dict[str, Any] = {
         "id_number": source.get("id_number", ""),
+        "agent_number": source.get("agent", ""),
         "item_code": source.get("item", ""),
         "bundle_code": source.get("bundle", ""),
         "items": catalog.window_items(_regions(request)),
         "bundles": catalog.bundles().order_by("code"),
         "delivery_methods": DeliveryMethod.choices,
         "typed": source if source.get("step") == "submit" else {},
+        "windows": [w for code in _regions(request) for w in regions.windows_in(code)],
+        "window_id": source.get("window") or str(request.session.get(WINDOW_KEY, "")),
     }
+    # 帮办代办: the helper applies for the resident of a confirmed 委托书, for its items only
+    commission_id = parse_int(
+        source.get("commission") or request.GET.get("commission"), field="commission"
+    )
+    if commission_id:
+        commission = accounts.commission_for_helper(staff_of(request.user), commission_id)
+        actor = actor.helping(commission)
+        context.update(
+            commission=commission,
+            applicant=commission.organization,
+            items=[r for r in context["items"] if r.version.item.code in commission.items],
+            bundles=[],
+        )
     attempt = None
     try:
-        if context["id_number"]:
+        if "commission" in context:
+            check_commission(context["commission"], staff_of(request.user), [], clock.today())
+        if context["id_number"] and not commission_id:
             context["applicant"] = selectors.applicant_by_number(context["id_number"])
+        if context["agent_number"] and context.get("applicant") is not None:
+            # 经办人: the person at the counter acting for the company (checked on submit)
+            actor = actor.with_agent(
+                selectors.applicant_by_number(context["agent_number"]), context["applicant"]
+            )
         if context.get("applicant") and (context["item_code"] or context["bundle_code"]):
             plan = services.plan_for(
                 item_code=context["item_code"], bundle_code=context["bundle_code"]
@@ -105,9 +135,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                 form=results.application_form(source, fields),
                 delivery_method=source.get("delivery_method", ""),
                 post_address={name: source.get(name, "") for name in POSTAL_FIELDS},
-                consent=source.get("consent") == "present",
+                consent=source.get("consent") == "present" and not commission_id,
                 allow_incomplete=True,
                 accept_at_once=bool(source.get("accept")),
+                window_id=parse_int(context["window_id"], field="window") or None,
             )
             attempt.made()
             return redirect("console:case", case_no=case.case_no)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ninhaoban.accounts.scoping import staff_of
 from ninhaoban.appointments import selectors, services
+from ninhaoban.console.cases_views import WINDOW_KEY
 from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
 from ninhaoban.regions.models import Window
 
@@ -39,7 +40,9 @@ def _panel(request: HttpRequest, window_id: int) -> dict[str, Any]:
 @login_required
 def window_page(request: HttpRequest, window_id: int) -> HttpResponse:
     staff_of(request.user)
-    return render(request, "console/queue/window.html", _panel(request, window_id))
+    context = _panel(request, window_id)
+    request.session[WINDOW_KEY] = window_id
+    return render(request, "console/queue/window.html", context)
 
 
 @login_required

@@ -159,7 +159,8 @@ def demo_persons(count: int = 200) -> list[tuple[Applicant, bool]]:
     """The seeded demo persons with whether they have the demo password. Only the numbers
     the demo generates are looked up, so a deployment's real applicants never show."""
     numbers = [number for number, *_ in _persons(random.Random(421200), count)]
-    found = Applicant.objects.select_related("region").in_bulk(numbers, field_name="identifier")
+    rows = Applicant.objects.select_related("region").filter(identifier__in=numbers)
+    found = {row.identifier: row for row in rows}
     return [
         (found[number], i < PASSWORD_PERSONS) for i, number in enumerate(numbers) if number in found
     ]

@@ -54,7 +54,7 @@ def _card_context(card: CardRead) -> dict[str, Any]:
     }
 
 
-def _signature_of(request: HttpRequest) -> bytes:
+def signature_of(request: HttpRequest) -> bytes:
     value = request.POST.get("signature", "")
     prefix = "data:image/png;base64,"
     try:
@@ -160,7 +160,7 @@ def identify_by_devices(
                 card_digest=state["c"],
                 face_score=state["s"],
                 fingerprint_sha256=state["f"],
-                signature=_signature_of(request),
+                signature=signature_of(request),
             )
         else:
             state = _advance(kiosk, bridge, action, state)

@@ -1,15 +1,17 @@
-"""The device bridge of a terminal: 身份证阅读器, 人脸比对, 指纹仪 (and the 签名板, which is
-the touch screen itself: see kiosk/static/kiosk/signature.js).
+"""The device bridge of a terminal: 身份证阅读器, 人脸比对, 指纹仪, 银行卡读卡器 (and the 签名板,
+which is the touch screen itself: see kiosk/static/kiosk/signature.js).
 
 A certified 政务服务自助终端 drives its devices through a local bridge; the platform needs
 from it what a GA 467 reader returns from the card's chip (the printed fields and the
-photo), a face-match score against that photo, and a fingerprint template. `DeviceBridge`
+photo), a face-match score against that photo, a fingerprint template, and the bank card in
+the card reader (for 自助缴费, whatever the identity check). `DeviceBridge`
 is that interface. This build has no hardware, so the one implementation is `Simulator`:
-what lies on the reader and who stands at the camera and the fingerprint window are set with
-`place_card` and `stand` (by a test, or by the demo's operator), and kept in the cache for a
-few minutes per terminal. Its "photo" is an image drawn from the number, its camera frame
-the same drawing of whoever stands there under other light and noise, and its score the
-agreement of the two images' perceptual hashes — a measure of two pictures, not a face
+what lies on the reader, which bank card is in the card reader, and who stands at the camera
+and the fingerprint window are set with `place_card`, `insert_bank_card` and `stand` (by a
+test, or by the demo's operator), and kept in the cache for a few minutes per terminal. Its
+"photo" is an image drawn from the number, its camera frame the same drawing of whoever
+stands there under other light and noise, and its score the agreement of the two images'
+perceptual hashes — a measure of two pictures, not a face
 recognizer; a real bridge replaces it. A terminal uses the bridge only if its
 administrator chose it (Kiosk.identity_devices); otherwise, and always as the fallback, the
 SMS code of kiosk.identity."""
@@ -74,6 +76,11 @@ class DeviceBridge(Protocol):
         """The template of the finger on the window, or None if there is none."""
         ...
 
+    def read_bank_card(self, kiosk_code: str) -> str | None:
+        """The card in the 银行卡读卡器 (with its PIN entered on the keypad), as the token the
+        bank's card payment takes; None if there is none."""
+        ...
+
 
 def face_threshold() -> float:
     return float(settings.NHB_FACE_THRESHOLD)
@@ -131,6 +138,23 @@ class Simulator:
         """A card on the reader (None: taken away)."""
         cache.set(self._key(kiosk_code, "card"), id_number, SIM_SECONDS)
 
+    def insert_bank_card(self, kiosk_code: str, card_no: str | None) -> None:
+        """A bank card in the reader, its PIN entered (None: taken out)."""
+        if card_no is not None and not (card_no.isascii() and card_no.isdigit()):
+            raise InvalidInput("银行卡号应为数字", "a card number is digits", field="card")
+        if card_no is not None and len(card_no) not in range(16, 20):
+            raise InvalidInput(
+                "银行卡号应为16至19位", "a card number has 16 to 19 digits", field="card"
+            )
+        cache.set(self._key(kiosk_code, "bank_card"), card_no, SIM_SECONDS)
+
+    def read_bank_card(self, kiosk_code: str) -> str | None:
+        """Read once: the reader hands the card back after the payment."""
+        key = self._key(kiosk_code, "bank_card")
+        number: str | None = cache.get(key)
+        cache.delete(key)
+        return number or None
+
     def stand(self, kiosk_code: str, id_number: str | None) -> None:
         """Whose face is before the camera and whose finger on the window (None: nobody)."""
         cache.set(self._key(kiosk_code, "person"), id_number, SIM_SECONDS)
@@ -179,6 +203,12 @@ BRIDGES: dict[str, DeviceBridge] = {"simulator": SIMULATOR}
 
 def bridge_for(devices: str) -> DeviceBridge | None:
     return BRIDGES.get(devices)
+
+
+def card_reader() -> DeviceBridge:
+    """The bridge that drives a terminal's 银行卡读卡器. Every terminal has one, whatever its
+    identity check; with no hardware in this build it is the simulator."""
+    return SIMULATOR
 
 
 # -- what the browser carries between the steps ----------------------------------------

@@ -55,6 +55,15 @@ class KioskSession(models.Model):
     started_at = models.DateTimeField("开始时间", auto_now_add=True)
     last_seen = models.DateTimeField("最近操作")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # 正在代表: the company the person acts for as its 经办人 (or 法定代表人), if any
+    acting_for = models.ForeignKey(
+        Applicant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="正在代表",
+    )
 
     class Meta:
         verbose_name = "终端会话"

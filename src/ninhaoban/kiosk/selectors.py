@@ -6,6 +6,7 @@ import hmac
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ninhaoban.appointments import selectors as appointments
 from ninhaoban.catalog import selectors as catalog
 from ninhaoban.catalog.models import Bundle, ServiceItemVersion
 from ninhaoban.core.errors import NotFound
@@ -91,6 +92,13 @@ def kiosk_items(
         if found is None or rank[version.item.region_id] < rank[found.item.region_id]:
             nearest[base] = version
     rows = sorted(nearest.values(), key=lambda v: v.item.code)
+    return [v for v in rows if _matches(v.name, query)] if query else rows
+
+
+def bookable_items(kiosk: Kiosk, query: str = "") -> list[ServiceItemVersion]:
+    """Items one may book at the terminal's hall (as on the website), found by name or
+    pinyin initials like the items to apply for."""
+    rows = appointments.bookable_items(kiosk.hall)
     return [v for v in rows if _matches(v.name, query)] if query else rows
 
 

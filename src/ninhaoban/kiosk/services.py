@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.selectors import check_mandate
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import Conflict, InvalidInput, TooLarge
 from ninhaoban.kiosk.models import (
@@ -408,3 +409,21 @@ def open_session_by_devices(
         },
     )
     return session, token
+
+
+@transaction.atomic
+def act_for(session: KioskSession, organization: Applicant | None, day: dt.date) -> KioskSession:
+    """正在代表 at the terminal: the identified person acts for a company under a mandate in
+    force today (403 why not), or for themself again (None). Applying and 我的办件 are then
+    the company's, every act recorded as the person's for it."""
+    if organization is not None:
+        check_mandate(session.applicant, organization, [], day)
+    session.acting_for = organization
+    session.save(update_fields=["acting_for"])
+    record(
+        "kiosk.acting_for",
+        [session.applicant.subject, *([organization.subject] if organization else [])],
+        session.applicant.subject,
+        {"session": session.session_id, "for": organization.subject if organization else ""},
+    )
+    return session

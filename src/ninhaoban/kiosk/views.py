@@ -21,14 +21,16 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ninhaoban.accounts.selectors import mandates_held
 from ninhaoban.accounts.sources import Source
-from ninhaoban.cases import documents
+from ninhaoban.cases import clock, documents
 from ninhaoban.cases import selectors as cases
 from ninhaoban.cases import services as intake
 from ninhaoban.cases.application import application_page
 from ninhaoban.cases.models import Channel
 from ninhaoban.cases.services import Actor
-from ninhaoban.core.errors import DomainError, InvalidInput, NotFound
+from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ninhaoban.core.text import parse_int
 from ninhaoban.evaluation import selectors as evaluation
 from ninhaoban.exchange.models import SELF
 from ninhaoban.guidance.selectors import search_page
@@ -66,6 +68,7 @@ def _render(
     base = {
         "kiosk": kiosk,
         "person": session.applicant if session else None,
+        "acting_for": session.acting_for if session else None,
         "idle_seconds": int(selectors.IDLE.total_seconds()),
     }
     return render(request, template, {**base, **(context or {})}, status=status)
@@ -357,9 +360,41 @@ def progress(request: HttpRequest, kiosk: Kiosk, session: KioskSession | None) -
     return _render(request, kiosk, session, "kiosk/progress.html", context)
 
 
+def _actor(request: HttpRequest, session: KioskSession) -> Actor:
+    """The person, or the person as 经办人 of the company they switched to. A mandate that
+    has ended since ends the switch on a page that only reads; an act (a POST) is refused
+    with the reason, never done in the person's own name instead."""
+    if session.acting_for is None:
+        return Actor.of_applicant(session.applicant)
+    try:
+        return Actor.acting_for(session.applicant, session.acting_for, clock.today())
+    except Forbidden:
+        if request.method == "POST":
+            raise
+        services.act_for(session, None, clock.today())
+        return Actor.of_applicant(session.applicant)
+
+
+@person_page
+@require_http_methods(["GET", "POST"])
+def organizations(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpResponse:
+    """代表企业办事: the companies the person may act for today; choosing one makes applying
+    and 我的办件 the company's until they choose themself again or leave."""
+    today = clock.today()
+    if request.method == "POST":
+        chosen = parse_int(request.POST.get("organization"), field="organization")
+        held = {m.organization_id: m.organization for m in mandates_held(session.applicant, today)}
+        if chosen and chosen not in held:
+            raise NotFound("没有该企业", "no such organization")
+        services.act_for(session, held.get(chosen), today)
+        return redirect("kiosk-cases", code=kiosk.code)
+    context = {"held": list(mandates_held(session.applicant, today))}
+    return _render(request, kiosk, session, "kiosk/organizations.html", context)
+
+
 @person_page
 def my_cases(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpResponse:
-    rows = [(c, cases.alert_of(c)) for c in cases.cases_of(session.applicant, 20)]
+    rows = [(c, cases.alert_of(c)) for c in cases.cases_of(_actor(request, session).own, 20)]
     return _render(request, kiosk, session, "kiosk/cases.html", {"rows": rows})
 
 
@@ -367,7 +402,7 @@ def my_cases(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpR
 def case_page(
     request: HttpRequest, kiosk: Kiosk, session: KioskSession, case_no: str
 ) -> HttpResponse:
-    case = cases.case_for_applicant(session.applicant, case_no)
+    case = cases.case_for_applicant(_actor(request, session).own, case_no)
     context = {
         "case": case,
         "steps": case.steps.order_by("position"),
@@ -388,7 +423,7 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
 def receipt_pdf(
     request: HttpRequest, kiosk: Kiosk, session: KioskSession, case_no: str
 ) -> HttpResponse:
-    case = cases.case_for_applicant(session.applicant, case_no)
+    case = cases.case_for_applicant(_actor(request, session).own, case_no)
     if case.accepted_on is None:
         raise InvalidInput("办件尚未受理，没有受理回执", "not accepted yet: no receipt")
     return _pdf(documents.Receipt.of(case).pdf(), f"receipt-{case_no}.pdf")
@@ -454,13 +489,13 @@ def apply(
     input); an incomplete application is told everything missing at once and not stored."""
     version = selectors.kiosk_item(kiosk, item_code, _acting_region(request, kiosk))
     page = application_page(
-        Actor.of_applicant(session.applicant),
+        _actor(request, session),
         intake.plan_for(item_code=version.item.code),
         channel=Channel.KIOSK,
         item_code=version.item.code,
         post=request.POST if request.method == "POST" else None,
         uploaded=request.FILES,
-        received_at=kiosk.hall.region_id,
+        hall_id=kiosk.hall_id,
     )
     if page.case is not None:
         return redirect("kiosk-case", code=kiosk.code, case_no=page.case.case_no)
@@ -484,13 +519,13 @@ def apply_bundle(
     (each field asked once), one set of materials, a parent case and its children."""
     bundle = selectors.kiosk_bundle(kiosk, bundle_code, _acting_region(request, kiosk))
     page = application_page(
-        Actor.of_applicant(session.applicant),
+        _actor(request, session),
         intake.plan_for(bundle_code=bundle.code),
         channel=Channel.KIOSK,
         bundle_code=bundle.code,
         post=request.POST if request.method == "POST" else None,
         uploaded=request.FILES,
-        received_at=kiosk.hall.region_id,
+        hall_id=kiosk.hall_id,
     )
     if page.case is not None:
         return redirect("kiosk-case", code=kiosk.code, case_no=page.case.case_no)

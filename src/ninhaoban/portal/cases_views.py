@@ -5,13 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ninhaoban.accounts.sources import Source
 from ninhaoban.cases import documents, permissions, selectors, services, written
 from ninhaoban.cases.application import Attempt, MaterialRow
 from ninhaoban.cases.models import Case
-from ninhaoban.cases.services import Actor
+from ninhaoban.cases.services import Actor, signing
 from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from ninhaoban.evaluation import selectors as evaluation
 from ninhaoban.portal.acting import actor_of
@@ -42,6 +44,7 @@ def _context(case: Case, actor: Actor) -> dict:
         "children": case.children.order_by("case_no"),
         "materials": materials,
         "written": [m for m in materials if m.state in written.WRITTEN_STATES],
+        "unsigned": signing.unsigned(case),
         "rows": [MaterialRow(m, m.state) for m in materials if not m.covered],
         "notices": selectors.notices(holder),
         "clock_notices": [documents.ClockNotice(n) for n in selectors.clock_notices(case)],
@@ -109,6 +112,38 @@ def withdraw(request: HttpRequest, case_no: str) -> HttpResponse:
     case = selectors.case_for_applicant(actor.own, case_no)
     services.withdraw(case, actor, reason=request.POST.get("reason", ""))
     messages.info(request, gettext("申请已撤回"))
+    return redirect("my-case", case_no=case_no)
+
+
+@require_POST
+def sign_code(request: HttpRequest, case_no: str) -> HttpResponse:
+    """在线签署, first step: a code to the applicant's phone."""
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.own, case_no)
+    try:
+        phone = signing.send_code(case, actor, Source.of(request))
+    except DomainError as exc:
+        context = _context(case, actor) | {"sign_error": exc}
+        return render(request, "portal/cases/case.html", context, status=exc.status)
+    messages.info(request, gettext("签署验证码已发送至%(phone)s") % {"phone": phone})
+    return redirect(reverse("my-case", args=[case_no]) + "#sign")
+
+
+@require_POST
+def sign(request: HttpRequest, case_no: str) -> HttpResponse:
+    """在线签署, second step: the code confirms every unsigned 申请书 of the case."""
+    actor = _applicant(request)
+    if actor is None:
+        return _login(request)
+    case = selectors.case_for_applicant(actor.own, case_no)
+    try:
+        signing.sign(case, actor, request.POST.get("code", ""), Source.of(request))
+    except DomainError as exc:
+        context = _context(case, actor) | {"sign_error": exc}
+        return render(request, "portal/cases/case.html", context, status=exc.status)
+    messages.info(request, gettext("申请书已签署"))
     return redirect("my-case", case_no=case_no)
 
 

@@ -10,9 +10,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 
-from ninhaoban.accounts.models import Applicant
+from ninhaoban.accounts.models import Applicant, Mandate
 from ninhaoban.accounts.notify import notify
-from ninhaoban.accounts.selectors import applicant_of_user, check_mandate
+from ninhaoban.accounts.selectors import applicant_of_user, check_commission, check_mandate
 from ninhaoban.cases import clock, permissions
 from ninhaoban.cases.machine import Transition
 from ninhaoban.cases.models import Case, CaseEvent, Status
@@ -34,6 +34,8 @@ class Actor:
     applicant: Applicant | None = field(default=None, compare=False)
     # an 经办人 acting for `applicant` (a company) under an authorization: who acted
     agent: Applicant | None = field(default=None, compare=False)
+    # a 帮办代办 helper (staff) acting for `applicant` (a resident) under this 委托书
+    commission: Mandate | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, user: User | AnonymousUser) -> "Actor":
@@ -71,10 +73,34 @@ class Actor:
             self.kind, self.ledger, name, user=self.user, applicant=organization, agent=person
         )
 
+    def helping(self, commission: Mandate) -> "Actor":
+        """A village station's or town centre's helper applying for the resident who signed
+        and confirmed `commission`: the history names them as 代办人 with their station.
+        Each act checks the 委托书 again for its own day and items (`check_agent`)."""
+        helper = commission.helper
+        name = f"代办人：{helper.name if helper else self.name}（{commission.station_name}）"
+        return Actor(
+            self.kind,
+            self.ledger,
+            name[:64],
+            user=self.user,
+            applicant=commission.organization,
+            commission=commission,
+        )
+
     @property
     def on_behalf(self) -> dict[str, str]:
-        """What every ledger entry of an agent's act adds: who acted for whom (digests)."""
-        if self.agent is None or self.applicant is None:
+        """What every ledger entry of an agent's or helper's act adds: who acted for whom
+        (digests), and under which 委托书."""
+        if self.applicant is None:
+            return {}
+        if self.commission is not None:
+            return {
+                "helper": self.ledger,
+                "for": self.applicant.subject,
+                "commission": str(self.commission.pk),
+            }
+        if self.agent is None:
             return {}
         return {"agent": self.agent.subject, "for": self.applicant.subject}
 
@@ -99,9 +125,15 @@ SYSTEM_ACTOR = Actor("system", "system", "系统")
 
 
 def check_agent(actor: Actor, item_codes: Iterable[str]) -> None:
-    """An agent's act, today, for these items: the mandate must still allow it (403 why)."""
+    """An agent's or helper's act, today, for these items: the mandate or 委托书 must still
+    allow it (4xx why)."""
     if actor.agent is not None and actor.applicant is not None:
         check_mandate(actor.agent, actor.applicant, item_codes, clock.today())
+    if actor.commission is not None:
+        staff = getattr(actor.user, "staff", None)
+        if staff is None:
+            raise Forbidden("只有工作人员可以帮办代办", "only staff act for residents")
+        check_commission(actor.commission, staff, item_codes, clock.today())
 
 
 def locked(case: Case) -> Case:

@@ -60,9 +60,10 @@ from ninhaoban.catalog.models import (
     ServiceItem,
     ServiceItemVersion,
 )
-from ninhaoban.core.errors import Forbidden, InvalidInput
+from ninhaoban.core.errors import Forbidden, InvalidInput, NotFound
 from ninhaoban.i18n import english
-from ninhaoban.regions.models import Region
+from ninhaoban.regions import selectors as regions
+from ninhaoban.regions.models import Region, code_prefix
 
 MAX_FORM_FIELDS = 100
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -167,12 +168,60 @@ def _intake_region(
         if actor.applicant is None or actor.applicant.pk != applicant.pk:
             raise Forbidden("只能为本人申报", "you may only apply for yourself")
         return received_at or plan.region.code, materials_role(actor.kind)
+    if actor.commission is not None and actor.commission.station_id:
+        return actor.commission.station_id, Role.CLERK
     user = actor.user
     grants = [] if user is None else roles_of(user, [Role.CLERK])
     grants = [g for g in grants if g.role in (Role.CLERK, Role.ADMIN)]
     if not grants and not (user is not None and user.is_superuser):
         raise Forbidden("只有窗口人员可以代为申报", "only a clerk may take an application")
     return (grants[0].region_id if grants else plan.region.code), Role.CLERK
+
+
+@dataclass(frozen=True)
+class Place:
+    """The hall and window that take an application in (none online or by API)."""
+
+    hall_id: int | None = None
+    window_id: int | None = None
+    region: str = ""
+
+
+def intake_place(actor: Actor, channel: str, hall_id: int | None, window_id: int | None) -> Place:
+    """Where a clerk or a kiosk takes an application in: the clerk's window (in a hall of
+    a region their clerk grant covers) or the terminal's hall. Checked before anything is
+    written: an unknown window is a 404, one outside the clerk's region a 403."""
+    if window_id is not None:
+        if channel != Channel.WINDOW or not actor.is_staff or actor.user is None:
+            raise InvalidInput(
+                "只有窗口受理可指定受理窗口",
+                "only a clerk's window intake names a window",
+                field="window",
+            )
+        window = regions.windows_by_id([window_id]).get(window_id)
+        if window is None:
+            raise NotFound(f"窗口{window_id}不存在", f"no window {window_id}", field="window")
+        user, region = actor.user, window.hall.region_id
+        grants = roles_of(user, [Role.CLERK])
+        if not user.is_superuser and not any(
+            region.startswith(code_prefix(g.region_id)) for g in grants
+        ):
+            raise Forbidden(
+                "该窗口不在您受理的区划内",
+                "this window is not in a region where you take applications",
+                field="window",
+            )
+        return Place(window.hall_id, window.pk, region)
+    if hall_id is not None:
+        if channel != Channel.KIOSK:
+            raise InvalidInput(
+                "只有自助终端申报可指定收件大厅",
+                "only a kiosk names the hall that received an application",
+                field="hall",
+            )
+        hall = regions.hall_by_id(hall_id)
+        return Place(hall.pk, None, hall.region_id)
+    return Place()
 
 
 RAISE_BASIC = (
@@ -384,6 +433,8 @@ def submit(
     accept_at_once: bool = False,
     received_at: str = "",
     templates: Iterable[str] = (),
+    hall_id: int | None = None,
+    window_id: int | None = None,
 ) -> Case:
     """申报. With `allow_incomplete` (a clerk at the window) an application missing what the
     applicant hands in is received and answered with the 一次性告知书; otherwise it is
@@ -396,7 +447,8 @@ def submit(
     as the receipt. The 一表申请 fields in `form` are checked against the 字段库 (every wrong
     one named); a generated 申请书, and a material met by the model text named in
     `templates`, is written from them when its fields are filled, else asked for like any
-    other document."""
+    other document. `window_id` (a clerk's window) or `hall_id` (a kiosk's hall) records
+    where it was taken in, and that hall's region is where it was received."""
     if channel not in Channel.values:
         raise InvalidInput(f"未知的申报渠道：{channel}", f"unknown channel: {channel}")
     if channel == Channel.WINDOW and actor.kind == "applicant":
@@ -417,9 +469,16 @@ def submit(
         raise InvalidInput(
             "只有自助终端申报可指定收件地", "only a kiosk names where it received an application"
         )
-    intake_region, role = _intake_region(actor, applicant, plan, received_at)
+    place = intake_place(actor, channel, hall_id, window_id)
+    intake_region, role = _intake_region(actor, applicant, plan, received_at or place.region)
+    if place.region and actor.kind != "applicant":
+        intake_region = place.region
     if actor.agent is not None and (actor.applicant is None or actor.applicant.pk != applicant.pk):
         raise Forbidden("经办人只能为授权的企业申报", "an agent applies only for their company")
+    if actor.commission is not None and actor.commission.organization_id != applicant.pk:
+        raise Forbidden(
+            "代办人只能为签署委托书的居民申报", "a helper applies only for the resident who signed"
+        )
     check_agent(actor, [v.item.code for v in plan.versions])
     require_assurance(actor, plan.versions)
     fields = oneform.stripped(_check_form(form))
@@ -497,6 +556,7 @@ def submit(
         case_no,
         channel,
         intake_region,
+        place,
         fields,
         checked,
         resolved,
@@ -558,6 +618,7 @@ def _write(
     case_no: str,
     channel: str,
     intake_region: str,
+    place: Place,
     fields: dict[str, Any],
     checked: dict[str, uploads.Checked],
     resolved: dict[str, materials.Resolution],
@@ -575,11 +636,14 @@ def _write(
     common = {
         "applicant": applicant,
         "intake_region_id": intake_region,
+        "intake_hall_id": place.hall_id,
+        "intake_window_id": place.window_id,
         "channel": channel,
         "status": Status.SUBMITTED,
         "form": fields,
         "received_on": today,
         "due_date": clock.acceptance_due(today),
+        "commission": actor.commission,
         **delivery,
     }
     if plan.bundle is None:
