@@ -21,34 +21,17 @@ Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h_eval \
 
 import argparse
 import datetime as dt
-import os
-import statistics
 import sys
-import tempfile
 import time
 
-os.environ.setdefault("NHB_VAR_DIR", tempfile.mkdtemp(prefix="nhb-bench-eval-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ninhaoban.settings")
-os.environ.setdefault("NHB_LOG_LEVEL", "WARNING")
+import _common
 
-import django
+_common.setup("eval")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 FIRST_DAY = dt.date(2025, 12, 1)
 MONTH = dt.date(2026, 11, 1)  # the month ranked; October is the month before
-
-
-def p50_ms(fn, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _array(values, quote: bool = False) -> str:
@@ -167,11 +150,11 @@ def ranking(total: int, rounds: int) -> None:
         ours = [f"{r.key}{'!' if r.flagged else ''}" for r in rows]
         if ours != baseline(key):
             raise SystemExit(f"the tallies' ranking of {label} differs from the ratings'")
-        fast = p50_ms(
+        fast = _common.p50_ms(
             lambda d=dimension: selectors.ranking(region_code=city, month=MONTH, dimension=d),
             rounds,
         )
-        base = p50_ms(lambda k=key: baseline(k), max(3, rounds // 10))
+        base = _common.p50_ms(lambda k=key: baseline(k), max(3, rounds // 10))
         flagged = sum(r.flagged for r in rows)
         print(f"  ranking of {len(rows)} {label} ({flagged} flagged), same as the baseline's:")
         print(f"    tallies: p50 {fast:.1f} ms  (target ≤ 200 ms)")
@@ -219,7 +202,6 @@ def run(args: argparse.Namespace) -> None:
     from ninhaoban.demo import accounts, regions
     from ninhaoban.demo import catalog as demo_catalog
 
-    call_command("migrate", verbosity=0)
     regions.seed()
     accounts.seed_staff()
     demo_catalog.seed()
@@ -233,17 +215,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--writes", type=int, default=300)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        print("bench/evaluation_ranking.py measures PostgreSQL: set DATABASE_URL (skipped)")
-        return
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        run(args)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(
-            connection.settings_dict["NAME"], verbosity=0, keepdb=False
-        )
+    _common.on_scratch_postgres("bench/evaluation_ranking.py", lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -60,7 +60,16 @@ def test_the_export_holds_every_table_of_the_scope_only(cases, staff_client):
     response = staff_client("supervisor.chongyang").get("/console/supervision/export.xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["指标", "趋势", "区划排名", "部门排名", "收件地排名", "预警超期"]
+    assert book.sheetnames == [
+        "指标",
+        "趋势",
+        "区划排名",
+        "部门排名",
+        "收件地排名",
+        "大厅排名",
+        "窗口排名",
+        "预警超期",
+    ]
     cells = " ".join(
         str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value
     )
@@ -113,7 +122,7 @@ def test_bad_input_is_a_4xx(cases, staff_client, query, status):
         "/console/supervision/cases/?channel=nonsense",
         "/console/supervision/cases/?item=abc",
         "/api/v1/supervision/trend?by=week",
-        "/api/v1/supervision/ranking?by=window",
+        "/api/v1/supervision/ranking?by=floor",
     ],
 )
 def test_unknown_filters_are_a_422(cases, staff_client, url):

@@ -14,8 +14,10 @@ from ninhaoban.cases.models import Case, CaseStep, Channel, Status, StepState
 from ninhaoban.cases.services import Actor
 from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import DomainError
+from ninhaoban.regions.models import Window
 from ninhaoban.supervision import services as supervision
-from ninhaoban.supervision.models import MEASURES, CaseFact, Rollup
+from ninhaoban.supervision.models import DAY, MEASURES, MONTH, CaseFact, Rollup
+from ninhaoban.supervision.services import KEY_COLUMNS
 from tests.cases.conftest import (
     BUSINESS_LICENCE_FORM,
     CHONGYANG,
@@ -45,19 +47,37 @@ class Rollback(Exception):
 
 def snapshot() -> tuple[dict, dict]:
     rollups = {
-        (
-            r["day"],
-            r["region"],
-            r["intake_region"],
-            r["department"],
-            r["item"],
-            r["channel"],
-        ): tuple(r[m] for m in MEASURES)
+        tuple(r[c] for c in KEY_COLUMNS): tuple(r[m] for m in MEASURES)
         for r in Rollup.objects.values()
         if any(r[m] for m in MEASURES)
     }
     facts = {f["case_id"]: f for f in CaseFact.objects.values()}
     return rollups, facts
+
+
+def months_of_days(rollups: dict) -> dict:
+    """The month rows the day rows add up to (what the month rows must hold)."""
+    out: dict = {}
+    for (grain, day, *rest), values in rollups.items():
+        if grain == DAY:
+            key = (MONTH, day.replace(day=1), *rest)
+            kept = out.get(key, (0,) * len(values))
+            out[key] = tuple(a + b for a, b in zip(kept, values, strict=True))
+    return {k: v for k, v in out.items() if any(v)}
+
+
+def _at_window() -> Case:
+    """Taken in at a window of 崇阳's hall: its hall and window are recorded."""
+    window = Window.objects.filter(hall__region_id=CHONGYANG).order_by("pk").first()
+    return services.submit(
+        actor=staff("clerk.chongyang"),
+        applicant=person(3),
+        channel=Channel.WINDOW,
+        item_code=item(GETIHU, CHONGYANG).code,
+        files=files_for(GETIHU, CHONGYANG),
+        form=dict(BUSINESS_LICENCE_FORM),
+        window_id=window.pk,
+    )
 
 
 def _new_online() -> Case:
@@ -180,7 +200,12 @@ OPS: dict[str, Callable[[Case, int], object]] = {
     "extend": lambda c, p: services.extend(_child(c, p), _who(c)[2], days=3, reason="核查"),
     "advance": _advance,
 }
-NEW = {"window": window_case, "online": _new_online, "bundle": _new_bundle}
+NEW = {
+    "window": window_case,
+    "online": _new_online,
+    "bundle": _new_bundle,
+    "at_window": _at_window,
+}
 
 steps = st.lists(
     st.one_of(
@@ -221,6 +246,8 @@ def test_incremental_rollups_equal_the_rebuild(today, steps):
                     except DomainError:
                         pass
             kept = snapshot()
+            months = {k: v for k, v in kept[0].items() if k[0] == MONTH}
+            assert months == months_of_days(kept[0])
             supervision.rebuild()
             assert snapshot() == kept
             raise Rollback
@@ -230,16 +257,19 @@ def test_incremental_rollups_equal_the_rebuild(today, steps):
 
 def test_the_rollup_moves_with_the_transition_and_rolls_back_with_it(today):
     case = window_case()
-    received = Rollup.objects.filter(day=case.received_on, region=CHONGYANG)
+    received = Rollup.objects.filter(day=case.received_on, region=CHONGYANG, grain=DAY)
     assert sum(r.received for r in received) >= 1
-    accepted_before = sum(r.accepted for r in Rollup.objects.filter(region=CHONGYANG))
+    ours = Rollup.objects.filter(region=CHONGYANG)
+    before = {g: sum(r.accepted for r in ours.filter(grain=g)) for g in (DAY, MONTH)}
     try:
         with transaction.atomic():
             services.accept(case, staff("clerk.chongyang"))
-            after = sum(r.accepted for r in Rollup.objects.filter(region=CHONGYANG))
-            assert after == accepted_before + 1
+            for grain in (DAY, MONTH):
+                after = sum(r.accepted for r in ours.filter(grain=grain))
+                assert after == before[grain] + 1
             raise Rollback
     except Rollback:
         pass
-    assert sum(r.accepted for r in Rollup.objects.filter(region=CHONGYANG)) == accepted_before
+    for grain in (DAY, MONTH):
+        assert sum(r.accepted for r in ours.filter(grain=grain)) == before[grain]
     assert CaseFact.objects.get(case_id=case.pk).accepted_on is None

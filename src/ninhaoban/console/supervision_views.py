@@ -49,9 +49,7 @@ def _dashboard(scope: Scope) -> dict[str, Any]:
             "on_time_rate": [row["on_time_rate"] for row in trend],
         },
         "rankings": [
-            ("region", selectors.ranking(scope, "region")),
-            ("department", selectors.ranking(scope, "department")),
-            ("hall", selectors.ranking(scope, "hall")),
+            (title, selectors.ranking(scope, by)) for by, title in selectors.RANK_TITLES.items()
         ],
         "refresh": REFRESH_SECONDS,
     }
@@ -81,7 +79,8 @@ def screen(request: HttpRequest) -> HttpResponse:
 @login_required
 def drill(request: HttpRequest, drill: str) -> HttpResponse:
     scope = _scope(request)
-    cases = selectors.drill_down(request.user, scope, drill)
+    place = selectors.place_of(request.GET.get("hall", ""), request.GET.get("window", ""))
+    cases = selectors.drill_down(request.user, scope, drill, place=place)
     context = {
         "scope": scope,
         "query": _query(scope),
@@ -103,7 +102,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "console/supervision/board.html", context)
 
 
-FILTERS = ("status", "alert", "item", "channel", "dated")
+FILTERS = ("status", "alert", "item", "channel", "dated", "hall", "window")
 
 
 @login_required

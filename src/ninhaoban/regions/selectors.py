@@ -28,14 +28,20 @@ def get_region(code: str) -> Region:
         ) from None
 
 
+def subtree_bounds(code_or_prefix: str) -> tuple[str, str]:
+    """The lowest and highest 12-digit code in the subtree of a region."""
+    prefix = code_prefix(code_or_prefix) if len(code_or_prefix) == 12 else code_or_prefix
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
 def subtree_q(field: str, code_or_prefix: str) -> Q:
     """Rows whose region code (in `field`) lies in the subtree of a region.
 
     A range on the 12-digit code, not LIKE 'prefix%', so that SQLite and PostgreSQL both
     answer it from the plain index on that column.
     """
-    prefix = code_prefix(code_or_prefix) if len(code_or_prefix) == 12 else code_or_prefix
-    return Q(**{f"{field}__gte": prefix.ljust(12, "0"), f"{field}__lte": prefix.ljust(12, "9")})
+    low, high = subtree_bounds(code_or_prefix)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 def subtree(region: Region) -> QuerySet[Region]:
@@ -169,6 +175,10 @@ def window_names(ids: Iterable[int]) -> dict[int, str]:
     ranking names hundreds of windows)."""
     rows = Window.objects.filter(pk__in=list(ids)).values_list("pk", "hall__name", "number", "name")
     return {pk: f"{hall} {number}号窗口 {name}" for pk, hall, number, name in rows}
+
+
+def hall_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(ServiceHall.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
 
 
 def windows_in(region_code: str) -> QuerySet[Window]:

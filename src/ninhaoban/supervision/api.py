@@ -49,14 +49,14 @@ def trend(
     return selectors.trend(_scope(request, region, department, start, end), by)
 
 
-@router.get("/ranking", summary="区划、部门或收件地排名")
+@router.get("/ranking", summary="区划、部门、收件地、大厅或窗口排名")
 def ranking(
     request: HttpRequest,
     region: str = "",
     department: str = "",
     start: str = FROM,
     end: str = TO,
-    by: str = "region",
+    by: str = Query("region", description="region, department, intake, hall or window"),
 ) -> list[dict[str, Any]]:
     return selectors.ranking(_scope(request, region, department, start, end), by)
 
@@ -69,8 +69,11 @@ def drill(
     department: str = "",
     start: str = FROM,
     end: str = TO,
+    hall: str = Query("", description="only the cases this hall took in (a hall ranking's row)"),
+    window: str = Query("", description="only the cases this window took in"),
 ) -> list[dict[str, Any]]:
     scope = _scope(request, region, department, start, end)
+    place = selectors.place_of(hall, window)
     return [
         {
             "case_no": c.case_no,
@@ -80,7 +83,7 @@ def drill(
             "received_on": c.received_on.isoformat(),
             "due_date": c.due_date.isoformat() if c.due_date else None,
         }
-        for c in selectors.drill_down(request.user, scope, drill)
+        for c in selectors.drill_down(request.user, scope, drill, place=place)
     ]
 
 

@@ -10,9 +10,8 @@ from openpyxl import Workbook
 
 from ninhaoban.labels import label
 from ninhaoban.supervision import selectors
-from ninhaoban.supervision.selectors import Scope
+from ninhaoban.supervision.selectors import RANK_TITLES, Scope
 
-RANK_TITLES = {"region": "区划排名", "department": "部门排名", "hall": "收件地排名"}
 FIGURE_HEADER = ("指标", "数值", "单位", "分子", "分母", "目录承诺", "计算公式")
 TREND_HEADER = ("期间", "收件", "受理", "决定", "按时决定", "办结", "按时办结率")
 RANK_HEADER = ("名次", "名称", "收件", "决定", "按时办结率", "平均办理时长", "办结")

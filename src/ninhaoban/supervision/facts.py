@@ -17,7 +17,7 @@ from ninhaoban.catalog.models import DeliveryMethod, MaterialSource, Requirement
 from ninhaoban.core import workdays
 from ninhaoban.licences.selectors import ExemptionKind, kind_of_state
 from ninhaoban.regions.models import code_prefix
-from ninhaoban.supervision.models import MEASURES
+from ninhaoban.supervision.models import DAY, MEASURES, MONTH
 
 # an application made here in person: at a window, or at a kiosk in a hall
 IN_PERSON_CHANNELS = frozenset({Channel.WINDOW, Channel.KIOSK})
@@ -46,7 +46,8 @@ MATERIAL_FIELDS = (
     "mat_lookup",
     "mat_fallback",
 )
-Key = tuple[dt.date, str, str, int, int, str]
+# grain, day, region, intake region, department, item, channel, hall, window
+Key = tuple[str, dt.date, str, str, int, int, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class CaseRow:
     parent_id: int | None
     region: str
     intake_region: str
+    hall: int
+    window: int
     department: int
     item: int
     channel: str
@@ -90,6 +93,8 @@ class Fact:
     channel: str
     status: str
     received_on: dt.date
+    hall: int = 0
+    window: int = 0
     accepted_on: dt.date | None = None
     decided_on: dt.date | None = None
     closed_on: dt.date | None = None
@@ -180,6 +185,8 @@ def fold(
         channel=case.channel,
         status=case.status,
         received_on=case.received_on,
+        hall=case.hall,
+        window=case.window,
     )
     due, decision_due, work_days, visits = (
         fact.due_date,
@@ -205,6 +212,8 @@ def fold(
         fact,
         region=case.region,
         intake_region=case.intake_region,
+        hall=case.hall,
+        window=case.window,
         department=case.department,
         item=case.item,
         channel=case.channel,
@@ -224,14 +233,17 @@ def fold(
 
 
 def contributions(fact: Fact | None) -> dict[Key, Counter[str]]:
-    """What the fact adds to each rollup row: every measure on the day it belongs to."""
+    """What the fact adds to each rollup row: every measure on the day it belongs to, and
+    the same again on that day's month."""
     out: dict[Key, Counter[str]] = {}
     if fact is None:
         return out
+    where = (fact.region, fact.intake_region, fact.department, fact.item, fact.channel)
+    place = (fact.hall, fact.window)
 
     def add(day: dt.date, **values: int) -> None:
-        key = (day, fact.region, fact.intake_region, fact.department, fact.item, fact.channel)
-        out.setdefault(key, Counter()).update(values)
+        out.setdefault((DAY, day, *where, *place), Counter()).update(values)
+        out.setdefault((MONTH, day.replace(day=1), *where, *place), Counter()).update(values)
 
     if fact.top:
         add(fact.received_on, received=1)

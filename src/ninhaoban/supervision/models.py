@@ -3,11 +3,14 @@
 `CaseFact` holds what the indicators need of one case (where, which channel, the visits the
 applicant made, whether the decision met its due date, how each material was satisfied),
 folded from the case's history as it is written. `Rollup` holds, per day × region × intake
-region × department × item × channel, the sums of every case's contributions; a fact that
-changes takes its old contributions out and puts its new ones in, in the transition's own
-transaction, so a dashboard is a range scan over sums that are never stale. Department and
-item are plain integers (0: none, a bundle's parent has no item) so the key is never NULL
-and the unique constraint is the upsert's conflict target on SQLite and PostgreSQL alike.
+region × department × item × channel × hall × window, the sums of every case's
+contributions, and beside each day's row the same sums for its month (`grain` "m", `day` the
+first of the month), so a year is read as about twelve rows per key, not 365. A fact that
+changes takes its old contributions out and puts its new ones in, at both grains, in the
+transition's own transaction, so a dashboard is a range scan over sums that are never stale.
+Department, item, hall and window are plain integers (0: none; a bundle's parent has no
+item, an online application no hall) so the key is never NULL and the unique constraint is
+the upsert's conflict target on SQLite and PostgreSQL alike.
 """
 
 from django.db import models
@@ -38,6 +41,7 @@ MEASURES = (
     "collab_ok",  # … closed on the platform, no material fetched on paper instead
     "open_due",  # item cases whose clock runs, on the day they are due
 )
+DAY, MONTH = "d", "m"  # Rollup.grain
 
 
 class CaseFact(models.Model):
@@ -48,6 +52,8 @@ class CaseFact(models.Model):
     department = models.IntegerField(default=0)
     item = models.IntegerField(default=0)
     channel = models.CharField(max_length=8)
+    hall = models.IntegerField(default=0)  # the hall that took it in (0: none known)
+    window = models.IntegerField(default=0)  # … and the window (0: none known)
     status = models.CharField(max_length=16)
     received_on = models.DateField()
     accepted_on = models.DateField(null=True)
@@ -77,12 +83,15 @@ class CaseFact(models.Model):
 
 
 class Rollup(models.Model):
+    grain = models.CharField(max_length=1, default=DAY)  # DAY, or MONTH (day = its first)
     day = models.DateField()
     region = models.CharField(max_length=12)
     intake_region = models.CharField(max_length=12)
     department = models.IntegerField()
     item = models.IntegerField()
     channel = models.CharField(max_length=8)
+    hall = models.IntegerField(default=0)
+    window = models.IntegerField(default=0)
     received = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
     mat_total = models.IntegerField(default=0)
@@ -109,8 +118,18 @@ class Rollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "region", "intake_region", "department", "item", "channel"],
+                fields=[
+                    "grain",
+                    "day",
+                    "region",
+                    "intake_region",
+                    "department",
+                    "item",
+                    "channel",
+                    "hall",
+                    "window",
+                ],
                 name="rollup_key",
             )
         ]
-        indexes = [models.Index(fields=["region", "day"], name="rollup_region_day")]
+        # the key's own index, led by grain and day, serves the dashboards' range scans

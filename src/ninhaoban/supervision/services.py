@@ -26,7 +26,17 @@ from ninhaoban.supervision.facts import (
 )
 from ninhaoban.supervision.models import MEASURES, CaseFact, Rollup
 
-KEY_COLUMNS = ("day", "region", "intake_region", "department", "item", "channel")
+KEY_COLUMNS = (
+    "grain",
+    "day",
+    "region",
+    "intake_region",
+    "department",
+    "item",
+    "channel",
+    "hall",
+    "window",
+)
 
 
 def row_of(case: Case) -> CaseRow:
@@ -35,6 +45,8 @@ def row_of(case: Case) -> CaseRow:
         parent_id=case.parent_id,
         region=case.region_id,
         intake_region=case.intake_region_id,
+        hall=case.intake_hall_id or 0,
+        window=case.intake_window_id or 0,
         department=case.department_id or 0,
         item=case.item_id or 0,
         channel=case.channel,
@@ -51,17 +63,15 @@ def row_of(case: Case) -> CaseRow:
     )
 
 
-def _fact_of(row: CaseFact) -> Fact:
-    return Fact(**{name: getattr(row, name) for name in FACT_FIELDS})
-
-
 def _model_of(fact: Fact) -> CaseFact:
     return CaseFact(**asdict(fact))
 
 
 def on_events(events: Sequence[CaseEvent]) -> None:
     """Fold the new history rows into their cases' facts and move the rollups by the
-    difference: one read of the facts, at most one of materials, two writes."""
+    difference: one read of the facts, at most one of materials (an event that may change
+    them, unless intake holds them in hand), and one statement writing the facts and the
+    rollups of both grains (two on SQLite, which has no INSERT in a WITH)."""
     by_case: dict[int, tuple[Case, list[EventRow]]] = {}
     for event in events:
         case = event.case
@@ -69,11 +79,7 @@ def on_events(events: Sequence[CaseEvent]) -> None:
         entry[1].append(EventRow(event.action, event.actor, event.due_date))
     # a case's first row is its receipt: no fact of it is stored yet
     known = [pk for pk, (_, rows) in by_case.items() if rows[0].action != "submit"]
-    stored = (
-        {f.case_id: _fact_of(f) for f in CaseFact.objects.filter(case_id__in=known)}
-        if known
-        else {}
-    )
+    stored = _stored_facts(known) if known else {}
     reread = [
         pk
         for pk, (case, rows) in by_case.items()
@@ -91,10 +97,22 @@ def on_events(events: Sequence[CaseEvent]) -> None:
         if new != old:
             delta(old, new, changes)
             new_facts.append(new)
-    if new_facts:
-        _save_facts(new_facts)
+    statements = [_facts_upsert(new_facts)] if new_facts else []
     if changes:
-        _add(changes)
+        statements.append(_rollups_upsert(changes))
+    _execute(statements)
+
+
+def _stored_facts(case_ids: list[int]) -> dict[int, Fact]:
+    """The facts as stored, read by a plain SELECT (composing it through the ORM costs more
+    than the read, on every transition)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(n) for n in FACT_FIELDS)
+    marks = ", ".join("%s" for _ in case_ids)
+    sql = f"SELECT {columns} FROM {quote(CaseFact._meta.db_table)} WHERE case_id IN ({marks})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, case_ids)
+        return {row[0]: Fact(*row) for row in cursor.fetchall()}
 
 
 def _materials(holders: dict[int, Case]) -> dict[int, list[cases.MaterialRow]]:
@@ -112,33 +130,75 @@ def _materials(holders: dict[int, Case]) -> dict[int, list[cases.MaterialRow]]:
     return found
 
 
-def _save_facts(facts: Iterable[Fact]) -> None:
-    CaseFact.objects.bulk_create(
-        [_model_of(f) for f in facts],
-        update_conflicts=True,
-        unique_fields=["case_id"],
-        update_fields=[n for n in FACT_FIELDS if n != "case_id"],
-    )
+Statement = tuple[str, list[Any]]
 
 
-def _add(changes: dict[Key, Counter[str]]) -> None:
-    """One INSERT … ON CONFLICT DO UPDATE adding each key's changes to its row (SQLite and
-    PostgreSQL both): two transactions adding to the same new row never collide."""
+def _upsert(
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: Sequence[str],
+    update: str,
+) -> Statement:
+    """INSERT … ON CONFLICT (conflict) DO UPDATE SET each other column by `update`, a
+    format of the table, the column and the excluded row (SQLite and PostgreSQL both)."""
     quote = connection.ops.quote_name
-    table = quote(Rollup._meta.db_table)
-    columns = [*KEY_COLUMNS, *MEASURES]
     values: list[str] = []
     params: list[Any] = []
-    for key, measures in sorted(changes.items()):
-        values.append("(" + ", ".join(["%s"] * len(columns)) + ")")
-        params.extend([*key, *measure_vector(measures)])
-    updates = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in MEASURES)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES {', '.join(values)} "
-        f"ON CONFLICT ({', '.join(quote(c) for c in KEY_COLUMNS)}) DO UPDATE SET {updates}"
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for row in rows:
+        values.append(row_sql)
+        params.extend(row)
+    updates = ", ".join(
+        f"{quote(c)} = " + update.format(table=quote(table), column=quote(c))
+        for c in columns
+        if c not in conflict
     )
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES {', '.join(values)} "
+        f"ON CONFLICT ({', '.join(quote(c) for c in conflict)}) DO UPDATE SET {updates}"
+    )
+    return sql, params
+
+
+def _facts_upsert(facts: Iterable[Fact]) -> Statement:
+    return _upsert(
+        CaseFact._meta.db_table,
+        FACT_FIELDS,
+        ([getattr(f, n) for n in FACT_FIELDS] for f in facts),
+        conflict=["case_id"],
+        update="excluded.{column}",
+    )
+
+
+def _rollups_upsert(changes: dict[Key, Counter[str]]) -> Statement:
+    """Each key's changes added to its row: two transactions adding to the same new row
+    never collide."""
+    return _upsert(
+        Rollup._meta.db_table,
+        [*KEY_COLUMNS, *MEASURES],
+        ([*key, *measure_vector(measures)] for key, measures in sorted(changes.items())),
+        conflict=KEY_COLUMNS,
+        update="{table}.{column} + excluded.{column}",
+    )
+
+
+def _execute(statements: list[Statement]) -> None:
+    """The statements in one round trip where the database can (PostgreSQL: the first
+    ones as data-modifying WITH clauses of the last), else one after the other."""
+    if not statements:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, (last, params) = statements
+            clauses = ", ".join(f"w{i} AS ({sql} RETURNING 1)" for i, (sql, _) in enumerate(first))
+            head = [p for _, ps in first for p in ps]
+            cursor.execute(f"WITH {clauses} {last}", [*head, *params])
+            return
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 def facts_from_history(chunk: int = 2000) -> Iterable[Fact]:
