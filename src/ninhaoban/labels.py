@@ -42,6 +42,7 @@ from ninhaoban.exchange.models import Outcome as QueryOutcome
 from ninhaoban.i18n import in_english
 from ninhaoban.inspections.models import (
     AnnouncementKind,
+    ComplaintChannel,
     ComplaintOutcome,
     ComplaintStatus,
     Finding,
@@ -58,6 +59,7 @@ from ninhaoban.payments.models import (
     ReceiptVerdict,
     RefundState,
 )
+from ninhaoban.payments.models import Channel as PayChannel
 from ninhaoban.regions.models import DayKind, DepartmentType, Level, RegionKind
 
 # Ledger entry kinds other than a case's transitions (case.<transition> is labelled by it).
@@ -87,6 +89,10 @@ LEDGER_KINDS = {
     "catalog.proof_saved": _("保存证明事项"),
     "catalog.published": _("发布事项版本"),
     "catalog.type_label_saved": _("保存事项类型名称"),
+    "commission.confirmed": _("居民短信确认代办委托"),
+    "commission.drafted": _("生成代办委托书"),
+    "commission.revoked": _("居民撤销代办委托"),
+    "commission.signed": _("居民签署代办委托书"),
     "evaluation.appeal_decided": _("裁定差评申诉"),
     "evaluation.appealed": _("提出差评申诉"),
     "evaluation.answer": _("差评整改反馈"),
@@ -112,6 +118,7 @@ LEDGER_KINDS = {
     "guidance.synonym_added": _("新增同义词"),
     "guidance.synonym_changed": _("修改同义词"),
     "guidance.synonym_deleted": _("删除同义词"),
+    "kiosk.acting_for": _("终端切换代表企业办事"),
     "kiosk.enrolled": _("终端完成注册"),
     "kiosk.enrolment_issued": _("签发终端注册码"),
     "kiosk.enrolment_voided": _("作废终端注册码"),
@@ -172,8 +179,12 @@ INSPECTION_LEDGER_KINDS = {
     "inspection.avoidance_added": _("登记回避关系"),
     "inspection.deadlines_moved": _("公示和投诉期限随工作日历调整"),
     "inspection.drawn": _("双随机抽取"),
+    "inspection.avoidance_removed": _("解除回避关系"),
+    "inspection.inspector_deactivated": _("停用执法检查人员"),
     "inspection.inspector_registered": _("登记执法检查人员"),
+    "inspection.item_edited": _("修改随机抽查事项"),
     "inspection.item_registered": _("登记随机抽查事项"),
+    "inspection.item_retired": _("停用随机抽查事项"),
     "inspection.object_registered": _("登记检查对象"),
     "inspection.plan_created": _("新建抽查计划"),
     "inspection.plan_published": _("公布抽查计划"),
@@ -235,6 +246,7 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "offer_mode": _choices(OfferMode),
     "online_depth": _choices(OnlineDepth),
     "pay_callback": _choices(CallbackOutcome),
+    "pay_channel": _choices(PayChannel),
     "pay_kind": _choices(OrderKind),
     "pay_mismatch": _choices(MismatchKind),
     "pay_provider": _choices(ProviderCode),
@@ -260,6 +272,7 @@ GROUPS: dict[str, Mapping[str, str]] = {
     "complaint_outcome": _choices(ComplaintOutcome),
     "pause_kind": _choices(PauseKind),
     "announcement": _choices(AnnouncementKind),
+    "complaint_channel": _choices(ComplaintChannel),
     "deadline_alert": DEADLINE_ALERTS,
 }
 
@@ -275,5 +288,9 @@ def label(group: str, key: object) -> str:
 
 def one_language(obj: object, name: str = "message") -> str:
     """Of a text held in both languages (`message_zh`/`message_en`, `label_zh`/`label_en`),
-    the one of the active language: pages speak one language at a time."""
-    return str(getattr(obj, f"{name}_{'en' if in_english() else 'zh'}", ""))
+    the one of the active language: pages speak one language at a time. A Chinese text held
+    under the bare name (`label` beside `label_en`) serves too, and stands in for an English
+    one not written yet."""
+    if in_english() and (english := getattr(obj, f"{name}_en", "")):
+        return str(english)
+    return str(getattr(obj, f"{name}_zh", None) or getattr(obj, name, ""))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from ninhaoban.core import sealing
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
@@ -36,6 +38,11 @@ def _generated_secret(path: Path) -> str:
 SECRET_KEY = os.environ.get("NHB_SECRET_KEY") or _generated_secret(VAR_DIR / "secret_key")
 # Keys the ledger's subject digests of applicants; changing it orphans old lookups.
 NHB_SUBJECT_KEY = os.environ.get("NHB_SUBJECT_KEY") or _generated_secret(VAR_DIR / "subject_key")
+# Field encryption (ninhaoban.core.sealing): the AES-256-GCM keyring, rotated by `ninhaoban
+# keys`, and the separate key of the lookup digests (changing it means recomputing them all).
+NHB_KEYRING = Path(os.environ.get("NHB_KEYRING") or VAR_DIR / "keys" / "fields.json")
+NHB_LOOKUP_KEY = os.environ.get("NHB_LOOKUP_KEY") or _generated_secret(VAR_DIR / "lookup_key")
+sealing.configure(NHB_KEYRING, NHB_LOOKUP_KEY)
 DEBUG = env_bool("NHB_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
@@ -77,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninhaoban.ledger",
+    "ninhaoban.vault",
     "ninhaoban.regions",
     "ninhaoban.accounts",
     "ninhaoban.catalog",
@@ -283,7 +291,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "ninhaoban.vault.storage.SealedFileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "media")},
     },
     # collectstatic writes a gzip copy beside each file, which WhiteNoise serves

@@ -10,12 +10,16 @@ from ninhaoban.portal import appointments_views as portal_appointments
 from ninhaoban.portal import captcha as portal_captcha
 from ninhaoban.portal import care as portal_care
 from ninhaoban.portal import cases_views as portal_cases
+from ninhaoban.portal import commissions_views as portal_commissions
+from ninhaoban.portal import complaints_views as portal_complaints
 from ninhaoban.portal import evaluation_views as portal_evaluation
 from ninhaoban.portal import inspections_views as portal_inspections
 from ninhaoban.portal import organizations_views as portal_organizations
 from ninhaoban.portal import payments_views as portal_pay
 from ninhaoban.portal import register_views as portal_register
 from ninhaoban.portal import views as portal
+
+handler404 = "ninhaoban.api.api.not_found"
 
 admin.site.site_header = "您好办 管理后台"
 admin.site.site_title = "您好办"
@@ -32,17 +36,22 @@ urlpatterns = [
     path("logout/", portal.do_logout, name="logout"),
     path("console/login/", portal.staff_login, name="staff-login"),
     path("apply/", portal_apply.apply, name="apply"),
+    path("apply/prefill/", portal_apply.prefill, name="apply-prefill"),
     path("figures/", portal.figures, name="figures"),
     path("open-data/", portal.open_data, name="open-data"),
     path("progress/", portal_cases.progress_lookup, name="progress-lookup"),
     path("my/notices/", portal_cases.my_notices, name="my-notices"),
     path("cases/", portal_cases.my_cases, name="my-cases"),
     path("organizations/", portal_organizations.index, name="organizations"),
+    path("commissions/", portal_commissions.index, name="my-commissions"),
     path("organizations/act/", portal_organizations.act, name="organizations-act"),
+    path("complaints/", portal_complaints.my_complaints, name="my-complaints"),
     path("cases/<str:case_no>/", portal_cases.case_page, name="my-case"),
     path("cases/<str:case_no>/progress/", portal_cases.progress, name="my-case-progress"),
     path("cases/<str:case_no>/supply/", portal_cases.supply, name="my-case-supply"),
     path("cases/<str:case_no>/withdraw/", portal_cases.withdraw, name="my-case-withdraw"),
+    path("cases/<str:case_no>/sign/code/", portal_cases.sign_code, name="my-case-sign-code"),
+    path("cases/<str:case_no>/sign/", portal_cases.sign, name="my-case-sign"),
     path("cases/<str:case_no>/receipt.pdf", portal_cases.receipt_pdf, name="my-case-receipt"),
     path("cases/<str:case_no>/rate/", portal_evaluation.rate_case, name="my-case-rate"),
     path("rate/<str:token>/", portal_evaluation.rate_link, name="rate-link"),

@@ -4,16 +4,23 @@ finds no WCAG 2.1 A/AA violation, and at 390 px nothing scrolls sideways.
 axe-core is vendored under tests/e2e/vendor (MPL-2.0, licence beside it) and injected into
 each page by the test only; the context bypasses the CSP for that injection alone."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from ninhaoban.accounts.models import Applicant, ApplicantKind
+from ninhaoban.appointments import selectors as queue_selectors
+from ninhaoban.appointments import services as queue_services
 from ninhaoban.catalog.models import Bundle, ServiceItem
 from ninhaoban.kiosk import services as kiosks
+from ninhaoban.kiosk.devices import SIMULATOR
 from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.kiosk.selectors import kiosk_items
 from ninhaoban.kiosk.views import DEVICE_COOKIE
+from ninhaoban.payments.models import PaymentOrder, Receipt
+from ninhaoban.regions.models import ServiceHall
 from tests.cases.conftest import CHONGYANG, GETIHU, window_case
 from tests.kiosk.conftest import sent_code
 
@@ -23,6 +30,13 @@ PASSWORD = "Xianning-2026"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+STAFF = (
+    "catalog.chongyang",
+    "admin",
+    "supervisor.chongyang",
+    "chief.chongyang.market",
+    "clerk.shuanggang",
+)
 
 
 def _violations(tab) -> list[str]:
@@ -100,6 +114,7 @@ def _pages(world: dict) -> dict[str, list[str]]:
             "/organizations/",
             "/appointments/",
             "/appointments/new/",
+            "/commissions/",
         ],
         "clerk": [
             "/console/",
@@ -118,15 +133,28 @@ def _pages(world: dict) -> dict[str, list[str]]:
             "/console/catalog/stats/",
             "/console/catalog/transfer/",
             "/console/catalog/halls/",
+            "/console/catalog/fields/",
         ],
-        "admin": ["/console/calendar/", "/console/kiosks/", "/console/licences/"],
+        "admin": [
+            "/console/calendar/",
+            "/console/kiosks/",
+            "/console/licences/",
+            "/console/payments/",
+            "/console/payments/reconciliations/",
+        ],
+        "clerk.shuanggang": ["/console/daiban/", "/console/daiban/counts/"],
         "supervisor.chongyang": [
             "/console/evaluation/",
             "/console/evaluation/appeals/",
             "/console/evaluation/survey/",
             "/console/evaluation/entry/",
         ],
-        "chief.chongyang.market": ["/console/inspections/", "/console/complaints/"],
+        "chief.chongyang.market": [
+            "/console/inspections/",
+            "/console/complaints/",
+            "/console/inspections/registers/",
+            "/console/tenders/",
+        ],
         "kiosk user": [
             f"/kiosk/{kiosk.code}/cases/",
             f"/kiosk/{kiosk.code}/cases/{case.case_no}/",
@@ -138,6 +166,10 @@ def _pages(world: dict) -> dict[str, list[str]]:
             f"/kiosk/{kiosk.code}/video/",
             f"/kiosk/{kiosk.code}/bundles/",
             f"/kiosk/{kiosk.code}/bundles/{bundle.code}/",
+            f"/kiosk/{kiosk.code}/pay/",
+            f"/kiosk/{kiosk.code}/pay/utility/",
+            f"/kiosk/{kiosk.code}/organizations/",
+            f"/kiosk/{kiosk.code}/book/",
         ],
     }
 
@@ -154,10 +186,12 @@ def _tab(chromium, live_server, viewport: dict, world: dict, who: str):
         _sign_in(tab, "/login/", {"#identifier": case.applicant.identifier, "#password": PASSWORD})
     elif who == "clerk":
         _sign_in(tab, "/console/login/", {"#username": "clerk.chongyang", "#password": PASSWORD})
-    elif who in ("catalog.chongyang", "admin", "supervisor.chongyang", "chief.chongyang.market"):
+    elif who in STAFF:
         _sign_in(tab, "/console/login/", {"#username": who, "#password": PASSWORD})
     elif who == "kiosk user":
         _identify_at(tab, world["kiosk"].code, case.applicant)
+    elif who == "payer":
+        _sign_in(tab, "/login/", {"#identifier": world["payer"].identifier, "#password": PASSWORD})
     return context, tab
 
 
@@ -183,13 +217,96 @@ def test_every_page_type_passes_axe_and_fits(chromium, live_server, transactiona
         context, tab = _tab(chromium, live_server, viewport, world, who)
         try:
             for url in urls:
-                response = tab.goto(url)
-                assert response is not None and response.status < 400, (who, url)
-                problems += [f"{url}: {v}" for v in _violations(tab)]
-                if viewport is PHONE and _overflow(tab) > 0:
-                    problems.append(f"{url}: {_overflow(tab)} px wider than the screen")
+                problems += _checked(tab, who, url, viewport)
         finally:
             context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def _checked(tab, who: str, url: str, viewport: dict) -> list[str]:
+    """What axe finds on the page at `url`, and its overflow at a phone's width."""
+    response = tab.goto(url)
+    assert response is not None and response.status < 400, (who, url)
+    return _found_here(tab, url, viewport)
+
+
+def _found_here(tab, label: str, viewport: dict) -> list[str]:
+    problems = [f"{label}: {v}" for v in _violations(tab)]
+    if viewport is PHONE and _overflow(tab) > 0:
+        problems.append(f"{label}: {_overflow(tab)} px wider than the screen")
+    return problems
+
+
+def _world_behind_a_payment_and_a_ticket() -> dict[str, object]:
+    """The layout world plus what some pages need before they exist: the demo's paid, refunded
+    and waiting orders (paid through an in-process paysandbox), a number taken at the world's
+    terminal, and the terminal's identity devices (the simulator) with a card on its reader."""
+    from ninhaoban.demo import payments as demo_payments
+
+    world = _world()
+    kiosk = world["kiosk"]
+    demo_payments.seed()
+    receipt = Receipt.objects.select_related("order__payer").order_by("pk").first()
+    if not queue_selectors.lines(kiosk.hall):
+        queue_services.open_queue(kiosk.hall, actor="test")
+    line = queue_selectors.lines(kiosk.hall)[0]
+    monday_nine = timezone.make_aware(dt.datetime(2026, 12, 7, 9))
+    kiosks.set_identity_devices(kiosk, "simulator", actor="test")
+    return {
+        **world,
+        "receipt": receipt,
+        "payer": receipt.order.payer,
+        "orders": PaymentOrder.objects.filter(payer=receipt.order.payer).order_by("pk"),
+        "ticket": queue_services.take_ticket(line, actor="test", now=monday_nine),
+        "hall": ServiceHall.objects.filter(region_id=CHONGYANG).order_by("pk").first(),
+    }
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_pages_behind_a_payment_a_ticket_and_the_identity_devices(
+    chromium, live_server, transactional_db, viewport
+):
+    """电子票据 verification, an order's page in each state the demo leaves (paid, refunded,
+    waiting), a printed ticket, a hall's 进驻 register, and each step of the terminal's
+    card → face → finger → signature identification: axe finds nothing, nothing too wide."""
+    from tests.conftest import seed_world
+
+    seed_world()
+    world = _world_behind_a_payment_and_a_ticket()
+    kiosk = world["kiosk"]
+    pages = {
+        "anonymous": [
+            f"/verify/receipts/{world['receipt'].number}/",
+            f"/kiosk/{kiosk.code}/queue/{world['ticket'].pk}/",
+        ],
+        "payer": [f"/my/payments/{order.order_no}/" for order in world["orders"]],
+        "catalog.chongyang": [f"/console/catalog/halls/{world['hall'].pk}/"],
+    }
+    assert {"paid", "created"} <= {order.state for order in world["orders"]}
+    problems: list[str] = []
+    for who, urls in pages.items():
+        context, tab = _tab(chromium, live_server, viewport, world, who)
+        try:
+            for url in urls:
+                problems += _checked(tab, who, url, viewport)
+        finally:
+            context.close()
+    person = world["case"].applicant
+    SIMULATOR.place_card(kiosk.code, person.identifier)
+    SIMULATOR.stand(kiosk.code, person.identifier)
+    context, tab = _tab(chromium, live_server, viewport, world, "anonymous")
+    try:
+        problems += _checked(tab, "anonymous", f"/kiosk/{kiosk.code}/identify/card/", viewport)
+        steps = (("读取身份证", "face"), ("开始人脸比对", "finger"), ("采集指纹", "sign"))
+        for button, step in steps:
+            tab.get_by_role("button", name=button).click()
+            tab.wait_for_load_state()
+            problems += _found_here(tab, f"identify/card ({step})", viewport)
+        assert tab.locator("#signature-pad").is_visible()
+    finally:
+        SIMULATOR.place_card(kiosk.code, None)
+        SIMULATOR.stand(kiosk.code, None)
+        context.close()
     assert problems == [], "\n".join(problems)
 
 

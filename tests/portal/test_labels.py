@@ -31,7 +31,7 @@ from ninhaoban.appointments import services as queue_services
 from ninhaoban.appointments.models import Ticket
 from ninhaoban.cases.models import Case, Notice, Status
 from ninhaoban.cases.results import NEW_ORGANIZATION_KEYS
-from ninhaoban.catalog.models import Bundle, ServiceItem
+from ninhaoban.catalog.models import Bundle, FormField, ServiceItem
 from ninhaoban.demo import appointments as demo_appointments
 from ninhaoban.demo import cases as demo_cases
 from ninhaoban.demo import evaluation as demo_evaluation
@@ -43,6 +43,7 @@ from ninhaoban.evaluation.models import Rectification
 from ninhaoban.exchange import services as exchange
 from ninhaoban.exchange.models import SELF
 from ninhaoban.inspections.models import Complaint, Plan
+from ninhaoban.kiosk.models import Kiosk
 from ninhaoban.ledger.models import LedgerEntry
 from ninhaoban.ledger.services import sequence
 from ninhaoban.licences import services as licences
@@ -145,9 +146,9 @@ def data_pieces() -> set[str]:
     return {piece for text in texts for piece in parts(text)}
 
 
-# Not labels yet (issue #20 open): a bundle's material sources are sentences made by
-# catalog.guides.source_text for the bundle page and its PDF alike.
-KNOWN_GAPS: dict[str, set[str]] = {}
+# Not labels yet (issue #20 open): a payment order's fee lines are written in Chinese when
+# the order is made ("电费（户号…，2026-11）") and shown as stored on every order page.
+KNOWN_GAPS: dict[str, set[str]] = {"/console/payments/P": {"电费"}}
 
 
 def problems(texts: list[str], language: str, keys: set[str], pairs) -> list[str]:
@@ -291,6 +292,8 @@ def pages(w: dict) -> dict[str, list[str]]:
             f"/my/proofs/{w['proof'].number}/pdf",
             "/my/queries/",
             "/organizations/",
+            "/commissions/",
+            "/complaints/",
             f"/apply/?item={item.code}",
             "/apply/?bundle=qiye-kaiban",  # the one form: prefill sources, model texts
             f"/cases/{case_no}/rate/",
@@ -309,6 +312,19 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/console/evaluation/entry/",
             "/console/queue/",
             *[f"/console/queue/{w.pk}/" for w, _ in queue.windows_for(clerk_chongyang())[:1]],
+            "/console/daiban/counts/",
+            "/console/payments/",
+        ],
+        # 帮办代办: a village station's helper
+        "clerk.shuanggang": ["/console/daiban/"],
+        # 缴费 over the whole city: the orders, one refunded, and the 对账
+        "admin": [
+            "/console/payments/",
+            *[
+                f"/console/payments/{o.order_no}/"
+                for o in PaymentOrder.objects.filter(state=OrderState.REFUNDED)[:1]
+            ],
+            "/console/payments/reconciliations/",
         ],
         # 好差评: the supervisor's figures, rectifications (one in the middle of its steps),
         # appeals and the survey upload
@@ -337,6 +353,8 @@ def pages(w: dict) -> dict[str, list[str]]:
             "/console/catalog/transfer/",
             "/console/catalog/export.xlsx",
             "/console/catalog/halls/",
+            "/console/catalog/fields/",
+            *[f"/console/catalog/fields/{f.key}/" for f in FormField.objects.order_by("pk")[:1]],
             *[
                 f"/console/catalog/halls/{pk}/"
                 for pk in ServiceHall.objects.filter(
@@ -353,6 +371,8 @@ def pages(w: dict) -> dict[str, list[str]]:
             ],
             "/console/complaints/",
             *[f"/console/complaints/{c.number}/" for c in complaints],
+            "/console/inspections/registers/",
+            "/console/tenders/",
         ],
     }
 
@@ -422,7 +442,26 @@ def clients(w: dict) -> Iterator[tuple[str, Client, list[str]]]:
     yield (
         "kiosk",
         kiosk,
-        [f"{base}{u}" for u in ("cases/", f"cases/{case_no}/", "proofs/", "apply/", "rate/")],
+        [
+            f"{base}{u}"
+            for u in (
+                "cases/",
+                f"cases/{case_no}/",
+                "proofs/",
+                "apply/",
+                "rate/",
+                "pay/",
+                "pay/utility/",
+                "pay/pension/",
+                "organizations/",
+            )
+        ],
+    )
+    bookable = queue.bookable_items(Kiosk.objects.get(code=KIOSK).hall)[0].item.code
+    yield (
+        "kiosk",
+        kiosk,
+        [f"{base}book/", f"{base}book/?item={bookable}", f"{base}book/{w['booking'].pk}/"],
     )
 
 

@@ -11,6 +11,7 @@ from ninhaoban.accounts.scoping import roles_of
 from ninhaoban.cases.permissions import may_take_applications
 from ninhaoban.catalog.permissions import REPORT_ROLES
 from ninhaoban.inspections.services import READER_ROLES as INSPECTION_READERS
+from ninhaoban.payments.selectors import ORDER_READERS, RECONCILERS
 
 
 def _sections(user: User | AnonymousUser) -> dict[str, bool]:
@@ -25,6 +26,8 @@ def _sections(user: User | AnonymousUser) -> dict[str, bool]:
             "supervision": True,
             "evaluation": True,
             "supervisor": True,
+            "payments": True,
+            "reconcile": True,
         }
     return {
         "clerk": may_take_applications(user),
@@ -36,6 +39,11 @@ def _sections(user: User | AnonymousUser) -> dict[str, bool]:
         # 好差评: the department's rectifications, the supervisor's figures and appeals
         "evaluation": bool(roles_of(user, [Role.CHIEF, Role.APPROVER, Role.SUPERVISOR])),
         "supervisor": bool(roles_of(user, [Role.SUPERVISOR])),
+        "payments": bool(roles_of(user, ORDER_READERS)),
+        # 对账 needs a grant over the whole city (the view asks require_whole_scope)
+        "reconcile": any(
+            g.region.parent_id is None and not g.department_id for g in roles_of(user, RECONCILERS)
+        ),
     }
 
 
