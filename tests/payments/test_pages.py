@@ -137,3 +137,21 @@ def test_an_unknown_receipt_and_a_cancelled_order(payer, water_order):
     client_of(payer).post(f"/my/payments/{order.order_no}/cancel/")
     order.refresh_from_db()
     assert order.state == OrderState.CLOSED
+
+
+def test_a_bill_and_a_pension_order_read_in_english_and_keep_their_chinese_as_charged(
+    paysandbox, payer
+):
+    client = client_of(payer)
+    client.post("/pay/utility/", {"kind": "power", "account": "22345671", "action": "pay"})
+    client.post("/pay/pension/", {"level": "2"})
+    bill = PaymentOrder.objects.get(kind=OrderKind.POWER, payer=payer)
+    pension = PaymentOrder.objects.get(kind=OrderKind.SOCIAL_INSURANCE, payer=payer)
+    assert "电费（户号22345671，" in bill.lines[0]["name"] and "第2档" in pension.title
+    client.cookies["django_language"] = "en"
+    shown = client.get(f"/my/payments/{bill.order_no}/").content.decode()
+    assert "Power bill (account 22345671, " in shown and "电费" not in shown
+    shown = client.get(f"/my/payments/{pension.order_no}/").content.decode()
+    assert "(tier 2)" in shown and "基本养老保险" not in shown
+    listing = client.get("/my/payments/").content.decode()
+    assert "Residents&#x27; basic pension insurance" in listing and "电费" not in listing

@@ -24,7 +24,7 @@ from ninhaoban.accounts.scoping import require_scope, require_whole_scope, staff
 from ninhaoban.catalog.models import ServiceItemVersion
 from ninhaoban.core.errors import Conflict, InvalidInput, NotFound
 from ninhaoban.ledger.services import record
-from ninhaoban.payments import bills, receipts
+from ninhaoban.payments import bills, receipts, titles
 from ninhaoban.payments.models import (
     HOLDING_STATES,
     CallbackLog,
@@ -169,17 +169,14 @@ def order_for_case(
 def order_for_bill(
     bill: bills.Bill, *, payer: Applicant, region_id: str, channel: str
 ) -> PaymentOrder:
-    name = OrderKind(bill.kind).label
+    title, name = titles.bill_wording(bill.kind, bill.company, bill.account, bill.period)
+    facts = {"company": bill.company, "account": bill.account, "period": bill.period}
     return _create(
         kind=bill.kind,
         reference=bill.reference,
-        title=f"{bill.company} {name} {bill.period}",
+        title=title,
         lines=[
-            {
-                "name": f"{name}（户号{bill.account}，{bill.period}）",
-                "amount_fen": bill.amount_fen,
-                "basis": bill.company,
-            }
+            {"name": name, "amount_fen": bill.amount_fen, "basis": bill.company, "facts": facts}
         ],
         payer=payer,
         region_id=region_id,
@@ -198,15 +195,17 @@ def order_for_contribution(
     tier = next((t for t in offer.tiers if t.level == level), None)
     if tier is None:
         raise InvalidInput("请选择缴费档次", "choose a tier", field="level")
+    title, name, basis = titles.pension_wording(offer.year, tier.level)
     return _create(
         kind=OrderKind.SOCIAL_INSURANCE,
         reference=f"{offer.year}:{payer.subject.split(':')[1][:24]}",
-        title=f"{offer.year}年度城乡居民基本养老保险（第{tier.level}档）",
+        title=title,
         lines=[
             {
-                "name": f"城乡居民基本养老保险 第{tier.level}档",
+                "name": name,
                 "amount_fen": tier.amount_fen,
-                "basis": "城乡居民基本养老保险缴费档次",
+                "basis": basis,
+                "facts": {"year": offer.year, "tier": tier.level},
             }
         ],
         payer=payer,

@@ -73,7 +73,6 @@ def order_context(order: PaymentOrder) -> dict[str, Any]:
     context: dict[str, Any] = {
         "order": order,
         "providers": QR_CHOICES,
-        "utility_kinds": UTILITY_KINDS,
         "refunds": selectors.refunds_of(order),
         "receipt": getattr(order, "receipt", None) if order.state != OrderState.CREATED else None,
     }
