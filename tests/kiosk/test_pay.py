@@ -58,6 +58,25 @@ def test_a_case_fee_by_qr_to_the_printed_receipt(identified, paysandbox):
     assert 'id="pay-fees"' not in client.get(f"{BASE}pay/").content.decode()  # nothing owed
 
 
+def test_the_case_page_offers_its_fee_then_shows_it_paid(identified, paysandbox):
+    person = people()[0]
+    case = fee_case(person)
+    client = identified(person)
+    page = client.get(f"{BASE}cases/{case.case_no}/").content.decode()
+    assert 'id="case-fee"' in page and 'id="pay-fee"' in page and "20.00" in page
+    assert f'action="{BASE}pay/cases/{case.case_no}/"' in page
+    answer = client.post(f"{BASE}pay/cases/{case.case_no}/")
+    order = PaymentOrder.objects.get(kind=OrderKind.CASE_FEE, reference=case.case_no)
+    page = client.get(f"{BASE}cases/{case.case_no}/").content.decode()
+    assert 'id="pay-fee"' not in page and f"{answer.url}" in page  # 继续缴费
+    client.post(answer.url, {"action": "insert_card", "card": GOOD_CARD})
+    client.post(answer.url, {"action": "card"})
+    order.refresh_from_db()
+    assert order.state == OrderState.PAID
+    page = client.get(f"{BASE}cases/{case.case_no}/").content.decode()
+    assert "已缴费" in page and 'id="pay-fee"' not in page
+
+
 def test_a_water_bill_from_its_qr_code_paid_by_bank_card(identified, paysandbox):
     person = people()[1]
     client = identified(person)

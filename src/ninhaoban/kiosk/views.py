@@ -41,6 +41,7 @@ from ninhaoban.licences import proofs as proofs_of
 from ninhaoban.licences import services as licences
 from ninhaoban.licences.documents import proof_pdf
 from ninhaoban.portal.care import CARE_COOKIE
+from ninhaoban.portal.payments_views import fee_of
 from ninhaoban.regions.models import Level, Region
 
 SESSION_COOKIE = "nhb_kiosk"
@@ -402,9 +403,12 @@ def my_cases(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpR
 def case_page(
     request: HttpRequest, kiosk: Kiosk, session: KioskSession, case_no: str
 ) -> HttpResponse:
-    case = cases.case_for_applicant(_actor(request, session).own, case_no)
+    owner = _actor(request, session).own
+    case = cases.case_for_applicant(owner, case_no)
     context = {
         "case": case,
+        "fee": fee_of(case),
+        "pay_as": "" if owner.pk == session.applicant_id else str(owner.pk),
         "steps": case.steps.order_by("position"),
         "children": case.children.order_by("case_no"),
         "events": cases.history(case, staff=False),
