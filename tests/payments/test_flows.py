@@ -152,3 +152,29 @@ def test_a_bill_that_does_not_exist_is_a_clear_404(water_order):
         water_order("12345670")
     with pytest.raises(InvalidInput):
         water_order("12ab")
+
+
+def test_a_contribution_paid_while_hrss_is_down_is_reported_again_later(paysandbox, settings):
+    from ninhaoban.accounts.models import Applicant, ApplicantKind
+    from ninhaoban.payments import bills
+
+    persons = Applicant.objects.filter(kind=ApplicantKind.PERSON).order_by("-pk")
+    # the sandbox lives for the session: one whose year no other test paid
+    payer = next(p for p in persons if not bills.contribution_offer(p.identifier).paid)
+    order = services.order_for_contribution(
+        payer=payer, level=1, region_id=payer.region_id, channel="web"
+    )
+    order = services.start_qr(order, "wechat")
+    up = settings.NHB_BILLS_URL
+    settings.NHB_BILLS_URL = "http://127.0.0.1:9"  # 人社 does not answer
+    post_notice("wechat", paysandbox.platforms.notice(scanned(paysandbox, order)))
+    order.refresh_from_db()
+    assert order.state == OrderState.PAID and order.reported_at is None
+    assert services.report_contributions() == 0  # still down: still waiting
+    settings.NHB_BILLS_URL = up
+    assert not bills.contribution_offer(payer.identifier).paid
+    assert services.report_contributions() == 1
+    order.refresh_from_db()
+    assert order.reported_at is not None
+    assert bills.contribution_offer(payer.identifier).paid
+    assert services.report_contributions() == 0  # taken: not sent again

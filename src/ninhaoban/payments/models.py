@@ -75,6 +75,8 @@ class PaymentOrder(models.Model):
     paid_on = models.DateField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     refunded_fen = models.PositiveBigIntegerField("已退款（分）", default=0)
+    # A 社保 contribution told to 人社 (empty until 人社 took it; retried until then).
+    reported_at = models.DateTimeField("报送人社时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "缴费订单"

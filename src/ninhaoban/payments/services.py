@@ -440,12 +440,13 @@ def settle(provider_code: str, notice: Notice) -> str:
     return outcome
 
 
-def _report_contribution(order: PaymentOrder) -> None:
+def _report_contribution(order: PaymentOrder) -> bool:
     """A 社保 contribution is reported to 人社 once paid, after the commit (no lock held while
-    人社 answers). Unreported, 人社 still shows the year unpaid, but this platform refuses a
-    second order for it (the paid order holds the year); the failure is logged."""
+    人社 answers). Until 人社 takes it, 人社 still shows the year unpaid (this platform
+    refuses a second order: the paid order holds the year); `report_contributions` tries
+    again every few minutes."""
     if order.kind != OrderKind.SOCIAL_INSURANCE or not order.payer.is_person:
-        return
+        return False
     try:
         bills.report_contribution(
             order.payer.identifier,
@@ -455,6 +456,23 @@ def _report_contribution(order: PaymentOrder) -> None:
         )
     except bills.BillsUnavailable:
         log.warning("contribution %s not reported to 人社", order.order_no)
+        return False
+    PaymentOrder.objects.filter(pk=order.pk).update(reported_at=timezone.now())
+    return True
+
+
+def report_contributions() -> int:
+    """Report again the paid contributions 人社 has not taken yet (it was down, or answered
+    an error); 人社 keys a report by its order number, so a second report changes nothing.
+    Returns how many were taken."""
+    waiting = (
+        PaymentOrder.objects.filter(
+            kind=OrderKind.SOCIAL_INSURANCE, state=OrderState.PAID, reported_at__isnull=True
+        )
+        .select_related("payer")
+        .order_by("paid_at")
+    )
+    return sum(_report_contribution(order) for order in waiting[:200])
 
 
 def _decide(provider_code: str, notice: Notice, order: PaymentOrder | None) -> tuple[str, str]:
