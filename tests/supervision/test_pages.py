@@ -1,7 +1,9 @@
 """The pages, API and export of 一张网考评: a 崇阳县 supervisor sees nothing of 通山县 in any
 of them, bad input is a 4xx, the public page shows counts and rates only."""
 
+import html
 import io
+import re
 
 import openpyxl
 import pytest
@@ -121,6 +123,9 @@ def test_bad_input_is_a_4xx(cases, staff_client, query, status):
         "/console/supervision/cases/?alert=nonsense",
         "/console/supervision/cases/?channel=nonsense",
         "/console/supervision/cases/?item=abc",
+        "/console/supervision/cases/?after=yesterday_1",
+        "/console/supervision/cases/?after=2026-12-01_x",
+        "/console/supervision/drill/received/?after=x",
         "/api/v1/supervision/trend?by=week",
         "/api/v1/supervision/ranking?by=floor",
     ],
@@ -148,3 +153,23 @@ def test_the_public_page_shows_the_city_and_counties_without_personal_data(cases
     names = {r["name"]: r for r in body["regions"]}
     assert names["崇阳县"]["received"] == 1
     assert client.get("/open-data/?from=2026-10-01&to=2026-01-01").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "url", ["/console/supervision/cases/?status=submitted", "/console/supervision/drill/received/"]
+)
+def test_lists_page_through_every_case_once(today, staff_client, monkeypatch, url):
+    from ninhaoban.supervision import selectors
+
+    made = {window_case(applicant=person(k % 3)).case_no for k in range(5)}
+    monkeypatch.setattr(selectors, "PAGE", 2)
+    client = staff_client("supervisor.chongyang")
+    path, seen, pages = url.split("?")[0], [], 0
+    while url:
+        page = _texts(client.get(url))
+        pages += 1
+        seen += [no for no in made if f">{no}</a>" in page]
+        following = re.search(r'id="next-page" href="\?([^"]+)"', page)
+        url = f"{path}?{html.unescape(following.group(1))}" if following else ""
+    assert sorted(seen) == sorted(made) and pages == 3
+    assert "第一页" in page

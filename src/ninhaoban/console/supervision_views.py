@@ -76,16 +76,32 @@ def screen(request: HttpRequest) -> HttpResponse:
     return render(request, "console/supervision/screen.html", context)
 
 
+def _paging(request: HttpRequest, page: selectors.CasePage) -> dict[str, Any]:
+    """The rows of a page and the links to the next and the first page (the same query with
+    another cursor)."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    first = query.urlencode()
+    query["after"] = page.after
+    return {
+        "rows": _rows(page.cases),
+        "next_query": query.urlencode() if page.after else "",
+        "first_query": first if request.GET.get("after") else None,
+    }
+
+
 @login_required
 def drill(request: HttpRequest, drill: str) -> HttpResponse:
     scope = _scope(request)
     place = selectors.place_of(request.GET.get("hall", ""), request.GET.get("window", ""))
-    cases = selectors.drill_down(request.user, scope, drill, place=place)
+    page = selectors.drill_page(
+        request.user, scope, drill, place=place, after=request.GET.get("after", "")
+    )
     context = {
         "scope": scope,
         "query": _query(scope),
         "title": selectors.DRILLS[drill],
-        "rows": _rows(cases),
+        **_paging(request, page),
     }
     return render(request, "console/supervision/cases.html", context)
 
@@ -117,7 +133,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "statuses": Status.values,
         "channels": Channel.values,
-        "rows": _rows(selectors.case_list(request.user, scope, filters)),
+        **_paging(
+            request,
+            selectors.case_list(request.user, scope, filters, request.GET.get("after", "")),
+        ),
     }
     return render(request, "console/supervision/cases.html", context)
 

@@ -742,17 +742,33 @@ def place_of(hall: str = "", window: str = "") -> Place:
     )
 
 
-def drill_down(
+# Cases per page of a drill-down or of the case list.
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of cases, newest first; `after` is the cursor of the next page, empty on the
+    last. Pages are keyset pages (the cursor is the last row's sort key), so the hundredth
+    page of a county's million cases costs what the first does."""
+
+    cases: list[Case]
+    after: str
+
+
+def drill_page(
     user: User | AnonymousUser,
     scope: Scope,
     drill: str,
-    limit: int = 200,
     place: Place = Place(),
-) -> list[Case]:
+    after: str = "",
+    limit: int | None = None,
+) -> CasePage:
     """The cases behind a figure, newest first, each read through the cases scope again;
     for a hall or window, only those it took in within the scope's region (as ranked)."""
     if drill not in DRILLS:
         raise InvalidInput(f"未知的明细：{drill}", f"unknown drill-down: {drill}", field="drill")
+    limit = limit or PAGE
     facts = CaseFact.objects.filter(subtree_q("region", scope.region.code), _drill_q(scope, drill))
     if scope.department_id is not None:
         facts = facts.filter(department=scope.department_id)
@@ -762,33 +778,62 @@ def drill_down(
         facts = facts.filter(hall=place.hall_id)
     if place.window_id is not None:
         facts = facts.filter(window=place.window_id)
-    ids = list(facts.order_by("-case_id").values_list("case_id", flat=True)[:limit])
-    return list(
-        cases.cases_in_scope(user, ids=ids, hall_id=place.hall_id, window_id=place.window_id)
-    )
+    if after:
+        facts = facts.filter(case_id__lt=parse_int(after, field="after"))
+    ids = list(facts.order_by("-case_id").values_list("case_id", flat=True)[: limit + 1])
+    more, ids = len(ids) > limit, ids[:limit]
+    found = cases.cases_in_scope(user, ids=ids, hall_id=place.hall_id, window_id=place.window_id)
+    return CasePage(list(found), str(ids[-1]) if more else "")
+
+
+def drill_down(
+    user: User | AnonymousUser, scope: Scope, drill: str, place: Place = Place()
+) -> list[Case]:
+    """The first page of a drill-down (the board, the export, the API)."""
+    return drill_page(user, scope, drill, place).cases
+
+
+def _list_cursor(after: str) -> Q:
+    day, _, pk = after.partition("_")
+    try:
+        received = dt.date.fromisoformat(day)
+    except ValueError as exc:
+        raise InvalidInput("翻页参数无效", "the page cursor is invalid", field="after") from exc
+    key = parse_int(pk, field="after")
+    return Q(received_on__lt=received) | Q(received_on=received, pk__lt=key)
 
 
 def case_list(
-    user: User | AnonymousUser, scope: Scope, filters: dict[str, str], limit: int = 200
-) -> list[Case]:
-    """监察人员的办件列表: every case of the scope, read-only, filtered."""
+    user: User | AnonymousUser,
+    scope: Scope,
+    filters: dict[str, str],
+    after: str = "",
+    limit: int | None = None,
+) -> CasePage:
+    """监察人员的办件列表: every case of the scope, read-only, filtered, a page at a time."""
+    limit = limit or PAGE
     item = filters.get("item", "")
     place = place_of(filters.get("hall", ""), filters.get("window", ""))
-    return list(
-        cases.cases_in_scope(
-            user,
-            region_code=scope.region.code,
-            department_id=scope.department_id,
-            status=filters.get("status", ""),
-            alert=filters.get("alert", ""),
-            item_id=parse_int(item, field="item") if item else None,
-            channel=filters.get("channel", ""),
-            start=scope.start if filters.get("dated") else None,
-            end=scope.end if filters.get("dated") else None,
-            hall_id=place.hall_id,
-            window_id=place.window_id,
-        )[:limit]
+    rows = cases.cases_in_scope(
+        user,
+        region_code=scope.region.code,
+        department_id=scope.department_id,
+        status=filters.get("status", ""),
+        alert=filters.get("alert", ""),
+        item_id=parse_int(item, field="item") if item else None,
+        channel=filters.get("channel", ""),
+        start=scope.start if filters.get("dated") else None,
+        end=scope.end if filters.get("dated") else None,
+        hall_id=place.hall_id,
+        window_id=place.window_id,
     )
+    if after:
+        rows = rows.filter(_list_cursor(after))
+    found = list(rows[: limit + 1])
+    if len(found) <= limit:
+        return CasePage(found, "")
+    last = found[limit - 1]
+    return CasePage(found[:limit], f"{last.received_on.isoformat()}_{last.pk}")
 
 
 def public_figures(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
