@@ -1,6 +1,7 @@
 """一张网考评 in Chromium: a case taken in and approved moves the dashboard's figures without
 a reload (the figures poll), the drill-down reaches the case, and the dashboard and the
-public page pass axe, fit a phone and break no Content-Security-Policy rule."""
+public page pass axe, fit a phone and break no Content-Security-Policy rule; the hall and
+window rankings rank the windows that took cases in and drill down to exactly their cases."""
 
 import re
 
@@ -87,3 +88,45 @@ def test_the_supervision_pages_pass_axe_and_fit(chromium, live_server, transacti
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_the_hall_and_window_rankings_rank_the_windows_and_drill_to_their_cases(page):
+    from ninhaoban.regions.models import Window
+    from tests.cases.conftest import BUSINESS_LICENCE_FORM, CHONGYANG, GETIHU, files_for, item
+    from tests.cases.conftest import person as applicant
+
+    a, b = Window.objects.filter(hall__region_id=CHONGYANG).order_by("hall_id", "number")[:2]
+    assert a.hall_id == b.hall_id
+    taken = {}
+    for who, window in ((0, a), (1, a), (2, b)):
+        case = services.submit(
+            actor=staff("clerk.chongyang"),
+            applicant=applicant(who),
+            channel="window",
+            item_code=item(GETIHU, CHONGYANG).code,
+            files=files_for(GETIHU, CHONGYANG),
+            form=dict(BUSINESS_LICENCE_FORM),
+            accept_at_once=True,
+            window_id=window.pk,
+        )
+        taken.setdefault(window.pk, []).append(case.case_no)
+
+    _sign_in(page, "/console/login/", {"#username": "supervisor.chongyang", "#password": PASSWORD})
+    page.goto("/console/supervision/")
+    halls = page.locator("h2:text-is('大厅排名') + table tbody tr")
+    assert a.hall.name in halls.nth(0).inner_text()
+    assert halls.nth(0).locator("td").nth(2).inner_text() == "3"
+    windows = page.locator("h2:text-is('窗口排名') + table tbody tr")
+    first, second = windows.nth(0), windows.nth(1)
+    assert (
+        f"{a.number}号窗口" in first.inner_text() and first.locator("td").nth(2).inner_text() == "2"
+    )
+    assert f"{b.number}号窗口" in second.inner_text()
+    assert second.locator("td").nth(2).inner_text() == "1"
+
+    first.locator("td").nth(2).get_by_role("link").click()
+    page.wait_for_url("**/console/supervision/drill/received/**")
+    listed = page.locator("table.labelled tbody").inner_text()
+    assert all(no in listed for no in taken[a.pk]) and taken[b.pk][0] not in listed
+    page.get_by_role("link", name=taken[a.pk][0]).click()
+    page.wait_for_url(f"**/console/cases/{taken[a.pk][0]}/")
