@@ -82,3 +82,36 @@ def together(threads: int, work: Callable[[int], None], who: str = "worker") -> 
     if errors:
         raise SystemExit(f"a {who} failed: {errors[0]!r}")
     return elapsed
+
+
+def together_in_processes(
+    processes: int, work: Callable[[int], None], who: str = "worker"
+) -> float:
+    """As `together`, but each `work(n)` in a process of its own (forked, its own
+    connection), as a server's worker processes run: Python threads share one interpreter
+    lock, so threads measure that lock as much as the database."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's socket
+    fork = multiprocessing.get_context("fork")
+    barrier = fork.Barrier(processes + 1)
+
+    def run(n: int) -> None:
+        barrier.wait()
+        work(n)
+        connections.close_all()
+
+    running = [fork.Process(target=run, args=(n,)) for n in range(processes)]
+    for p in running:
+        p.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for p in running:
+        p.join()
+    elapsed = time.perf_counter() - start
+    failed = [p.exitcode for p in running if p.exitcode != 0]
+    if failed:
+        raise SystemExit(f"a {who} failed (exit code {failed[0]})")
+    return elapsed

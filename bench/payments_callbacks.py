@@ -14,8 +14,12 @@ The orders are made and their QR codes "scanned" at the paysandbox (in this proc
 free loopback port) before the clock starts: only the notifications are timed.
 
 The database is a scratch copy: `test_<name>` of DATABASE_URL (created and dropped here).
+Senders are threads of this process by default; `--processes` forks them instead, as the
+platform's gunicorn workers are processes (threads share one interpreter lock, so on a
+small machine they measure that lock as much as the handling).
+
 Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h_pay \
-     .venv/bin/python bench/payments_callbacks.py [--threads 8 --orders 1000]
+     .venv/bin/python bench/payments_callbacks.py [--threads 8 --orders 1000] [--processes]
 """
 
 import argparse
@@ -29,7 +33,7 @@ from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 
-def run(threads: int, orders: int) -> None:
+def run(threads: int, orders: int, processes: bool) -> None:
     from ninhaoban.accounts.models import Applicant, ApplicantKind
     from ninhaoban.demo import accounts, regions
     from ninhaoban.payments import bills, services
@@ -67,15 +71,18 @@ def run(threads: int, orders: int) -> None:
             if status >= 300:
                 raise RuntimeError(f"notification answered {status}")
 
-    base = _common.together(threads, bare, "sender")
-    took = _common.together(threads, handle, "sender")
+    together = _common.together_in_processes if processes else _common.together
+    base = together(threads, bare, "sender")
+    took = together(threads, handle, "sender")
     sandbox.shutdown()
     total = len(sent)
     paid = PaymentOrder.objects.filter(state=OrderState.PAID).count()
     receipts = Receipt.objects.count()
     settled = CallbackLog.objects.filter(provider="wechat", outcome="settled").count()
+    senders = "processes" if processes else "threads"
     print(
-        f"{threads} concurrent senders × {total // threads} notifications ({orders} orders, twice)"
+        f"{threads} concurrent sender {senders} × {total // threads} notifications "
+        f"({orders} orders, twice)"
     )
     print(f"  baseline bare insert:   {total / base:8.0f} rows/s           ({base:6.2f} s)")
     print(
@@ -91,9 +98,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="senders as forked processes (as gunicorn's workers) instead of threads",
+    )
     args = parser.parse_args()
     _common.on_scratch_postgres(
-        "bench/payments_callbacks.py", lambda: run(args.threads, args.orders)
+        "bench/payments_callbacks.py", lambda: run(args.threads, args.orders, args.processes)
     )
 
 

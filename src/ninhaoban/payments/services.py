@@ -77,6 +77,15 @@ def _subjects(order: PaymentOrder) -> list[str]:
     return subjects
 
 
+def _lock(**lookup: object) -> PaymentOrder:
+    """The order under its row lock, its payer read with it but not locked: a lock through
+    the join would take the payer's row too, and every order of one person or company
+    (a utility company paying back, a busy payer) would queue behind the others."""
+    return (
+        PaymentOrder.objects.select_for_update(of=("self",)).select_related("payer").get(**lookup)
+    )
+
+
 def _record(kind: str, order: PaymentOrder, actor: str, **payload: object) -> None:
     record(
         kind,
@@ -246,7 +255,7 @@ def start_qr(order: PaymentOrder, provider_code: str) -> PaymentOrder:
         log.warning("precreate %s at %s failed: %s", order.order_no, provider_code, exc)
         raise _unavailable() from exc
     with transaction.atomic():
-        locked = PaymentOrder.objects.select_for_update().select_related("payer").get(pk=order.pk)
+        locked = _lock(pk=order.pk)
         if locked.state != OrderState.CREATED:
             raise Conflict("订单状态已变化，请刷新", "the order changed: reload")
         locked.state, locked.provider, locked.checkout = OrderState.PAYING, provider_code, code_url
@@ -267,7 +276,7 @@ def charge_card(order: PaymentOrder, card_token: str) -> PaymentOrder:
             "the last card payment is pending: do not pay again",
         )
     with transaction.atomic():
-        locked = PaymentOrder.objects.select_for_update().select_related("payer").get(pk=order.pk)
+        locked = _lock(pk=order.pk)
         if locked.state != OrderState.CREATED:
             raise Conflict("订单状态已变化，请刷新", "the order changed: reload")
         locked.state, locked.provider = OrderState.PAYING, ProviderCode.UNIONPAY
@@ -290,9 +299,7 @@ def charge_card(order: PaymentOrder, card_token: str) -> PaymentOrder:
 
 def _fail(order_no: str, provider_code: str, reason: str) -> None:
     with transaction.atomic():
-        order = (
-            PaymentOrder.objects.select_for_update().select_related("payer").get(order_no=order_no)
-        )
+        order = _lock(order_no=order_no)
         if order.state == OrderState.PAYING and order.provider == provider_code:
             order.state, order.provider, order.checkout = OrderState.CREATED, "", ""
             order.save(update_fields=["state", "provider", "checkout"])
@@ -318,7 +325,7 @@ def give_up(order: PaymentOrder, actor: str) -> PaymentOrder:
     """The person cancels an unpaid order (a QR already shown and paid later is a late
     payment: refused here, found by 对账 and refunded)."""
     with transaction.atomic():
-        locked = PaymentOrder.objects.select_for_update().select_related("payer").get(pk=order.pk)
+        locked = _lock(pk=order.pk)
         if not locked.is_open:
             raise Conflict("订单不能取消", "the order cannot be cancelled")
         if locked.state == OrderState.PAYING and locked.provider == ProviderCode.UNIONPAY:
@@ -348,9 +355,7 @@ def close_expired(
         if refresh(order).state == OrderState.PAID:
             continue
         with transaction.atomic():
-            locked = (
-                PaymentOrder.objects.select_for_update().select_related("payer").get(pk=order.pk)
-            )
+            locked = _lock(pk=order.pk)
             if locked.is_open:
                 _close(locked, SYSTEM, "expired")
                 closed += 1
@@ -417,12 +422,10 @@ def settle(provider_code: str, notice: Notice) -> str:
         # every notification); a copy racing the first is caught by the unique log below
         return CallbackOutcome.DUPLICATE
     with transaction.atomic():
-        order = (
-            PaymentOrder.objects.select_for_update()
-            .select_related("payer")
-            .filter(order_no=notice.order_no)
-            .first()
-        )
+        try:
+            order: PaymentOrder | None = _lock(order_no=notice.order_no)
+        except PaymentOrder.DoesNotExist:
+            order = None
         outcome, reason = _decide(provider_code, notice, order)
         if not _log(provider_code, notice.notify_id, notice.order_no, outcome, reason):
             return CallbackOutcome.DUPLICATE
@@ -546,7 +549,7 @@ def request_refund(order: PaymentOrder, *, amount_fen: int, reason: str, actor: 
     if not reason:
         raise InvalidInput("请填写退款原因", "give the reason for the refund", field="reason")
     with transaction.atomic():
-        locked = PaymentOrder.objects.select_for_update().select_related("payer").get(pk=order.pk)
+        locked = _lock(pk=order.pk)
         if locked.state != OrderState.PAID:
             raise Conflict("只有已支付的订单可以退款", "only a paid order can be refunded")
         pending = sum(r.amount_fen for r in locked.refunds.filter(state=RefundState.PENDING))
@@ -583,9 +586,7 @@ def request_refund(order: PaymentOrder, *, amount_fen: int, reason: str, actor: 
             provider_refund_id=answer.provider_refund_id[:64]
         )
         if answer.settled:
-            locked = (
-                PaymentOrder.objects.select_for_update().select_related("payer").get(pk=order.pk)
-            )
+            locked = _lock(pk=order.pk)
             _refund_settled(locked, refund.refund_no, amount_fen)
     refund.refresh_from_db()
     return refund
