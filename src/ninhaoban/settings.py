@@ -163,6 +163,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rollups (一张网考评) follow each case event in the event's own transaction, or (the default
+# outside tests) through an outbox that Huey folds every NHB_LEDGER_INTERVAL seconds.
+NHB_ROLLUPS_INLINE = TESTING or env_bool("NHB_ROLLUPS_INLINE")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": "ninhaoban",

@@ -1,5 +1,6 @@
 """The rollups kept on every case event equal the rollups rebuilt from the history, after any
-sequence of transitions (hypothesis), and they change in the transition's transaction."""
+sequence of transitions (hypothesis), and they change in the transition's transaction; or,
+through the outbox, once drained, with nothing lost when a drain fails."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from ninhaoban.cases.uploads import FileIn
 from ninhaoban.core.errors import DomainError
 from ninhaoban.regions.models import Window
 from ninhaoban.supervision import services as supervision
-from ninhaoban.supervision.models import DAY, MEASURES, MONTH, CaseFact, Rollup
+from ninhaoban.supervision.models import DAY, MEASURES, MONTH, CaseFact, PendingEvent, Rollup
 from ninhaoban.supervision.services import KEY_COLUMNS
 from tests.cases.conftest import (
     BUSINESS_LICENCE_FORM,
@@ -273,3 +274,84 @@ def test_the_rollup_moves_with_the_transition_and_rolls_back_with_it(today):
     for grain in (DAY, MONTH):
         assert sum(r.accepted for r in ours.filter(grain=grain)) == before[grain]
     assert CaseFact.objects.get(case_id=case.pk).accepted_on is None
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=steps, every=st.integers(1, 6))
+def test_rollups_through_the_outbox_equal_the_rebuild(today, settings, steps, every):
+    """Events queued and folded later, a few at a time while the cases move on (a drain
+    sees each case as it is by then), end where the rebuild does."""
+    settings.NHB_ROLLUPS_INLINE = False
+    try:
+        with transaction.atomic():
+            day, cases = START, []
+            today(day)
+            for n, (kind, name, pick) in enumerate(steps):
+                if kind == "new":
+                    cases.append(NEW[name]())
+                elif kind == "day":
+                    day += dt.timedelta(days=pick)
+                    today(day)
+                elif cases:
+                    case = Case.objects.get(pk=cases[pick % len(cases)].pk)
+                    try:
+                        with transaction.atomic():
+                            OPS[name](case, pick)
+                    except DomainError:
+                        pass
+                if n % every == 0:
+                    supervision.drain(batch=3)
+            supervision.drain(batch=3)
+            assert not PendingEvent.objects.exists()
+            kept = snapshot()
+            supervision.rebuild()
+            assert snapshot() == kept
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def test_queued_events_change_nothing_until_drained_and_a_failed_drain_keeps_them(
+    today, settings, monkeypatch
+):
+    settings.NHB_ROLLUPS_INLINE = False
+    supervision.drain()
+    before = snapshot()
+    case = services.accept(window_case(), staff("clerk.chongyang"))
+    assert snapshot() == before and PendingEvent.objects.count() == 2
+
+    def broken(events):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(supervision, "on_events", broken)
+    with pytest.raises(RuntimeError):
+        supervision.drain()
+    assert PendingEvent.objects.count() == 2 and snapshot() == before
+    monkeypatch.undo()
+    assert supervision.drain() == 2
+    assert not PendingEvent.objects.exists()
+    assert CaseFact.objects.get(case_id=case.pk).accepted_on == case.accepted_on is not None
+    assert supervision.drain() == 0
+
+
+def test_the_worker_and_the_command_drain_the_outbox(today, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ninhaoban.supervision.tasks import drain_every_few_seconds, drain_task
+
+    settings.NHB_ROLLUPS_INLINE = False
+    supervision.drain()
+    window_case()
+    assert drain_task.call_local() == 1
+    window_case()
+    out = StringIO()
+    call_command("supervision", "drain", stdout=out)
+    assert out.getvalue().strip() == '{"folded": 1}'
+    drain_every_few_seconds.call_local()  # schedules drains through the minute (immediate)
+    assert not PendingEvent.objects.exists()

@@ -390,6 +390,11 @@ def material_rows(case_ids: Iterable[int]) -> dict[int, list[MaterialRow]]:
     return found
 
 
+def events_by_ids(ids: Iterable[int]) -> list[CaseEvent]:
+    """These history rows with their cases, in the order they were written."""
+    return list(CaseEvent.objects.filter(pk__in=list(ids)).select_related("case").order_by("pk"))
+
+
 def history_for_rollups(
     chunk: int = 2000,
 ) -> Iterator[tuple[dict[str, Any], list[tuple[str, str, Any]], list[MaterialRow]]]:

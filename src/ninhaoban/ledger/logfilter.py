@@ -10,7 +10,10 @@ import logging
 # Every scheduled sequencer run gets an id that starts with this, since Huey's "added to
 # schedule" line names a task by its id alone.
 SEQUENCER_ID_PREFIX = "ledger-sequencer-"
-SEQUENCER_TASKS = frozenset({"sequence_task", "sequence_every_few_seconds"})
+# The rollups' outbox (supervision.tasks) is drained as often and is kept as quiet.
+SEQUENCER_TASKS = frozenset(
+    {"sequence_task", "sequence_every_few_seconds", "drain_task", "drain_every_few_seconds"}
+)
 
 
 def _is_sequencer(arg: object) -> bool:

@@ -14,7 +14,13 @@ class SupervisionConfig(AppConfig):
 
 
 def _events_logged(sender: Any, events: list, **kwargs: Any) -> None:
-    """Inside the transition's transaction: the rollups commit or roll back with it."""
-    from ninhaoban.supervision.services import on_events
+    """Inside the transition's transaction: the rollups, or the events queued for them,
+    commit or roll back with it."""
+    from django.conf import settings
 
-    on_events(events)
+    from ninhaoban.supervision.services import on_events, queue_events
+
+    if settings.NHB_ROLLUPS_INLINE:
+        on_events(events)
+    else:
+        queue_events(events)

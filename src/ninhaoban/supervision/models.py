@@ -133,3 +133,11 @@ class Rollup(models.Model):
             )
         ]
         # the key's own index, led by grain and day, serves the dashboards' range scans
+
+
+class PendingEvent(models.Model):
+    """A case event not folded into the facts and rollups yet (the outbox): written in the
+    transition's own transaction, taken away by `services.drain` in the transaction that
+    folds it, so an event is folded once, or not at all if either rolls back."""
+
+    event_id = models.BigIntegerField(primary_key=True)

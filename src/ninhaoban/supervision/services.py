@@ -1,5 +1,6 @@
-"""The only writer of supervision's tables: the rollups follow every case event in the
-event's own transaction, and `rebuild` recomputes them from the cases' history."""
+"""The only writer of supervision's tables: the rollups follow every case event, in the
+event's own transaction (NHB_ROLLUPS_INLINE) or through the outbox that `drain` folds every
+few seconds, and `rebuild` recomputes them from the cases' history."""
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,7 @@ from ninhaoban.supervision.facts import (
     measure_vector,
     tally,
 )
-from ninhaoban.supervision.models import MEASURES, CaseFact, Rollup
+from ninhaoban.supervision.models import MEASURES, CaseFact, PendingEvent, Rollup
 
 KEY_COLUMNS = (
     "grain",
@@ -101,6 +102,44 @@ def on_events(events: Sequence[CaseEvent]) -> None:
     if changes:
         statements.append(_rollups_upsert(changes))
     _execute(statements)
+
+
+def queue_events(events: Sequence[CaseEvent]) -> None:
+    """The outbox: one small insert in the transition's transaction; `drain` folds them."""
+    PendingEvent.objects.bulk_create([PendingEvent(event_id=e.pk) for e in events])
+
+
+_CLAIM = (
+    "DELETE FROM supervision_pendingevent WHERE event_id IN "
+    "(SELECT event_id FROM supervision_pendingevent ORDER BY event_id LIMIT %s) "
+    "RETURNING event_id"
+)
+
+
+def _one_at_a_time() -> None:
+    """Hold, until the transaction ends, the lock that drains and rebuilds take."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('supervision.rollups'))")
+
+
+def drain(batch: int = 500) -> int:
+    """Fold the queued events into the facts and rollups, oldest first, a batch per
+    transaction; how many were folded. One drain at a time (a lock on PostgreSQL; SQLite
+    writes one transaction at a time anyway): two at once could fold a case's later event
+    before its earlier one. A failure rolls the batch back into the queue."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            _one_at_a_time()
+            with connection.cursor() as cursor:
+                cursor.execute(_CLAIM, [batch])
+                ids = [row[0] for row in cursor.fetchall()]
+            if ids:
+                on_events(cases.events_by_ids(ids))
+        total += len(ids)
+        if len(ids) < batch:
+            return total
 
 
 def _stored_facts(case_ids: list[int]) -> dict[int, Fact]:
@@ -212,6 +251,8 @@ def facts_from_history(chunk: int = 2000) -> Iterable[Fact]:
 @transaction.atomic
 def rebuild(*, actor: str = "system", chunk: int = 2000) -> dict[str, int]:
     """Throw the facts and rollups away and compute them again from the cases' history."""
+    _one_at_a_time()
+    PendingEvent.objects.all().delete()  # the history read below holds them already
     CaseFact.objects.all().delete()
     Rollup.objects.all().delete()
     sums: dict[Key, Counter[str]] = defaultdict(Counter)

@@ -83,8 +83,17 @@ def _later_seeders() -> list:
         demo_payments.seed,
         demo_evaluation.seed,
         demo_appointments.seed,
+        _fold_rollups,
         ledger.seed,
     ]
+
+
+def _fold_rollups() -> str:
+    """The demo's case events folded into the 一张网考评 rollups now, so the dashboards
+    show them before the worker's first drain."""
+    from ninhaoban.supervision.services import drain
+
+    return f"supervision: {drain()} case events folded into the rollups"
 
 
 SEEDERS = _later_seeders()

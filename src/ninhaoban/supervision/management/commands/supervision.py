@@ -1,5 +1,5 @@
-"""`ninhaoban supervision rebuild` and `ninhaoban supervision stats [--json] [--region CODE]
-[--department ID] [--from D --to D]`."""
+"""`ninhaoban supervision rebuild`, `ninhaoban supervision drain` and `ninhaoban supervision
+stats [--json] [--region CODE] [--department ID] [--from D --to D]`."""
 
 import json
 from typing import Any
@@ -16,6 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("rebuild", help="recompute every fact and rollup from the history")
+        sub.add_parser("drain", help="fold the queued case events into the rollups now")
         stats = sub.add_parser("stats", help="the indicators of a region and period")
         stats.add_argument("--json", action="store_true", help="print JSON")
         stats.add_argument("--region", default="", help="region code (default: the city)")
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         try:
             if options["action"] == "rebuild":
                 self.stdout.write(json.dumps(services.rebuild()))
+                return
+            if options["action"] == "drain":
+                self.stdout.write(json.dumps({"folded": services.drain()}))
                 return
             scope = selectors.scope_of(
                 options["region"], options["department"], options["start"], options["end"]
