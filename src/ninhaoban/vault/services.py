@@ -143,7 +143,13 @@ def seal_existing(app_label: str, *model_names: str, files: bool = False) -> obj
 
     def forward(registry: object, schema_editor: object) -> None:
         for name in model_names:
-            reseal_model(registry.get_model(app_label, name))  # type: ignore[attr-defined]
+            model = registry.get_model(app_label, name)  # type: ignore[attr-defined]
+            reseal_model(model)
+            if connection.vendor == "postgresql":
+                # every digest is new: without fresh statistics the planner takes a digest
+                # for unselective and walks the primary key for `.first()` lookups
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         if files:
             reseal_files()
 
