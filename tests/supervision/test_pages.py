@@ -173,3 +173,23 @@ def test_lists_page_through_every_case_once(today, staff_client, monkeypatch, ur
         url = f"{path}?{html.unescape(following.group(1))}" if following else ""
     assert sorted(seen) == sorted(made) and pages == 3
     assert "第一页" in page
+
+
+def test_the_api_pages_a_drill_down_by_its_next_header(today, staff_client, monkeypatch):
+    from ninhaoban.supervision import selectors
+
+    made = {window_case(applicant=person(k % 3)).case_no for k in range(5)}
+    monkeypatch.setattr(selectors, "PAGE", 2)
+    client = staff_client("supervisor.chongyang")
+    seen, after, pages = [], "", 0
+    while True:
+        answer = client.get(f"/api/v1/supervision/cases?drill=received&after={after}")
+        assert answer.status_code == 200
+        seen += [row["case_no"] for row in answer.json()]
+        pages += 1
+        after = answer.headers.get("X-Next-After", "")
+        if not after:
+            break
+    assert sorted(seen) == sorted(made) and pages == 3
+    bad = client.get("/api/v1/supervision/cases?drill=received&after=x")
+    assert bad.status_code == 422

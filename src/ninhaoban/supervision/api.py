@@ -4,7 +4,7 @@ cases behind a figure, for supervisors and chiefs within their scope; the public
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from ninhaoban.accounts.tokens import API_AUTH
@@ -64,6 +64,7 @@ def ranking(
 @router.get("/cases", response=list[CaseRowOut], summary="指标对应的办件明细")
 def drill(
     request: HttpRequest,
+    response: HttpResponse,
     drill: str,
     region: str = "",
     department: str = "",
@@ -71,9 +72,15 @@ def drill(
     end: str = TO,
     hall: str = Query("", description="only the cases this hall took in (a hall ranking's row)"),
     window: str = Query("", description="only the cases this window took in"),
+    after: str = Query("", description="the next page: the X-Next-After header of the page before"),
 ) -> list[dict[str, Any]]:
+    """A page of 200 cases, newest first; while more follow, the answer's X-Next-After
+    header is the `after` of the next page."""
     scope = _scope(request, region, department, start, end)
     place = selectors.place_of(hall, window)
+    page = selectors.drill_page(request.user, scope, drill, place=place, after=after)
+    if page.after:
+        response["X-Next-After"] = page.after
     return [
         {
             "case_no": c.case_no,
@@ -83,7 +90,7 @@ def drill(
             "received_on": c.received_on.isoformat(),
             "due_date": c.due_date.isoformat() if c.due_date else None,
         }
-        for c in selectors.drill_down(request.user, scope, drill, place=place)
+        for c in page.cases
     ]
 
 
