@@ -23,14 +23,14 @@ from ninhaoban.accounts.models import Applicant
 from ninhaoban.accounts.selectors import mandates_held
 from ninhaoban.cases import clock
 from ninhaoban.cases import selectors as cases
-from ninhaoban.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from ninhaoban.core.errors import DomainError, Forbidden, InvalidInput
 from ninhaoban.kiosk import devices
 from ninhaoban.kiosk.models import Kiosk, KioskSession
 from ninhaoban.kiosk.views import _pdf, _render, person_page
 from ninhaoban.payments import bills, receipts, services
 from ninhaoban.payments import selectors as payments
 from ninhaoban.payments.models import UTILITY_KINDS, Channel, OrderState, PaymentOrder
-from ninhaoban.portal.payments_views import QR_CHOICES, fee_of, qr_data_uri, scan_url
+from ninhaoban.portal.payments_views import QR_CHOICES, fee_of, fee_order, qr_data_uri, scan_url
 
 REFRESH_SECONDS = 3
 # A test card of the sandbox's bank (one ending in 0000 is declined: 余额不足).
@@ -89,20 +89,7 @@ def pay_home(request: HttpRequest, kiosk: Kiosk, session: KioskSession) -> HttpR
 def pay_case(
     request: HttpRequest, kiosk: Kiosk, session: KioskSession, case_no: str
 ) -> HttpResponse:
-    payer = _payer(request, session)
-    case = cases.case_for_applicant(payer, case_no)
-    fee = fee_of(case)
-    if fee is None or case.item_version is None:
-        raise Conflict("本办件没有需要缴纳的费用", "this case has no fee to pay")
-    order = services.order_for_case(
-        case_no=case.case_no,
-        title=f"{case.title}（{case.case_no}）",
-        payer=payer,
-        version=case.item_version,
-        region_id=case.region_id,
-        department_id=case.department_id,
-        channel=Channel.KIOSK,
-    )
+    order = fee_order(_payer(request, session), case_no, Channel.KIOSK)
     return redirect(_order_url(kiosk, order))
 
 

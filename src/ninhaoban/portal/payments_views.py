@@ -58,6 +58,22 @@ def fee_of(case: Case) -> selectors.CaseFee | None:
     return selectors.case_fee(case.case_no, case.item_version)
 
 
+def fee_order(payer: Applicant, case_no: str, channel: str) -> PaymentOrder:
+    """The order of a case's fee (made, or the open one again), on the website or a kiosk."""
+    case = cases.case_for_applicant(payer, case_no)
+    if fee_of(case) is None or case.item_version is None:
+        raise Conflict("本办件没有需要缴纳的费用", "this case has no fee to pay")
+    return services.order_for_case(
+        case_no=case.case_no,
+        title=f"{case.title}（{case.case_no}）",
+        payer=payer,
+        version=case.item_version,
+        region_id=case.region_id,
+        department_id=case.department_id,
+        channel=channel,
+    )
+
+
 def qr_data_uri(text: str) -> str:
     return segno.make(text, error="m").svg_data_uri(scale=6, border=2)
 
@@ -97,20 +113,7 @@ def my_payments(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="/login/")
 @require_POST
 def pay_case(request: HttpRequest, case_no: str) -> HttpResponse:
-    payer = _payer(request)
-    case = cases.case_for_applicant(payer, case_no)
-    fee = fee_of(case)
-    if fee is None or case.item_version is None:
-        raise Conflict("本办件没有需要缴纳的费用", "this case has no fee to pay")
-    order = services.order_for_case(
-        case_no=case.case_no,
-        title=f"{case.title}（{case.case_no}）",
-        payer=payer,
-        version=case.item_version,
-        region_id=case.region_id,
-        department_id=case.department_id,
-        channel=Channel.WEB,
-    )
+    order = fee_order(_payer(request), case_no, Channel.WEB)
     return redirect("my-payment", order.order_no)
 
 
