@@ -55,6 +55,8 @@ def test_pay_a_case_fee_by_qr_and_a_water_bill_then_print_and_verify(
     phone = context.new_page()
     phone.goto(page.locator("#sandbox-scan").get_attribute("href"))
     phone.get_by_role("button", name="确认支付").click()
+    # closing a tab whose answer is still loading can hang Chromium's close for good
+    phone.wait_for_load_state()
     phone.close()
     page.locator("#receipt-number").wait_for()  # the page reloads itself until paid
     fee_order = PaymentOrder.objects.get(kind=OrderKind.CASE_FEE, reference=case.case_no)
