@@ -171,7 +171,7 @@ def test_trend_ranking_and_drill_down(world):
     ranks = {r["key"]: r for r in selectors.ranking(scope)}
     assert ranks[CHONGYANG]["decided"] == 2 and ranks[TONGSHAN]["decided"] == 0
     assert ranks[CHONGYANG]["rank"] == 1
-    late = selectors.drill_down(staff("supervisor").user, scope, "late")
+    late = selectors.drill_page(staff("supervisor").user, scope, "late").cases
     assert [c.case_no for c in late] == [world["b"].case_no]
 
 

@@ -1,6 +1,7 @@
 """The pages, API and export of 一张网考评: a 崇阳县 supervisor sees nothing of 通山县 in any
 of them, bad input is a 4xx, the public page shows counts and rates only."""
 
+import datetime as dt
 import html
 import io
 import re
@@ -9,6 +10,7 @@ import openpyxl
 import pytest
 
 from ninhaoban.cases import services
+from ninhaoban.cases.models import Case
 from tests.cases.conftest import CHONGYANG, TONGSHAN, person, staff, window_case
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +155,27 @@ def test_the_public_page_shows_the_city_and_counties_without_personal_data(cases
     names = {r["name"]: r for r in body["regions"]}
     assert names["崇阳县"]["received"] == 1
     assert client.get("/open-data/?from=2026-10-01&to=2026-01-01").status_code == 422
+
+
+def test_the_board_and_the_export_do_not_stop_at_the_first_page(today, staff_client, monkeypatch):
+    from ninhaoban.supervision import selectors
+
+    made = [window_case(applicant=person(k % 3)) for k in range(5)]
+    for case in made:
+        services.accept(case, staff("clerk.chongyang"))
+    due = max(Case.objects.get(pk=case.pk).due_date for case in made)
+    today(due + dt.timedelta(days=1))
+    monkeypatch.setattr(selectors, "PAGE", 2)
+    client = staff_client("supervisor.chongyang")
+    board = _texts(client.get("/console/supervision/board/"))
+    assert "超期（2+）" in board
+    whole = re.search(r'id="all-overdue" href="([^"]+)"', board)
+    assert whole and "/console/supervision/drill/overdue/" in whole.group(1)
+    response = client.get("/console/supervision/export.xlsx")
+    assert response.status_code == 200
+    board = openpyxl.load_workbook(io.BytesIO(response.content))["预警超期"]
+    listed = [row[1] for row in board.iter_rows(min_row=2, values_only=True) if row[0] == "超期"]
+    assert sorted(listed) == sorted(case.case_no for case in made)
 
 
 @pytest.mark.parametrize(

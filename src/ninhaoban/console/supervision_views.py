@@ -108,13 +108,13 @@ def drill(request: HttpRequest, drill: str) -> HttpResponse:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
+    """The newest overdue and warned cases; past a page, a link to the whole drill-down."""
     scope = _scope(request)
-    context = {
-        "scope": scope,
-        "query": _query(scope),
-        "overdue": _rows(selectors.drill_down(request.user, scope, "overdue")),
-        "warning": _rows(selectors.drill_down(request.user, scope, "warning")),
-    }
+    context: dict[str, Any] = {"scope": scope, "query": _query(scope)}
+    for drill in ("overdue", "warning"):
+        page = selectors.drill_page(request.user, scope, drill)
+        context[drill] = _rows(page.cases)
+        context[f"{drill}_more"] = bool(page.after)
     return render(request, "console/supervision/board.html", context)
 
 

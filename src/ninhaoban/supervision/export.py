@@ -1,5 +1,6 @@
-"""The XLSX export of every table of a dashboard: figures, trend, rankings, the warning and
-overdue board. Case rows carry numbers, items and dates, never the applicant."""
+"""The XLSX export of every table of a dashboard: figures, trend, rankings, and every case
+of the warning and overdue board (the page shows the newest). Case rows carry numbers, items
+and dates, never the applicant."""
 
 import io
 from typing import Any
@@ -62,7 +63,7 @@ def workbook(user: User | AnonymousUser, scope: Scope) -> bytes:
     board = book.create_sheet(_("预警超期"))
     board.append([_(h) for h in BOARD_HEADER])
     for drill, kind in (("overdue", _("超期")), ("warning", _("预警"))):
-        for case in selectors.drill_down(user, scope, drill):
+        for case in selectors.drill_all(user, scope, drill):
             board.append(
                 [
                     kind,
